@@ -1,0 +1,57 @@
+import type { ContentSource, FileKind } from '../../shared/domain';
+
+/** Extensions the scanner accepts, by kind. Anything else is "unsupported". */
+export const KIND_BY_EXT: Record<string, FileKind> = {
+  '.txt': 'text', '.md': 'text', '.markdown': 'text', '.csv': 'text', '.tsv': 'text', '.json': 'text', '.log': 'text',
+  '.xml': 'text', '.html': 'text', '.htm': 'text', '.rtf': 'text', '.yaml': 'text', '.yml': 'text', '.ini': 'text', '.eml': 'text',
+  '.pdf': 'pdf',
+  '.png': 'image', '.jpg': 'image', '.jpeg': 'image', '.tif': 'image', '.tiff': 'image', '.webp': 'image', '.bmp': 'image', '.gif': 'image',
+  '.docx': 'docx',
+};
+
+export const MIME_BY_EXT: Record<string, string> = {
+  '.txt': 'text/plain', '.md': 'text/markdown', '.markdown': 'text/markdown', '.csv': 'text/csv', '.tsv': 'text/tab-separated-values',
+  '.json': 'application/json', '.log': 'text/plain', '.xml': 'application/xml', '.html': 'text/html', '.htm': 'text/html',
+  '.rtf': 'application/rtf', '.yaml': 'text/yaml', '.yml': 'text/yaml', '.ini': 'text/plain', '.eml': 'message/rfc822',
+  '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.tif': 'image/tiff', '.tiff': 'image/tiff',
+  '.webp': 'image/webp', '.bmp': 'image/bmp', '.gif': 'image/gif',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
+
+export interface ExtractResult {
+  text: string;
+  source: ContentSource;
+  /** Pages in the document (PDF), pages actually OCR'd, when known. */
+  pages?: number;
+  ocrPages?: number;
+  /** Mean tesseract confidence (0–100) when OCR produced the text. */
+  confidence?: number;
+}
+
+export interface ExtractorOptions {
+  ocrLanguages: string[];
+  /** OCR worker count (default: number of cores). */
+  workers: number;
+  /** Max PDF pages rendered for OCR, applied before rendering. */
+  pageCap: number;
+  /** Per-file OCR timeout. */
+  timeoutMs: number;
+  /** Memory ceiling of the extraction process, MB. */
+  memoryLimitMb: number;
+  /** Where tesseract may cache its unpacked language data. */
+  cachePath: string;
+}
+
+/**
+ * Text extraction and OCR. Implementations run CPU-heavy work outside the
+ * caller's process. Every failure is an IntakeError with a stable code.
+ */
+export interface Extractor {
+  /** Text files, PDF text layer, DOCX. Images return '' (they need OCR). */
+  extractText(path: string, kind: FileKind): Promise<ExtractResult>;
+  /** OCR an image or the pages of a PDF. */
+  ocr(path: string, kind: FileKind): Promise<ExtractResult>;
+  /** Settings that shape the output, recorded with failures (fingerprint). */
+  fingerprint(): { extractorVersion: string; ocrLanguages: string[]; pageCap: number };
+  close(): Promise<void>;
+}

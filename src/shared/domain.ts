@@ -1,0 +1,274 @@
+// Domain types shared by the engine, the CLI, the IPC contract and the renderer.
+
+export const STAGES = ['hash', 'extract_text', 'ocr', 'classify', 'embeddings', 'db_insert', 'unknown'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const FAILURE_CLASSES = ['transient', 'input', 'content', 'config'] as const;
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+/** Stable failure codes. The UI maps them to words; never parse messages. */
+export const ERROR_CODES = [
+  // hash / filesystem
+  'file_unreadable',
+  'file_vanished',
+  'file_busy',
+  'io_error',
+  // extract_text
+  'pdf_encrypted',
+  'pdf_corrupt',
+  'docx_corrupt',
+  'text_binary',
+  'text_insufficient',
+  'file_too_large',
+  // ocr
+  'ocr_failed',
+  'ocr_timeout',
+  'ocr_no_text',
+  'ocr_language_missing',
+  'image_corrupt',
+  'image_too_large',
+  'extractor_crashed',
+  'extractor_oom',
+  // ai
+  'ai_rate_limited',
+  'ai_server_error',
+  'ai_timeout',
+  'ai_connection',
+  'ai_bad_output',
+  'ai_auth',
+  'ai_model_missing',
+  'ai_unavailable',
+  // store
+  'db_error',
+  'unknown',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'paused', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export type ContentSource = 'text' | 'pdf' | 'ocr';
+export type FileKind = 'text' | 'pdf' | 'image' | 'docx';
+export type AiProviderName = 'local' | 'openai';
+
+export interface AiSettings {
+  provider: AiProviderName;
+  baseUrl: string;
+  chatModel: string;
+  embedModel: string;
+  /** Never sent to the renderer; only present inside the main process / CLI. */
+  apiKey?: string;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export interface RunOptions {
+  paths: string[];
+  skipFailed: boolean;
+  ocr: boolean;
+  concurrency: number;
+  ocrLanguages: string[];
+  ocrPageCap: number;
+  ocrTimeoutMs: number;
+  ai: AiSettings;
+}
+
+export interface RunCounts {
+  scanned: number;
+  ingested: number;
+  skippedExisting: number;
+  skippedFailed: number;
+  unsupported: number;
+  failed: number;
+  failedByStage: Partial<Record<Stage, number>>;
+}
+
+/** The `--json` object of `intake ingest` (SPEC §5) plus the status. */
+export interface RunSummary extends RunCounts {
+  runId: number;
+  status: RunStatus;
+  durationMs: number;
+  /** One line saying why a run paused or stopped early (AI down, bad API key). */
+  message?: string;
+}
+
+export interface RunProgress extends RunCounts {
+  runId: number;
+  status: RunStatus;
+  /** Files found so far (the scan runs ahead of processing). */
+  total: number;
+  done: number;
+  scanning: boolean;
+  current: { path: string; stage: Stage | 'scan' | 'skip_check' }[];
+  /** How many files are in each stage right now. */
+  inStage: Partial<Record<Stage, number>>;
+  ratePerSec: number;
+  etaSec: number | null;
+  elapsedMs: number;
+  message?: string;
+}
+
+export interface RunRow {
+  id: number;
+  startedAt: number;
+  finishedAt: number | null;
+  status: RunStatus;
+  roots: string[];
+  options: Record<string, unknown>;
+  counts: RunCounts | null;
+  message: string | null;
+}
+
+export interface FailedFile {
+  id: number;
+  filePath: string;
+  filename: string;
+  fileHash: string | null;
+  stage: Stage;
+  reason: string;
+  errorType: string;
+  errorMessage: string;
+  failedAt: number;
+  attempts: number;
+  firstFailedAt: number;
+  runId: number | null;
+  failureClass: FailureClass;
+  errorCode: ErrorCode;
+  fingerprint: Record<string, unknown>;
+  /** Set when the settings the stage ran with differ from today's. */
+  eligibleForRetry: string | null;
+}
+
+export interface FailedFileDetail extends FailedFile {
+  stack: string | null;
+  events: FailureEvent[];
+}
+
+export interface FailureEvent {
+  id: number;
+  fileHash: string | null;
+  filePath: string;
+  kind: 'failure' | 'reset' | 'success';
+  stage: Stage | null;
+  errorCode: ErrorCode | null;
+  message: string;
+  at: number;
+  runId: number | null;
+}
+
+export interface FailedFilter {
+  stage?: Stage;
+  failureClass?: FailureClass;
+  errorCode?: ErrorCode;
+  /** Free text over filename, path, reason and message. */
+  q?: string;
+  /** Only rows whose fingerprint differs from today's settings. */
+  eligibleOnly?: boolean;
+}
+
+export type FailedSortColumn = 'failed_at' | 'filename' | 'stage' | 'reason' | 'attempts' | 'error_code' | 'first_failed_at';
+
+export interface FailureGroup {
+  errorCode: ErrorCode;
+  stage: Stage;
+  failureClass: FailureClass;
+  count: number;
+  sampleReason: string;
+}
+
+export type ReprocessOutcomeKind = 'succeeded' | 'failed_same' | 'failed_different' | 'skipped';
+export interface ReprocessOutcome {
+  id: number;
+  filePath: string;
+  outcome: ReprocessOutcomeKind;
+  stage?: Stage;
+  errorCode?: ErrorCode;
+  reason?: string;
+  documentId?: number;
+}
+export interface ReprocessReport {
+  runId: number;
+  succeeded: number;
+  failedSame: number;
+  failedDifferent: number;
+  skipped: number;
+  outcomes: ReprocessOutcome[];
+}
+
+export interface ReprocessEstimate {
+  files: number;
+  aiCalls: number;
+  tokens: number;
+  missingFiles: number;
+}
+
+export interface DocumentRow {
+  id: number;
+  fileHash: string;
+  filePath: string;
+  filename: string;
+  size: number;
+  mimeType: string;
+  contentSource: ContentSource;
+  title: string;
+  docType: string;
+  correspondent: string | null;
+  docDate: string | null;
+  tags: string[];
+  language: string | null;
+  summary: string;
+  aiProvider: string;
+  aiModel: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Search hit snippet or similarity, when the row came from a search. */
+  snippet?: string;
+  score?: number;
+}
+
+export interface DocumentDetail extends DocumentRow {
+  content: string;
+  paths: string[];
+  chunkCount: number;
+}
+
+export interface Preflight {
+  total: number;
+  new: number;
+  knownUnchanged: number;
+  previouslyFailed: number;
+  unsupported: number;
+}
+
+export interface Classification {
+  title: string;
+  docType: string;
+  correspondent: string | null;
+  docDate: string | null;
+  tags: string[];
+  language: string | null;
+  summary: string;
+}
+
+export interface Settings {
+  ai: Omit<AiSettings, 'apiKey'> & { hasApiKey: boolean };
+  ocrLanguages: string[];
+  concurrency: number;
+  skipFailed: boolean;
+  ocr: boolean;
+  ocrPageCap: number;
+  ocrTimeoutMs: number;
+}
+
+export interface TableColumn {
+  name: string;
+  type: 'integer' | 'real' | 'text' | 'blob';
+  primaryKey: boolean;
+  editable: boolean;
+  nullable: boolean;
+}
+export interface TableInfo {
+  name: string;
+  columns: TableColumn[];
+  defaultSort: string;
+}

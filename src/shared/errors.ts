@@ -1,0 +1,121 @@
+import type { ErrorCode, FailureClass, Stage } from './domain';
+
+/** The class of each code: what a user (and the retry logic) can do about it. */
+export const CODE_CLASS: Record<ErrorCode, FailureClass> = {
+  file_unreadable: 'input',
+  file_vanished: 'input',
+  file_busy: 'transient',
+  io_error: 'transient',
+  pdf_encrypted: 'input',
+  pdf_corrupt: 'input',
+  docx_corrupt: 'input',
+  text_binary: 'input',
+  text_insufficient: 'content',
+  file_too_large: 'input',
+  ocr_failed: 'input',
+  ocr_timeout: 'transient',
+  ocr_no_text: 'content',
+  ocr_language_missing: 'config',
+  image_corrupt: 'input',
+  image_too_large: 'input',
+  extractor_crashed: 'input',
+  extractor_oom: 'input',
+  ai_rate_limited: 'transient',
+  ai_server_error: 'transient',
+  ai_timeout: 'transient',
+  ai_connection: 'transient',
+  ai_bad_output: 'content',
+  ai_auth: 'config',
+  ai_model_missing: 'config',
+  ai_unavailable: 'transient',
+  db_error: 'transient',
+  unknown: 'input',
+};
+
+/** Short human words for each code, used by the UI and the CLI. */
+export const CODE_LABEL: Record<ErrorCode, string> = {
+  file_unreadable: 'File unreadable',
+  file_vanished: 'File vanished',
+  file_busy: 'File busy',
+  io_error: 'I/O error',
+  pdf_encrypted: 'PDF is encrypted',
+  pdf_corrupt: 'PDF is damaged',
+  docx_corrupt: 'DOCX is damaged',
+  text_binary: 'Binary content',
+  text_insufficient: 'Too little text',
+  file_too_large: 'File too large',
+  ocr_failed: 'OCR failed',
+  ocr_timeout: 'OCR timed out',
+  ocr_no_text: 'OCR found no text',
+  ocr_language_missing: 'OCR language missing',
+  image_corrupt: 'Image is damaged',
+  image_too_large: 'Image too large',
+  extractor_crashed: 'Extractor crashed',
+  extractor_oom: 'Extractor ran out of memory',
+  ai_rate_limited: 'AI rate limited',
+  ai_server_error: 'AI server error',
+  ai_timeout: 'AI timed out',
+  ai_connection: 'AI unreachable',
+  ai_bad_output: 'AI answer invalid',
+  ai_auth: 'AI key rejected',
+  ai_model_missing: 'AI model missing',
+  ai_unavailable: 'AI unavailable',
+  db_error: 'Database error',
+  unknown: 'Unexpected error',
+};
+
+/**
+ * An error with a stable code. Every stage throws these; the pipeline turns
+ * them into failed_files rows. `reason` is short and human, `message` the detail.
+ */
+export class IntakeError extends Error {
+  readonly code: ErrorCode;
+  readonly failureClass: FailureClass;
+  readonly reason: string;
+  stage?: Stage;
+  /** For 429: how long the server asked us to wait. */
+  retryAfterMs?: number;
+
+  constructor(code: ErrorCode, reason: string, opts: { message?: string; stage?: Stage; cause?: unknown; failureClass?: FailureClass; retryAfterMs?: number } = {}) {
+    super(opts.message ?? reason, opts.cause !== undefined ? { cause: opts.cause } : undefined);
+    this.name = 'IntakeError';
+    this.code = code;
+    this.reason = reason;
+    this.failureClass = opts.failureClass ?? CODE_CLASS[code];
+    this.stage = opts.stage;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+
+  get transient(): boolean {
+    return this.failureClass === 'transient';
+  }
+
+  /** Plain object for crossing a process boundary. */
+  toJSON(): SerializedIntakeError {
+    return { code: this.code, reason: this.reason, message: this.message, stage: this.stage, failureClass: this.failureClass, stack: this.stack };
+  }
+
+  static fromJSON(e: SerializedIntakeError): IntakeError {
+    const err = new IntakeError(e.code, e.reason, { message: e.message, stage: e.stage, failureClass: e.failureClass });
+    if (e.stack) err.stack = e.stack;
+    return err;
+  }
+}
+
+export interface SerializedIntakeError {
+  code: ErrorCode;
+  reason: string;
+  message: string;
+  stage?: Stage;
+  failureClass: FailureClass;
+  stack?: string;
+}
+
+export function isIntakeError(e: unknown): e is IntakeError {
+  return e instanceof IntakeError;
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
