@@ -1,0 +1,39 @@
+/**
+ * What the shells (Electron main, browser-mode web server, tests) get from the
+ * engine: one set of handlers for the whole contract, push events, and close().
+ * Implemented by createIntakeService() in ./service.ts. No electron import here.
+ */
+import type { EventName, Events, Handlers } from '../shared/contract';
+
+/** What only the host can do; the browser mode and tests provide their own. */
+export interface Platform {
+  mode: 'electron' | 'browser';
+  /** Native folder picker; browser mode returns null (the UI uses fs.list). */
+  chooseFolder(): Promise<string | null>;
+  showInFolder(path: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  /** Encrypts the API key at rest (Electron safeStorage, or a key file in browser mode). */
+  secrets: SecretBox;
+}
+
+export interface SecretBox {
+  /** One line for the Settings screen, e.g. "Encrypted with the OS keychain". */
+  readonly description: string;
+  encrypt(plain: string): Buffer;
+  decrypt(data: Buffer): string;
+}
+
+export interface ServiceOptions {
+  dbPath: string;
+  /** App data folder: settings, OCR cache, browser-mode inbox. */
+  dataDir: string;
+  platform: Platform;
+  /** Roots the renderer may browse / ingest from in browser mode (default: home dir). */
+  version?: string;
+}
+
+export interface IntakeService {
+  handlers: Handlers;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  close(): Promise<void>;
+}
