@@ -1,0 +1,321 @@
+/**
+ * The `intake` command: argument parsing and printing only. Everything it does
+ * is the engine's API, on the same database the desktop app uses.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { AiSettings, FailedFile, RunOptions, RunProgress, RunSummary, Stage } from '../shared/domain';
+import { STAGES } from '../shared/domain';
+import { CODE_LABEL } from '../shared/errors';
+import { DEFAULT_AI, Engine, defaultRunOptions } from '../main/engine/engine';
+import { defaultDataDir, defaultDbPath } from '../main/paths';
+import { watchFolders } from '../main/engine/watch';
+
+const USAGE = `Usage:
+  intake ingest <path...> [--db FILE] [--skip-failed] [--no-skip-failed] [--no-ocr]
+         [--ai local|openai] [--ai-base-url URL] [--chat-model M] [--embed-model M]
+         [--concurrency N] [--watch] [--json]
+  intake failed list [--db FILE] [--stage S] [--json]
+  intake failed reset <id|hash ...|--all|--stage S> [--db FILE]
+  intake failed reprocess <id|hash ...|--all|--stage S> [--db FILE] [--no-ocr] [--ai ...] [--json]
+  intake serve [--port N] [--db FILE]
+
+The API key for --ai openai comes from OPENAI_API_KEY. The database defaults to
+${defaultDbPath()} (override with --db or INTAKE_DB).`;
+
+export class UsageError extends Error {}
+
+const EXIT_OK = 0;
+const EXIT_USAGE = 1;
+const EXIT_INTERRUPTED = 130;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return command ? EXIT_OK : EXIT_USAGE;
+    }
+    if (command === 'ingest') return await ingestCommand(rest);
+    if (command === 'failed') return await failedCommand(rest);
+    if (command === 'serve') return await serveCommand(rest);
+    throw new UsageError(`unknown command "${command}" (try: intake --help)`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`intake: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+const commonOptions = {
+  db: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'no-ocr': { type: 'boolean', default: false },
+  ai: { type: 'string' },
+  'ai-base-url': { type: 'string' },
+  'chat-model': { type: 'string' },
+  'embed-model': { type: 'string' },
+  concurrency: { type: 'string' },
+} as const;
+
+function parse<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0].replace(/^Unknown option/, 'unknown option'));
+  }
+}
+
+function dbPath(flag: string | undefined): string {
+  const p = flag ?? process.env.INTAKE_DB ?? defaultDbPath();
+  if (!p.trim() || p.includes('\0')) throw new UsageError('--db needs a file path');
+  return p;
+}
+
+function aiSettings(v: { ai?: string; 'ai-base-url'?: string; 'chat-model'?: string; 'embed-model'?: string }): AiSettings {
+  const provider = v.ai ?? 'local';
+  if (provider !== 'local' && provider !== 'openai') throw new UsageError(`--ai must be "local" or "openai", not "${provider}"`);
+  const baseUrl = v['ai-base-url'] ?? process.env.OPENAI_BASE_URL ?? DEFAULT_AI.baseUrl;
+  if (!/^https?:\/\/\S+$/i.test(baseUrl)) throw new UsageError(`--ai-base-url must be an http(s) URL, not "${baseUrl}"`);
+  const apiKey = process.env.OPENAI_API_KEY;
+  if (provider === 'openai' && !apiKey && /api\.openai\.com/i.test(baseUrl)) {
+    throw new UsageError('OPENAI_API_KEY is not set (needed for --ai openai with the OpenAI endpoint)');
+  }
+  for (const flag of ['chat-model', 'embed-model'] as const) {
+    const m = v[flag];
+    if (m !== undefined && (!m.trim() || m.length > 200)) throw new UsageError(`--${flag} needs a model name`);
+  }
+  return {
+    ...DEFAULT_AI,
+    provider,
+    baseUrl,
+    chatModel: v['chat-model'] ?? DEFAULT_AI.chatModel,
+    embedModel: v['embed-model'] ?? DEFAULT_AI.embedModel,
+    apiKey: apiKey || (provider === 'openai' ? 'not-needed' : undefined),
+  };
+}
+
+function concurrency(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = z.coerce.number().int().min(1).max(64).safeParse(v);
+  if (!n.success || !/^\d+$/.test(v)) throw new UsageError(`--concurrency must be a whole number from 1 to 64, not "${v}"`);
+  return n.data;
+}
+
+function stageArg(v: string | undefined): Stage | undefined {
+  if (v === undefined) return undefined;
+  if (!(STAGES as readonly string[]).includes(v)) throw new UsageError(`--stage must be one of ${STAGES.join(', ')}; not "${v}"`);
+  return v as Stage;
+}
+
+function openEngine(db: string): Engine {
+  return new Engine({ library: db, dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir() });
+}
+
+async function ingestCommand(args: string[]): Promise<number> {
+  const { values: v, positionals } = parse(args, {
+    ...commonOptions,
+    'skip-failed': { type: 'boolean' },
+    'no-skip-failed': { type: 'boolean', default: false },
+    watch: { type: 'boolean', default: false },
+  });
+  if (!positionals.length) throw new UsageError('ingest needs at least one file or folder');
+  for (const p of positionals) {
+    if (p.includes('\0')) throw new UsageError('a path contains a NUL byte');
+    if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  }
+  const options: RunOptions = defaultRunOptions(positionals, {
+    skipFailed: !v['no-skip-failed'],
+    ocr: !v['no-ocr'],
+    ai: aiSettings(v),
+    ...(concurrency(v.concurrency) ? { concurrency: concurrency(v.concurrency) } : {}),
+  });
+  const engine = openEngine(dbPath(v.db));
+  const bar = !v.json && process.stderr.isTTY ? new ProgressBar() : null;
+  let interrupted = false;
+  let current: { cancel(s: 'interrupted'): void } | null = null;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: leave now
+    interrupted = true;
+    process.stderr.write('\nStopping: finishing the files in progress… (Ctrl-C again to quit at once)\n');
+    current?.cancel('interrupted');
+    stopWatch?.();
+  };
+  let stopWatch: (() => void) | null = null;
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const run = engine.startRun(options, { onProgress: (p) => bar?.update(p) });
+    current = run;
+    const summary = await run.finished;
+    bar?.clear();
+    printSummary(summary, !!v.json);
+    if (v.watch && !interrupted && summary.status === 'completed') {
+      if (!v.json) process.stdout.write(`Watching ${positionals.join(', ')} for new and changed files (Ctrl-C to stop)…\n`);
+      await new Promise<void>((resolve) => {
+        stopWatch = watchFolders(engine, options, {
+          onRunStart: (r) => (current = r),
+          onRunEnd: (s) => printSummary(s, !!v.json),
+          onStop: resolve,
+        });
+      });
+    }
+    return interrupted || summary.status === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    await engine.close();
+  }
+}
+
+function printSummary(s: RunSummary, json: boolean): void {
+  if (json) {
+    const { runId, scanned, ingested, skippedExisting, skippedFailed, unsupported, failed, failedByStage, durationMs, status, message } = s;
+    process.stdout.write(
+      `${JSON.stringify({ runId, scanned, ingested, skippedExisting, skippedFailed, unsupported, failed, failedByStage, durationMs, status, ...(message ? { message } : {}) })}\n`,
+    );
+    return;
+  }
+  const byStage = Object.entries(s.failedByStage)
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
+  const lines = [
+    `Run ${s.runId} ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s`,
+    `  Scanned:            ${s.scanned}`,
+    `  Ingested:           ${s.ingested}`,
+    `  Skipped (existing): ${s.skippedExisting}`,
+    `  Skipped (failed): ${s.skippedFailed}`,
+    `  Unsupported:        ${s.unsupported}`,
+    `  Failed:             ${s.failed}${byStage ? `  (${byStage})` : ''}`,
+  ];
+  if (s.message) lines.push(`  ${s.message}`);
+  if (s.failed) lines.push('  See them with: intake failed list');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+class ProgressBar {
+  private last = '';
+  update(p: RunProgress): void {
+    const width = 28;
+    const frac = p.total ? p.done / p.total : 0;
+    const filled = Math.round(frac * width);
+    const cur = p.current[0];
+    const name = cur ? `${cur.stage} ${cur.path.split('/').pop()}` : '';
+    const eta = p.etaSec != null ? ` ETA ${p.etaSec}s` : '';
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total}${p.scanning ? '+' : ''} ${p.ratePerSec}/s${eta} ${name}`;
+    const cols = process.stderr.columns || 100;
+    const out = line.slice(0, cols - 1);
+    if (out !== this.last) process.stderr.write(`\r${out.padEnd(this.last.length)}`);
+    this.last = out;
+  }
+  clear(): void {
+    if (this.last) process.stderr.write(`\r${' '.repeat(this.last.length)}\r`);
+    this.last = '';
+  }
+}
+
+async function failedCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'list') return failedList(rest);
+  if (sub === 'reset' || sub === 'reprocess') return failedAct(sub, rest);
+  throw new UsageError(`"failed" needs list, reset or reprocess${sub ? `, not "${sub}"` : ''}`);
+}
+
+async function failedList(args: string[]): Promise<number> {
+  const { values: v, positionals } = parse(args, { db: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean', default: false } });
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const stage = stageArg(v.stage);
+  const engine = openEngine(dbPath(v.db));
+  try {
+    const filter = stage ? { stage } : {};
+    const total = engine.library.failed.count(filter);
+    const rows = engine.library.failed.list({ offset: 0, limit: 1_000_000, sort: 'failed_at', dir: 'desc', filter });
+    if (v.json) {
+      process.stdout.write(`${JSON.stringify(rows)}\n`);
+      return EXIT_OK;
+    }
+    if (!rows.length) {
+      process.stdout.write('No failed files.\n');
+      return EXIT_OK;
+    }
+    process.stdout.write(`${total} failed file${total === 1 ? '' : 's'}:\n`);
+    process.stdout.write(`${'ID'.padStart(6)}  ${'STAGE'.padEnd(12)} ${'CODE'.padEnd(20)} ${'TRIES'.padStart(5)}  ${'FAILED AT'.padEnd(19)}  PATH — REASON\n`);
+    for (const r of rows) process.stdout.write(`${formatFailed(r)}\n`);
+    return EXIT_OK;
+  } finally {
+    await engine.close();
+  }
+}
+
+function formatFailed(r: FailedFile): string {
+  const at = new Date(r.failedAt * 1000).toISOString().replace('T', ' ').slice(0, 19);
+  return `${String(r.id).padStart(6)}  ${r.stage.padEnd(12)} ${r.errorCode.padEnd(20)} ${String(r.attempts).padStart(5)}  ${at}  ${r.filePath} — ${r.reason}`;
+}
+
+async function failedAct(sub: 'reset' | 'reprocess', args: string[]): Promise<number> {
+  const { values: v, positionals } = parse(args, { ...commonOptions, all: { type: 'boolean', default: false }, stage: { type: 'string' } });
+  const stage = stageArg(v.stage);
+  const modes = [v.all, stage !== undefined, positionals.length > 0].filter(Boolean).length;
+  if (modes !== 1) throw new UsageError(`failed ${sub} needs ids or hashes, --all, or --stage S (exactly one of them)`);
+  for (const p of positionals) {
+    if (!/^\d{1,15}$/.test(p) && !/^[0-9a-f]{64}$/i.test(p)) throw new UsageError(`"${p}" is neither a failed-file id nor a SHA-256 hash`);
+  }
+  const ai = sub === 'reprocess' ? aiSettings(v) : DEFAULT_AI;
+  const conc = concurrency(v.concurrency);
+  const engine = openEngine(dbPath(v.db));
+  try {
+    let ids: number[];
+    if (v.all) ids = engine.library.failed.idsMatching({});
+    else if (stage) ids = engine.library.failed.idsMatching({ stage });
+    else {
+      ids = [];
+      const unknown: string[] = [];
+      for (const p of positionals) {
+        const id = /^[0-9a-f]{64}$/i.test(p) ? engine.library.failed.failedIdForHash(p.toLowerCase()) : engine.library.failed.get(Number(p))?.id;
+        if (id === undefined) unknown.push(p);
+        else ids.push(id);
+      }
+      if (unknown.length) {
+        process.stderr.write(`intake: no failed file with id or hash ${unknown.join(', ')}\n`);
+        return EXIT_USAGE;
+      }
+    }
+    if (sub === 'reset') {
+      const removed = engine.reset(ids);
+      process.stdout.write(`Reset ${removed.length} failed file${removed.length === 1 ? '' : 's'}; the next run will try ${removed.length === 1 ? 'it' : 'them'} again.\n`);
+      return EXIT_OK;
+    }
+    const base = defaultRunOptions([], { ocr: !v['no-ocr'], ai, ...(conc ? { concurrency: conc } : {}) });
+    const { paths: _paths, ...options } = base;
+    const report = await engine.reprocess(ids, options);
+    if (v.json) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+      return EXIT_OK;
+    }
+    process.stdout.write(
+      `Reprocessed ${report.outcomes.length}: ${report.succeeded} succeeded, ${report.failedSame} failed the same way, ${report.failedDifferent} failed differently${report.skipped ? `, ${report.skipped} not processed` : ''}.\n`,
+    );
+    for (const o of report.outcomes) {
+      const what = o.outcome === 'succeeded' ? 'ingested' : o.errorCode ? `${o.stage}: ${CODE_LABEL[o.errorCode]} — ${o.reason}` : (o.reason ?? o.outcome);
+      process.stdout.write(`  ${o.outcome.padEnd(16)} ${o.filePath} (${what})\n`);
+    }
+    return EXIT_OK;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function serveCommand(args: string[]): Promise<number> {
+  const { values: v, positionals } = parse(args, { db: { type: 'string' }, port: { type: 'string' } });
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const port = v.port === undefined ? 0 : Number(v.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || (v.port !== undefined && !/^\d+$/.test(v.port))) {
+    throw new UsageError(`--port must be a number from 0 to 65535, not "${v.port}"`);
+  }
+  const { runBrowserMode } = await import('../main/web/main');
+  await runBrowserMode({ port, dbPath: dbPath(v.db), dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir() });
+  return await new Promise<number>(() => undefined); // serves until Ctrl-C
+}

@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { MIGRATIONS } from './migrations';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** busy_timeout in ms: how long a writer waits for another (app + CLI on one file). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Where better-sqlite3's native addon comes from. Tests and the CLI load the
+ * Node build from node_modules; the desktop app runs under Electron's ABI and
+ * loads the copy `npm start` rebuilt into .electron-native/ (or INTAKE_SQLITE_BINDING).
+ */
+function nativeBinding(): string | undefined {
+  if (process.env.INTAKE_SQLITE_BINDING) return process.env.INTAKE_SQLITE_BINDING;
+  if (!process.versions.electron) return undefined;
+  const candidates = [
+    join(process.cwd(), '.electron-native', 'better_sqlite3.node'),
+    join(process.resourcesPath ?? '', 'better_sqlite3.node'),
+  ];
+  return candidates.find((p) => existsSync(p));
+}
+
+/** Opens (creating if needed) the library and brings its schema up to date. */
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const binding = nativeBinding();
+  const db = new Database(file, { readonly: opts.readonly ?? false, ...(binding ? { nativeBinding: binding } : {}) });
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  if (!opts.readonly) migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  // BEGIN IMMEDIATE so two processes opening a fresh file don't both migrate.
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current >= MIGRATIONS.length) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    let version = db.pragma('user_version', { simple: true }) as number;
+    for (; version < MIGRATIONS.length; version++) {
+      db.exec(MIGRATIONS[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+    db.exec('COMMIT');
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+export function nowSec(): number {
+  return Math.floor(Date.now() / 1000);
+}

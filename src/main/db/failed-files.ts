@@ -1,0 +1,356 @@
+import type { Db } from './connection';
+import type {
+  ErrorCode,
+  FailedFile,
+  FailedFilter,
+  FailedSortColumn,
+  FailureClass,
+  FailureEvent,
+  FailureGroup,
+  Stage,
+} from '../../shared/domain';
+
+export interface FailureRecord {
+  filePath: string;
+  filename: string;
+  fileHash: string | null;
+  stage: Stage;
+  reason: string;
+  errorType: string;
+  errorMessage: string;
+  failureClass: FailureClass;
+  errorCode: ErrorCode;
+  stack: string | null;
+  fingerprint: Record<string, unknown>;
+  runId: number | null;
+  at: number;
+}
+
+interface FailedRow {
+  id: number;
+  file_path: string;
+  filename: string;
+  file_hash: string | null;
+  stage: string;
+  reason: string;
+  error_type: string;
+  error_message: string;
+  failed_at: number;
+  attempts: number;
+  first_failed_at: number;
+  run_id: number | null;
+  failure_class: string;
+  error_code: string;
+  stack: string | null;
+  fingerprint: string;
+}
+
+const SORT_SQL: Record<FailedSortColumn, string> = {
+  failed_at: 'failed_at',
+  filename: 'filename COLLATE NOCASE',
+  stage: 'stage',
+  reason: 'reason COLLATE NOCASE',
+  attempts: 'attempts',
+  error_code: 'error_code',
+  first_failed_at: 'first_failed_at',
+};
+
+const STACK_LIMIT = 4000;
+const MESSAGE_LIMIT = 8000;
+
+/** Repository of failed_files and failure_events. All SQL for them lives here. */
+export class FailedFilesRepo {
+  private readonly byHash;
+  private readonly byPath;
+  private readonly insertRow;
+  private readonly updateRow;
+  private readonly insertEvent;
+  private readonly deleteByHashStmt;
+  private readonly deleteByPathStmt;
+  private readonly hashExists;
+
+  constructor(private readonly db: Db) {
+    this.byHash = db.prepare<[string], FailedRow>('SELECT * FROM failed_files WHERE file_hash = ?');
+    this.byPath = db.prepare<[string], FailedRow>('SELECT * FROM failed_files WHERE file_hash IS NULL AND file_path = ?');
+    this.hashExists = db.prepare<[string], { id: number }>('SELECT id FROM failed_files WHERE file_hash = ?');
+    this.insertRow = db.prepare(`
+      INSERT INTO failed_files (file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at,
+        attempts, first_failed_at, run_id, failure_class, error_code, stack, fingerprint)
+      VALUES (@filePath, @filename, @fileHash, @stage, @reason, @errorType, @errorMessage, @at,
+        1, @at, @runId, @failureClass, @errorCode, @stack, @fingerprint)`);
+    this.updateRow = db.prepare(`
+      UPDATE failed_files SET file_path = @filePath, filename = @filename, stage = @stage, reason = @reason,
+        error_type = @errorType, error_message = @errorMessage, failed_at = @at, attempts = attempts + 1,
+        run_id = @runId, failure_class = @failureClass, error_code = @errorCode, stack = @stack, fingerprint = @fingerprint
+      WHERE id = @id`);
+    this.insertEvent = db.prepare(`
+      INSERT INTO failure_events (file_hash, file_path, kind, stage, error_code, message, at, run_id)
+      VALUES (@fileHash, @filePath, @kind, @stage, @errorCode, @message, @at, @runId)`);
+    this.deleteByHashStmt = db.prepare('DELETE FROM failed_files WHERE file_hash = ?');
+    this.deleteByPathStmt = db.prepare('DELETE FROM failed_files WHERE file_hash IS NULL AND file_path = ?');
+  }
+
+  /** Id of the failed row for this content, if any: the skip check. */
+  failedIdForHash(hash: string): number | undefined {
+    return this.hashExists.get(hash)?.id;
+  }
+
+  /**
+   * Upserts by hash (by path when hashing itself failed): a file that fails again
+   * updates its row and increments attempts. Also writes the history event.
+   * Call inside a transaction.
+   */
+  recordFailure(f: FailureRecord): number {
+    const params = {
+      ...f,
+      errorMessage: f.errorMessage.slice(0, MESSAGE_LIMIT),
+      stack: f.stack ? f.stack.slice(0, STACK_LIMIT) : null,
+      fingerprint: JSON.stringify(f.fingerprint),
+    };
+    const existing = f.fileHash ? this.byHash.get(f.fileHash) : this.byPath.get(f.filePath);
+    let id: number;
+    if (existing) {
+      this.updateRow.run({ ...params, id: existing.id });
+      id = existing.id;
+    } else {
+      // A hashed failure supersedes an earlier unhashed row for the same path.
+      if (f.fileHash) this.deleteByPathStmt.run(f.filePath);
+      id = Number(this.insertRow.run(params).lastInsertRowid);
+    }
+    this.insertEvent.run({
+      fileHash: f.fileHash,
+      filePath: f.filePath,
+      kind: 'failure',
+      stage: f.stage,
+      errorCode: f.errorCode,
+      message: f.reason === f.errorMessage ? f.reason : `${f.reason}: ${f.errorMessage}`.slice(0, MESSAGE_LIMIT),
+      at: f.at,
+      runId: f.runId,
+    });
+    return id;
+  }
+
+  /** Clears the failure for content that has now been ingested (inside the store transaction). */
+  clearOnSuccess(hash: string, filePath: string, runId: number | null, at: number): void {
+    const hadHash = this.deleteByHashStmt.run(hash).changes;
+    const hadPath = this.deleteByPathStmt.run(filePath).changes;
+    if (hadHash + hadPath > 0) {
+      this.insertEvent.run({ fileHash: hash, filePath, kind: 'success', stage: null, errorCode: null, message: 'ingested', at, runId });
+    }
+  }
+
+  count(filter: FailedFilter = {}, currentFingerprint?: Record<string, unknown>): number {
+    const { where, params } = this.where(filter, currentFingerprint);
+    return (this.db.prepare(`SELECT count(*) AS n FROM failed_files ${where}`).get(params) as { n: number }).n;
+  }
+
+  list(
+    opts: { offset: number; limit: number; sort: FailedSortColumn; dir: 'asc' | 'desc'; filter: FailedFilter },
+    currentFingerprint?: Record<string, unknown>,
+  ): FailedFile[] {
+    const { where, params } = this.where(opts.filter, currentFingerprint);
+    const dir = opts.dir === 'asc' ? 'ASC' : 'DESC';
+    const rows = this.db
+      .prepare(`SELECT * FROM failed_files ${where} ORDER BY ${SORT_SQL[opts.sort]} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: opts.limit, offset: opts.offset }) as FailedRow[];
+    return rows.map((r) => toFailedFile(r, currentFingerprint));
+  }
+
+  get(id: number, currentFingerprint?: Record<string, unknown>): (FailedFile & { stack: string | null }) | undefined {
+    const row = this.db.prepare<[number], FailedRow>('SELECT * FROM failed_files WHERE id = ?').get(id);
+    return row ? { ...toFailedFile(row, currentFingerprint), stack: row.stack } : undefined;
+  }
+
+  getMany(ids: number[], currentFingerprint?: Record<string, unknown>): FailedFile[] {
+    const out: FailedFile[] = [];
+    const stmt = this.db.prepare<[number], FailedRow>('SELECT * FROM failed_files WHERE id = ?');
+    for (const id of ids) {
+      const row = stmt.get(id);
+      if (row) out.push(toFailedFile(row, currentFingerprint));
+    }
+    return out;
+  }
+
+  /** Ids of every row matching a filter ("Reset all matching"). */
+  idsMatching(filter: FailedFilter, currentFingerprint?: Record<string, unknown>): number[] {
+    const { where, params } = this.where(filter, currentFingerprint);
+    return (this.db.prepare(`SELECT id FROM failed_files ${where} ORDER BY failed_at DESC, id DESC`).all(params) as { id: number }[]).map((r) => r.id);
+  }
+
+  events(hash: string | null, filePath: string): FailureEvent[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM failure_events WHERE ${hash ? 'file_hash = @hash OR' : ''} file_path = @filePath ORDER BY at DESC, id DESC LIMIT 500`,
+      )
+      .all({ hash, filePath }) as {
+      id: number;
+      file_hash: string | null;
+      file_path: string;
+      kind: FailureEvent['kind'];
+      stage: Stage | null;
+      error_code: ErrorCode | null;
+      message: string;
+      at: number;
+      run_id: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      fileHash: r.file_hash,
+      filePath: r.file_path,
+      kind: r.kind,
+      stage: r.stage,
+      errorCode: r.error_code,
+      message: r.message,
+      at: r.at,
+      runId: r.run_id,
+    }));
+  }
+
+  groups(filter: FailedFilter, currentFingerprint?: Record<string, unknown>): FailureGroup[] {
+    const { where, params } = this.where(filter, currentFingerprint);
+    const rows = this.db
+      .prepare(
+        `SELECT error_code, stage, failure_class, count(*) AS n, max(reason) AS reason
+         FROM failed_files ${where} GROUP BY error_code, stage, failure_class ORDER BY n DESC, error_code`,
+      )
+      .all(params) as { error_code: ErrorCode; stage: Stage; failure_class: FailureClass; n: number; reason: string }[];
+    return rows.map((r) => ({ errorCode: r.error_code, stage: r.stage, failureClass: r.failure_class, count: r.n, sampleReason: r.reason }));
+  }
+
+  /** Deletes rows (Reset) and records a reset event for each, in one transaction. */
+  reset(ids: number[], at: number, runId: number | null = null): FailedFile[] {
+    const removed: FailedFile[] = [];
+    const select = this.db.prepare<[number], FailedRow>('SELECT * FROM failed_files WHERE id = ?');
+    const del = this.db.prepare('DELETE FROM failed_files WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = select.get(id);
+        if (!row) continue;
+        del.run(id);
+        this.insertEvent.run({
+          fileHash: row.file_hash,
+          filePath: row.file_path,
+          kind: 'reset',
+          stage: row.stage,
+          errorCode: row.error_code,
+          message: 'reset by user',
+          at,
+          runId,
+        });
+        removed.push(toFailedFile(row));
+      }
+    })();
+    return removed;
+  }
+
+  private where(filter: FailedFilter, currentFingerprint?: Record<string, unknown>): { where: string; params: Record<string, unknown> } {
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (filter.stage) {
+      clauses.push('stage = @stage');
+      params.stage = filter.stage;
+    }
+    if (filter.failureClass) {
+      clauses.push('failure_class = @failureClass');
+      params.failureClass = filter.failureClass;
+    }
+    if (filter.errorCode) {
+      clauses.push('error_code = @errorCode');
+      params.errorCode = filter.errorCode;
+    }
+    if (filter.q && filter.q.trim()) {
+      clauses.push(`(filename LIKE @q ESCAPE '\\' OR file_path LIKE @q ESCAPE '\\' OR reason LIKE @q ESCAPE '\\' OR error_message LIKE @q ESCAPE '\\' OR file_hash = @qExact)`);
+      params.q = `%${filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      params.qExact = filter.q.trim();
+    }
+    if (filter.eligibleOnly) {
+      // Evaluated in SQL so paging stays exact: a row is eligible when any setting its stage ran with changed.
+      clauses.push('intake_eligible(stage, fingerprint, @currentFp) IS NOT NULL');
+      params.currentFp = JSON.stringify(currentFingerprint ?? {});
+      registerEligibleFunction(this.db);
+    }
+    return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+}
+
+const registered = new WeakSet<Db>();
+function registerEligibleFunction(db: Db): void {
+  if (registered.has(db)) return;
+  db.function('intake_eligible', { deterministic: true }, (stage: unknown, fp: unknown, cur: unknown) =>
+    eligibility(String(stage) as Stage, safeJson(String(fp)), safeJson(String(cur))),
+  );
+  registered.add(db);
+}
+
+/** The settings each stage's outcome depends on: if one changed, a retry may succeed. */
+const STAGE_KEYS: Record<Stage, string[]> = {
+  hash: [],
+  extract_text: ['extractorVersion', 'ocr'],
+  ocr: ['extractorVersion', 'ocrLanguages', 'pageCap'],
+  classify: ['provider', 'chatModel', 'promptVersion', 'ocr'],
+  embeddings: ['provider', 'embedModel'],
+  db_insert: [],
+  unknown: ['extractorVersion', 'provider', 'chatModel'],
+};
+
+const KEY_LABEL: Record<string, string> = {
+  extractorVersion: 'extractor updated',
+  ocr: 'OCR setting changed',
+  ocrLanguages: 'OCR languages changed',
+  pageCap: 'OCR page cap changed',
+  provider: 'AI provider changed',
+  chatModel: 'model changed',
+  promptVersion: 'prompt updated',
+  embedModel: 'embedding model changed',
+};
+
+/** "model changed (gpt-4o-mini → llama3.1)" when today's settings differ from the failing run's, else null. */
+export function eligibility(stage: Stage, fp: Record<string, unknown>, current: Record<string, unknown>): string | null {
+  const keys = STAGE_KEYS[stage] ?? [];
+  const changes: string[] = [];
+  for (const k of keys) {
+    if (!(k in fp) || !(k in current)) continue;
+    const a = JSON.stringify(fp[k]);
+    const b = JSON.stringify(current[k]);
+    if (a !== b) {
+      if (k === 'ocr') changes.push(current[k] ? 'OCR turned on' : 'OCR turned off');
+      else changes.push(`${KEY_LABEL[k] ?? k} (${show(fp[k])} → ${show(current[k])})`);
+    }
+  }
+  return changes.length ? changes.join(', ') : null;
+}
+
+function show(v: unknown): string {
+  return Array.isArray(v) ? v.join('+') : String(v);
+}
+
+function safeJson(s: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(s);
+    return v && typeof v === 'object' ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+function toFailedFile(r: FailedRow, currentFingerprint?: Record<string, unknown>): FailedFile {
+  const fingerprint = safeJson(r.fingerprint);
+  return {
+    id: r.id,
+    filePath: r.file_path,
+    filename: r.filename,
+    fileHash: r.file_hash,
+    stage: r.stage as Stage,
+    reason: r.reason,
+    errorType: r.error_type,
+    errorMessage: r.error_message,
+    failedAt: r.failed_at,
+    attempts: r.attempts,
+    firstFailedAt: r.first_failed_at,
+    runId: r.run_id,
+    failureClass: r.failure_class as FailureClass,
+    errorCode: r.error_code as ErrorCode,
+    fingerprint,
+    eligibleForRetry: currentFingerprint ? eligibility(r.stage as Stage, fingerprint, currentFingerprint) : null,
+  };
+}

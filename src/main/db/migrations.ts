@@ -1,0 +1,136 @@
+/**
+ * Versioned schema migrations, applied in order and tracked by PRAGMA user_version.
+ * Never edit a released migration: add the next one.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: the library, the failure record, runs and the rerun index.
+  `
+  CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    file_hash TEXT NOT NULL UNIQUE,
+    file_path TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mime_type TEXT NOT NULL,
+    content TEXT NOT NULL,
+    content_source TEXT NOT NULL CHECK (content_source IN ('text', 'pdf', 'ocr')),
+    title TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    correspondent TEXT,
+    doc_date TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    language TEXT,
+    summary TEXT NOT NULL DEFAULT '',
+    ai_provider TEXT NOT NULL,
+    ai_model TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX documents_created_at ON documents (created_at);
+
+  -- Every path a document's content was seen at (the same bytes in two folders is one document).
+  CREATE TABLE document_paths (
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    file_path TEXT NOT NULL,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (document_id, file_path)
+  );
+  CREATE INDEX document_paths_path ON document_paths (file_path);
+
+  CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    chunk_index INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    embedding BLOB,
+    embedding_model TEXT,
+    UNIQUE (document_id, chunk_index)
+  );
+
+  CREATE VIRTUAL TABLE documents_fts USING fts5 (
+    title, content, summary, tags, correspondent, filename,
+    content = 'documents', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts (rowid, title, content, summary, tags, correspondent, filename)
+    VALUES (new.id, new.title, new.content, new.summary, new.tags, new.correspondent, new.filename);
+  END;
+  CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title, content, summary, tags, correspondent, filename)
+    VALUES ('delete', old.id, old.title, old.content, old.summary, old.tags, old.correspondent, old.filename);
+  END;
+  CREATE TRIGGER documents_fts_update AFTER UPDATE ON documents BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title, content, summary, tags, correspondent, filename)
+    VALUES ('delete', old.id, old.title, old.content, old.summary, old.tags, old.correspondent, old.filename);
+    INSERT INTO documents_fts (rowid, title, content, summary, tags, correspondent, filename)
+    VALUES (new.id, new.title, new.content, new.summary, new.tags, new.correspondent, new.filename);
+  END;
+
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'paused', 'interrupted')),
+    roots TEXT NOT NULL DEFAULT '[]',
+    options TEXT NOT NULL DEFAULT '{}',
+    counts TEXT,
+    message TEXT,
+    pid INTEGER
+  );
+  CREATE INDEX runs_started_at ON runs (started_at);
+
+  CREATE TABLE failed_files (
+    id INTEGER PRIMARY KEY,
+    file_path TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    file_hash TEXT UNIQUE,
+    stage TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    error_type TEXT NOT NULL,
+    error_message TEXT NOT NULL,
+    failed_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    first_failed_at INTEGER NOT NULL,
+    run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+    failure_class TEXT NOT NULL,
+    error_code TEXT NOT NULL,
+    stack TEXT,
+    fingerprint TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX failed_files_failed_at ON failed_files (failed_at);
+  CREATE UNIQUE INDEX failed_files_path_when_unhashed ON failed_files (file_path) WHERE file_hash IS NULL;
+  CREATE INDEX failed_files_path ON failed_files (file_path);
+  CREATE INDEX failed_files_stage ON failed_files (stage, failed_at);
+  CREATE INDEX failed_files_code ON failed_files (error_code, failed_at);
+  CREATE INDEX failed_files_class ON failed_files (failure_class, failed_at);
+
+  CREATE TABLE failure_events (
+    id INTEGER PRIMARY KEY,
+    file_hash TEXT,
+    file_path TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('failure', 'reset', 'success')),
+    stage TEXT,
+    error_code TEXT,
+    message TEXT NOT NULL DEFAULT '',
+    at INTEGER NOT NULL,
+    run_id INTEGER
+  );
+  CREATE INDEX failure_events_hash ON failure_events (file_hash, at);
+  CREATE INDEX failure_events_path ON failure_events (file_path, at);
+
+  -- Lets a rerun over an unchanged folder skip re-hashing: path → size, mtime → hash.
+  CREATE TABLE file_index (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
+    hash TEXT NOT NULL,
+    indexed_at INTEGER NOT NULL
+  );
+  CREATE INDEX file_index_hash ON file_index (hash);
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

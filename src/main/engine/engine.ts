@@ -1,0 +1,252 @@
+import { stat } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type {
+  AiSettings,
+  FailedFile,
+  FailedFilter,
+  Preflight,
+  ReprocessEstimate,
+  ReprocessOutcome,
+  ReprocessReport,
+  RunOptions,
+  RunProgress,
+  RunSummary,
+} from '../../shared/domain';
+import { createAiProvider } from '../ai';
+import type { AiProvider } from '../ai/types';
+import { createExtractor } from '../extract';
+import type { Extractor, ExtractorOptions } from '../extract/types';
+import { nowSec } from '../db/connection';
+import { Library } from './library';
+import { Run, type FileOutcome, type RunHooks } from './run';
+import { scan } from './scan';
+
+export interface EngineOptions {
+  /** The library file, or an open Library. */
+  library: Library | string;
+  /** App data folder: OCR language cache. */
+  dataDir: string;
+  /** Overrides for tests and the Electron shell (e.g. utilityProcess spawn). */
+  extractorOptions?: Partial<ExtractorOptions> & Record<string, unknown>;
+  createProvider?: (s: AiSettings) => AiProvider;
+}
+
+export const DEFAULT_AI: AiSettings = {
+  provider: 'local',
+  baseUrl: 'https://api.openai.com/v1',
+  chatModel: 'gpt-4o-mini',
+  embedModel: 'text-embedding-3-small',
+  timeoutMs: 60_000,
+  maxRetries: 3,
+};
+
+export function defaultRunOptions(paths: string[], overrides: Partial<RunOptions> = {}): RunOptions {
+  return {
+    paths,
+    skipFailed: true,
+    ocr: true,
+    concurrency: Math.max(2, Math.min(8, cpus().length * 2)),
+    ocrLanguages: ['eng'],
+    ocrPageCap: 50,
+    ocrTimeoutMs: 120_000,
+    ai: DEFAULT_AI,
+    ...overrides,
+  };
+}
+
+/**
+ * The engine API every adapter (CLI, IPC, web bridge) calls: runs, preflight,
+ * reset, reprocess. Owns one extractor process and the library.
+ */
+export class Engine {
+  readonly library: Library;
+  private extractorInstance: { key: string; extractor: Extractor } | null = null;
+  private readonly runs = new Map<number, Run>();
+
+  constructor(private readonly opts: EngineOptions) {
+    this.library = typeof opts.library === 'string' ? Library.open(opts.library) : opts.library;
+    this.library.runs.markInterrupted(nowSec());
+  }
+
+  /** Settings that shape each stage's outcome; stored with failures to tell when a retry may help. */
+  fingerprint(o: Pick<RunOptions, 'ocr' | 'ocrLanguages' | 'ocrPageCap' | 'ai'>, provider?: AiProvider): Record<string, unknown> {
+    const p = provider ?? this.provider(o.ai);
+    return {
+      extractorVersion: '1',
+      ocr: o.ocr,
+      ocrLanguages: o.ocrLanguages,
+      pageCap: o.ocrPageCap,
+      provider: p.name,
+      chatModel: p.chatModel,
+      embedModel: p.embedModel,
+      promptVersion: p.promptVersion,
+    };
+  }
+
+  provider(ai: AiSettings): AiProvider {
+    return (this.opts.createProvider ?? createAiProvider)(ai);
+  }
+
+  private extractorFor(o: RunOptions): () => Promise<Extractor> {
+    return async () => {
+      const options: ExtractorOptions = {
+        ocrLanguages: o.ocrLanguages,
+        workers: Math.max(1, Math.min(cpus().length, 4)),
+        pageCap: o.ocrPageCap,
+        timeoutMs: o.ocrTimeoutMs,
+        memoryLimitMb: 1024,
+        cachePath: join(this.opts.dataDir, 'ocr-cache'),
+        ...this.opts.extractorOptions,
+      };
+      const key = JSON.stringify([options.ocrLanguages, options.pageCap, options.timeoutMs]);
+      if (this.extractorInstance?.key !== key) {
+        const old = this.extractorInstance;
+        this.extractorInstance = { key, extractor: createExtractor(options) };
+        // Let runs still using the old one finish with it.
+        if (old && !this.activeRuns().length) await old.extractor.close();
+      }
+      return this.extractorInstance.extractor;
+    };
+  }
+
+  /** Starts a run; progress arrives through hooks, the summary through `run.finished`. */
+  startRun(options: RunOptions, hooks: RunHooks = {}, record: Record<string, unknown> = {}): Run {
+    const provider = this.provider(options.ai);
+    const run = new Run(
+      { library: this.library, extractor: this.extractorFor(options), provider, fingerprint: this.fingerprint(options, provider) },
+      options,
+      hooks,
+      record,
+    );
+    this.runs.set(run.id, run);
+    void run.finished.finally(() => this.runs.delete(run.id));
+    return run;
+  }
+
+  async ingest(options: RunOptions, hooks: RunHooks = {}): Promise<RunSummary> {
+    return this.startRun(options, hooks).finished;
+  }
+
+  getRun(id: number): Run | undefined {
+    return this.runs.get(id);
+  }
+
+  activeRuns(): Run[] {
+    return [...this.runs.values()];
+  }
+
+  activeProgress(): RunProgress | null {
+    const run = this.activeRuns()[0];
+    return run ? run.progress() : null;
+  }
+
+  /** What a run over these paths would do, without hashing new files. */
+  async preflight(paths: string[]): Promise<Preflight> {
+    const out: Preflight = { total: 0, new: 0, knownUnchanged: 0, previouslyFailed: 0, unsupported: 0 };
+    const failedByPath = this.library.db.prepare<[string], { id: number }>('SELECT id FROM failed_files WHERE file_path = ? LIMIT 1');
+    for await (const e of scan(paths)) {
+      if (e.type === 'unsupported') {
+        out.unsupported++;
+        continue;
+      }
+      out.total++;
+      if (e.type === 'error') {
+        if (failedByPath.get(e.path)) out.previouslyFailed++;
+        else out.new++;
+        continue;
+      }
+      const hash = this.library.fileIndex.hashIfUnchanged(e.path, e.size, e.mtimeMs);
+      if (hash && this.library.documents.idForHash(hash) !== undefined) out.knownUnchanged++;
+      else if ((hash && this.library.failed.failedIdForHash(hash) !== undefined) || failedByPath.get(e.path)) out.previouslyFailed++;
+      else out.new++;
+    }
+    return out;
+  }
+
+  resolveSelection(sel: { ids: number[] } | { filter: FailedFilter; all: true }, current?: Record<string, unknown>): number[] {
+    return 'ids' in sel ? sel.ids : this.library.failed.idsMatching(sel.filter, current);
+  }
+
+  reset(ids: number[]): FailedFile[] {
+    return this.library.failed.reset(ids, nowSec());
+  }
+
+  /** Files, AI calls and tokens a reprocess of these rows would cost. */
+  async estimate(ids: number[], ai: AiSettings): Promise<ReprocessEstimate> {
+    const rows = this.library.failed.getMany(ids);
+    const remote = ai.provider !== 'local';
+    let tokens = 0;
+    let aiCalls = 0;
+    let missingFiles = 0;
+    for (const r of rows) {
+      const size = await stat(r.filePath).then((s) => s.size, () => -1);
+      if (size < 0) {
+        missingFiles++;
+        continue;
+      }
+      // ~4 bytes per token of text, trimmed to the 6 000-token budget, plus the prompt; one classify + embedding batches.
+      const docTokens = Math.min(6000, Math.ceil(Math.min(size, 200_000) / 4)) + 400;
+      tokens += docTokens * 2;
+      aiCalls += 1 + Math.max(1, Math.ceil(Math.min(size, 2_000_000) / 1000 / 64));
+    }
+    return { files: rows.length - missingFiles, aiCalls: remote ? aiCalls : 0, tokens: remote ? tokens : 0, missingFiles };
+  }
+
+  /**
+   * Reset these rows and ingest their files now (skip-failed off for them),
+   * reporting per file: succeeded / failed the same way / failed differently.
+   */
+  async reprocess(ids: number[], options: Omit<RunOptions, 'paths'>, hooks: RunHooks = {}): Promise<ReprocessReport> {
+    const before = this.library.failed.getMany(ids);
+    const removed = this.library.failed.reset(before.map((r) => r.id), nowSec());
+    const report: ReprocessReport = { runId: 0, succeeded: 0, failedSame: 0, failedDifferent: 0, skipped: 0, outcomes: [] };
+    if (!removed.length) return report;
+    const byPath = new Map(removed.map((r) => [r.filePath, r]));
+    const seen = new Map<string, FileOutcome>();
+    const run = this.startRun(
+      { ...options, paths: [...byPath.keys()], skipFailed: false },
+      {
+        ...hooks,
+        onFileDone: (f) => {
+          seen.set(f.path, f);
+          hooks.onFileDone?.(f);
+        },
+      },
+      { reprocess: removed.length },
+    );
+    report.runId = run.id;
+    await run.finished;
+    for (const row of removed) {
+      const f = seen.get(row.filePath);
+      const o: ReprocessOutcome = { id: row.id, filePath: row.filePath, outcome: 'skipped' };
+      if (!f) {
+        o.reason = 'not processed (run stopped early)';
+      } else if (f.status === 'ingested' || f.status === 'skipped_existing') {
+        o.outcome = 'succeeded';
+        o.documentId = f.status === 'ingested' ? f.documentId : this.library.documents.idForHash(f.hash ?? '');
+      } else if (f.status === 'failed') {
+        o.outcome = f.error.code === row.errorCode && f.stage === row.stage ? 'failed_same' : 'failed_different';
+        o.stage = f.stage;
+        o.errorCode = f.error.code;
+        o.reason = f.error.reason;
+      } else {
+        o.reason = f.status.replace('_', ' ');
+      }
+      report.outcomes.push(o);
+      if (o.outcome === 'succeeded') report.succeeded++;
+      else if (o.outcome === 'failed_same') report.failedSame++;
+      else if (o.outcome === 'failed_different') report.failedDifferent++;
+      else report.skipped++;
+    }
+    return report;
+  }
+
+  async close(): Promise<void> {
+    for (const run of this.activeRuns()) run.cancel('interrupted');
+    await Promise.allSettled(this.activeRuns().map((r) => r.finished));
+    await this.extractorInstance?.extractor.close();
+    this.extractorInstance = null;
+    this.library.close();
+  }
+}

@@ -1,0 +1,33 @@
+import type { Db } from '../db/connection';
+import { openDatabase } from '../db/connection';
+import { DocumentsRepo } from '../db/documents';
+import { FailedFilesRepo } from '../db/failed-files';
+import { FileIndexRepo } from '../db/file-index';
+import { RunsRepo } from '../db/runs';
+import { BatchWriter } from './writer';
+
+/** The database and one repository per table, shared by every run of an engine. */
+export class Library {
+  readonly documents: DocumentsRepo;
+  readonly failed: FailedFilesRepo;
+  readonly fileIndex: FileIndexRepo;
+  readonly runs: RunsRepo;
+  readonly writer: BatchWriter;
+
+  constructor(readonly db: Db) {
+    this.documents = new DocumentsRepo(db);
+    this.failed = new FailedFilesRepo(db);
+    this.fileIndex = new FileIndexRepo(db);
+    this.runs = new RunsRepo(db);
+    this.writer = new BatchWriter(db);
+  }
+
+  static open(path: string): Library {
+    return new Library(openDatabase(path));
+  }
+
+  close(): void {
+    this.writer.flush();
+    this.db.close();
+  }
+}

@@ -1,0 +1,524 @@
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { FileKind, RunCounts, RunOptions, RunProgress, RunStatus, RunSummary, Stage } from '../../shared/domain';
+import { IntakeError, errorMessage, isIntakeError } from '../../shared/errors';
+import type { AiProvider } from '../ai/types';
+import type { ExtractResult, Extractor } from '../extract/types';
+import { MIME_BY_EXT } from '../extract/types';
+import { nowSec } from '../db/connection';
+import type { Library } from './library';
+import { chunkText } from './chunk';
+import { sha256File } from './hash';
+import { filenameOf, scan, type ScanEntry } from './scan';
+import { isInsufficient, meaningfulChars } from './text-quality';
+
+/** How many files in a row may find the AI endpoint unreachable before the run pauses. */
+export const AI_DOWN_LIMIT = 3;
+/** Text kept in the library per document. */
+const MAX_CONTENT_CHARS = 2_000_000;
+const PROGRESS_INTERVAL_MS = 100;
+
+export interface RunDeps {
+  library: Library;
+  extractor: () => Promise<Extractor>;
+  provider: AiProvider;
+  fingerprint: Record<string, unknown>;
+}
+
+export interface RunHooks {
+  onProgress?: (p: RunProgress) => void;
+  /** Per-file outcome (reprocess reports use it). */
+  onFileDone?: (f: FileOutcome) => void;
+}
+
+export type FileOutcome =
+  | { path: string; hash: string | null; status: 'ingested'; documentId: number }
+  | { path: string; hash: string | null; status: 'skipped_existing' | 'skipped_failed' | 'unsupported' | 'deferred' }
+  | { path: string; hash: string | null; status: 'failed'; stage: Stage; error: IntakeError };
+
+type FileEntry = Extract<ScanEntry, { type: 'file' }>;
+
+/** Raised inside a file's processing to stop the whole run (AI down, bad key). */
+class RunStop extends Error {
+  constructor(
+    readonly status: RunStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One ingestion run: scan → hash → skip check → extract → OCR → classify →
+ * embed → store, `concurrency` files at a time. Every file ends as a document,
+ * a skip, or a failed_files row — never half stored.
+ */
+export class Run {
+  readonly id: number;
+  private readonly startedAt = Date.now();
+  private readonly counts: RunCounts = {
+    scanned: 0,
+    ingested: 0,
+    skippedExisting: 0,
+    skippedFailed: 0,
+    unsupported: 0,
+    failed: 0,
+    failedByStage: {},
+  };
+  private status: RunStatus = 'running';
+  private message: string | undefined;
+  private total = 0;
+  private done = 0;
+  private scanning = true;
+  private readonly inFlight = new Map<string, Stage | 'scan' | 'skip_check'>();
+  private readonly abort = new AbortController();
+  private stopRequested: { status: RunStatus; message?: string } | null = null;
+  private pausedGate: { promise: Promise<void>; release: () => void } | null = null;
+  private aiDownStreak: FileEntry[] = [];
+  private readonly inRunHashes = new Map<string, Promise<void>>();
+  private progressTimer: NodeJS.Timeout | null = null;
+  private lastCheckpoint = Date.now();
+  readonly finished: Promise<RunSummary>;
+
+  constructor(
+    private readonly deps: RunDeps,
+    private readonly options: RunOptions,
+    private readonly hooks: RunHooks = {},
+    runRecordOptions: Record<string, unknown> = {},
+  ) {
+    const { ai, ...rest } = options;
+    this.id = deps.library.runs.start(options.paths, { ...rest, ai: { provider: ai.provider, chatModel: ai.chatModel, embedModel: ai.embedModel }, ...runRecordOptions }, nowSec());
+    this.finished = this.execute();
+  }
+
+  /** Workers finish the file they hold, then wait. */
+  pause(): void {
+    if (this.pausedGate || this.status !== 'running') return;
+    let release!: () => void;
+    const promise = new Promise<void>((r) => (release = r));
+    this.pausedGate = { promise, release };
+    this.emitProgress();
+  }
+
+  resume(): void {
+    const gate = this.pausedGate;
+    this.pausedGate = null;
+    gate?.release();
+    this.emitProgress();
+  }
+
+  get isPaused(): boolean {
+    return this.pausedGate !== null;
+  }
+
+  /** Stops taking new files; in-flight AI calls are aborted and those files stay untouched. */
+  cancel(status: 'cancelled' | 'interrupted' = 'cancelled'): void {
+    if (this.stopRequested) return;
+    this.stopRequested = { status };
+    this.abort.abort();
+    this.resume();
+  }
+
+  progress(): RunProgress {
+    const elapsedMs = Date.now() - this.startedAt;
+    const rate = elapsedMs > 0 ? (this.done / elapsedMs) * 1000 : 0;
+    const remaining = this.total - this.done;
+    const inStage: Partial<Record<Stage, number>> = {};
+    const current: RunProgress['current'] = [];
+    for (const [path, stage] of this.inFlight) {
+      if (stage !== 'scan' && stage !== 'skip_check') inStage[stage] = (inStage[stage] ?? 0) + 1;
+      if (current.length < 16) current.push({ path, stage });
+    }
+    return {
+      runId: this.id,
+      ...this.counts,
+      failedByStage: { ...this.counts.failedByStage },
+      status: this.pausedGate && this.status === 'running' ? 'paused' : this.status,
+      total: this.total,
+      done: this.done,
+      scanning: this.scanning,
+      current,
+      inStage,
+      ratePerSec: Math.round(rate * 10) / 10,
+      etaSec: rate > 0 && !this.scanning ? Math.round(remaining / rate) : null,
+      elapsedMs,
+      message: this.message,
+    };
+  }
+
+  private emitProgress(): void {
+    this.hooks.onProgress?.(this.progress());
+  }
+
+  private async execute(): Promise<RunSummary> {
+    const { library } = this.deps;
+    this.progressTimer = setInterval(() => {
+      this.emitProgress();
+      if (Date.now() - this.lastCheckpoint > 2000) {
+        this.lastCheckpoint = Date.now();
+        library.runs.checkpoint(this.id, this.counts);
+      }
+    }, PROGRESS_INTERVAL_MS);
+    try {
+      await this.processAll();
+    } catch (e) {
+      if (e instanceof RunStop) {
+        this.stopRequested ??= { status: e.status, message: e.message };
+      } else {
+        this.stopRequested ??= { status: 'interrupted', message: `Run stopped by an unexpected error: ${errorMessage(e)}` };
+      }
+    } finally {
+      clearInterval(this.progressTimer);
+    }
+    // Files that found the AI down, but fewer than the pause limit: genuine failures.
+    if (!this.stopRequested && this.aiDownStreak.length) await this.flushAiDownStreak();
+    library.writer.flush();
+    this.status = this.stopRequested?.status ?? 'completed';
+    this.message = this.stopRequested?.message ?? this.message;
+    library.runs.finish(this.id, this.status, this.counts, this.message ?? null, nowSec());
+    this.emitProgress();
+    return {
+      runId: this.id,
+      status: this.status,
+      ...this.counts,
+      durationMs: Date.now() - this.startedAt,
+      ...(this.message ? { message: this.message } : {}),
+    };
+  }
+
+  /** The scanner feeds a bounded queue; `concurrency` workers drain it. */
+  private async processAll(): Promise<void> {
+    const queue: FileEntry[] = [];
+    const waiters: (() => void)[] = [];
+    const spaceWaiters: (() => void)[] = [];
+    const HIGH_WATER = 2000;
+    let producerDone = false;
+    let fatal: unknown = null;
+
+    const wake = () => waiters.splice(0).forEach((w) => w());
+
+    const producer = (async () => {
+      try {
+        for await (const entry of scan(this.options.paths, this.abort.signal)) {
+          if (this.stopRequested || fatal) break;
+          this.counts.scanned++;
+          if (entry.type === 'unsupported') {
+            this.counts.unsupported++;
+            this.hooks.onFileDone?.({ path: entry.path, hash: null, status: 'unsupported' });
+            continue;
+          }
+          this.total++;
+          if (entry.type === 'error') {
+            await this.recordFailure(entry.path, null, 'hash', new IntakeError(entry.code, scanReason(entry.code), { message: entry.message }));
+            this.done++;
+            continue;
+          }
+          queue.push(entry);
+          wake();
+          if (queue.length >= HIGH_WATER) await new Promise<void>((r) => spaceWaiters.push(r));
+        }
+      } finally {
+        producerDone = true;
+        this.scanning = false;
+        wake();
+      }
+    })();
+
+    const worker = async () => {
+      for (;;) {
+        if (this.pausedGate) await this.pausedGate.promise;
+        if (this.stopRequested || fatal) return;
+        const entry = queue.shift();
+        if (queue.length < HIGH_WATER / 2) spaceWaiters.splice(0).forEach((w) => w());
+        if (!entry) {
+          if (producerDone) return;
+          await new Promise<void>((r) => waiters.push(r));
+          continue;
+        }
+        try {
+          await this.processFile(entry);
+        } catch (e) {
+          fatal = e;
+          spaceWaiters.splice(0).forEach((w) => w());
+          return;
+        } finally {
+          this.inFlight.delete(entry.path);
+        }
+      }
+    };
+
+    const n = Math.max(1, Math.min(64, this.options.concurrency));
+    await Promise.all([producer, ...Array.from({ length: n }, worker)]);
+    if (fatal) throw fatal;
+  }
+
+  private setStage(path: string, stage: Stage | 'scan' | 'skip_check'): void {
+    this.inFlight.set(path, stage);
+  }
+
+  private async processFile(entry: FileEntry): Promise<void> {
+    const { library } = this.deps;
+    const path = entry.path;
+    this.setStage(path, 'hash');
+
+    // hash — the file_index shortcut skips re-hashing unchanged files.
+    let hash = library.fileIndex.hashIfUnchanged(path, entry.size, entry.mtimeMs);
+    if (!hash) {
+      try {
+        hash = (await sha256File(path)).hash;
+        const after = await stat(path);
+        if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs) {
+          throw new IntakeError('file_busy', 'file changed while being read', {
+            message: `size/mtime changed during hashing (${entry.size} → ${after.size} bytes); it is probably still being written`,
+          });
+        }
+        const h = hash;
+        void library.writer.run(() => library.fileIndex.upsert(path, entry.size, entry.mtimeMs, h, nowSec())).catch(() => undefined);
+      } catch (e) {
+        await this.recordFailure(path, null, 'hash', toHashError(e));
+        this.done++;
+        return;
+      }
+    }
+
+    // skip check — the same content twice in one run waits for the first copy.
+    this.setStage(path, 'skip_check');
+    const earlier = this.inRunHashes.get(hash);
+    if (earlier) await earlier;
+    const docId = library.documents.idForHash(hash);
+    if (docId !== undefined) {
+      const h = hash;
+      void library.writer.run(() => library.documents.addPath(docId, path, nowSec())).catch(() => undefined);
+      this.counts.skippedExisting++;
+      this.done++;
+      this.hooks.onFileDone?.({ path, hash: h, status: 'skipped_existing' });
+      return;
+    }
+    if (library.failed.failedIdForHash(hash) !== undefined && (this.options.skipFailed || earlier)) {
+      this.counts.skippedFailed++;
+      this.done++;
+      this.hooks.onFileDone?.({ path, hash, status: 'skipped_failed' });
+      return;
+    }
+    let release!: () => void;
+    this.inRunHashes.set(hash, new Promise<void>((r) => (release = r)));
+    try {
+      await this.ingest(entry, hash);
+    } finally {
+      release();
+    }
+  }
+
+  /** Extract → OCR → classify → embed → store, applying the terminal-failure rules of SPEC §2. */
+  private async ingest(entry: FileEntry, hash: string): Promise<void> {
+    const path = entry.path;
+    const { ocr: ocrEnabled } = this.options;
+    let stage: Stage = 'extract_text';
+    try {
+      // extract_text
+      let extracted: ExtractResult;
+      if (entry.kind === 'image') {
+        if (!ocrEnabled) throw new IntakeError('text_insufficient', 'insufficient text; OCR disabled', { message: 'An image has no text layer: it needs OCR, which is disabled.', stage });
+        stage = 'ocr';
+        extracted = await this.runOcr(path, entry.kind);
+      } else {
+        this.setStage(path, 'extract_text');
+        extracted = await this.extractor().then((x) => x.extractText(path, entry.kind));
+        if (isInsufficient(extracted.text)) {
+          const n = meaningfulChars(extracted.text);
+          if (!ocrEnabled) {
+            throw new IntakeError('text_insufficient', 'insufficient text; OCR disabled', { message: `Only ${n} meaningful characters of text were found and OCR is disabled.` });
+          }
+          if (entry.kind !== 'pdf') {
+            throw new IntakeError('text_insufficient', 'insufficient text', { message: `Only ${n} meaningful characters of text were found.` });
+          }
+          stage = 'ocr';
+          extracted = await this.runOcr(path, entry.kind);
+        }
+      }
+
+      // classify — on text-layer content, a failure earns one OCR retry when OCR is on.
+      stage = 'classify';
+      let text = extracted.text.slice(0, MAX_CONTENT_CHARS);
+      let classification;
+      try {
+        classification = await this.aiCall(entry, () => this.deps.provider.classify(text, { signal: this.abort.signal, filename: filenameOf(path) }));
+      } catch (e) {
+        if (!isIntakeError(e) || !ocrEnabled || extracted.source !== 'pdf') throw e;
+        stage = 'ocr';
+        extracted = await this.runOcr(path, entry.kind);
+        text = extracted.text.slice(0, MAX_CONTENT_CHARS);
+        stage = 'classify';
+        try {
+          classification = await this.aiCall(entry, () => this.deps.provider.classify(text, { signal: this.abort.signal, filename: filenameOf(path) }));
+        } catch (e2) {
+          if (!isIntakeError(e2)) throw e2;
+          throw new IntakeError(e2.code, `${e2.reason} (after OCR)`, { message: `${e2.message} — the text layer failed first (${e.reason}), then the OCR text failed too.`, failureClass: e2.failureClass });
+        }
+      }
+
+      // embeddings
+      stage = 'embeddings';
+      this.setStage(path, 'embeddings');
+      const pieces = chunkText(text);
+      const vectors = pieces.length ? await this.aiCall(entry, () => this.deps.provider.embed(pieces, { signal: this.abort.signal })) : [];
+      if (vectors.length !== pieces.length) throw new IntakeError('ai_bad_output', 'wrong number of embeddings', { message: `asked for ${pieces.length}, got ${vectors.length}` });
+
+      // db_insert — one transaction: document, path, chunks, FTS, clearing the failure.
+      stage = 'db_insert';
+      this.setStage(path, 'db_insert');
+      const at = nowSec();
+      const { library } = this.deps;
+      const documentId = await library.writer.run(() => {
+        const id = library.documents.insert({
+          fileHash: hash,
+          filePath: path,
+          filename: filenameOf(path),
+          size: entry.size,
+          mimeType: MIME_BY_EXT[extname(path).toLowerCase()] ?? 'application/octet-stream',
+          content: text,
+          contentSource: extracted.source,
+          classification: classification!,
+          aiProvider: this.deps.provider.name,
+          aiModel: this.deps.provider.chatModel,
+          chunks: pieces.map((t, i) => ({ text: t, embedding: vectors[i] })),
+          embeddingModel: this.deps.provider.embedModel,
+          at,
+        });
+        library.failed.clearOnSuccess(hash, path, this.id, at);
+        return id;
+      });
+      this.counts.ingested++;
+      this.done++;
+      this.hooks.onFileDone?.({ path, hash, status: 'ingested', documentId });
+    } catch (e) {
+      if (e instanceof RunStop) throw e;
+      if (e instanceof DeferredAiDown) return; // counted when the streak is decided
+      if (this.abort.signal.aborted && !(isIntakeError(e) && !e.transient)) {
+        // Cancelled mid-file: leave it untouched so the next run takes it.
+        this.hooks.onFileDone?.({ path, hash, status: 'deferred' });
+        return;
+      }
+      const err = isIntakeError(e) ? e : toUnknown(e, stage);
+      await this.recordFailure(path, hash, err.stage ?? (stage === 'db_insert' && !isIntakeError(e) ? 'db_insert' : stage), err);
+      this.done++;
+    }
+  }
+
+  private extractor(): Promise<Extractor> {
+    return this.deps.extractor();
+  }
+
+  private async runOcr(path: string, kind: FileKind): Promise<ExtractResult> {
+    this.setStage(path, 'ocr');
+    try {
+      const res = await (await this.extractor()).ocr(path, kind);
+      if (isInsufficient(res.text)) {
+        throw new IntakeError('ocr_no_text', 'OCR found no usable text', { message: `OCR produced ${meaningfulChars(res.text)} meaningful characters.` });
+      }
+      return res;
+    } catch (e) {
+      const err = isIntakeError(e) ? e : new IntakeError('ocr_failed', 'OCR failed', { message: errorMessage(e), cause: e });
+      err.stage = 'ocr';
+      throw err;
+    }
+  }
+
+  /**
+   * An AI call with the run-level rules: a rejected key or missing model stops
+   * the run (nothing recorded); an unreachable endpoint for AI_DOWN_LIMIT files
+   * in a row pauses it, and those files are left untouched.
+   */
+  private async aiCall<T>(entry: FileEntry, call: () => Promise<T>): Promise<T> {
+    if (this.inFlight.get(entry.path) !== 'embeddings') this.setStage(entry.path, 'classify');
+    try {
+      const v = await call();
+      if (this.aiDownStreak.length) await this.flushAiDownStreak();
+      return v;
+    } catch (e) {
+      if (!isIntakeError(e) || this.abort.signal.aborted) throw e;
+      if (e.failureClass === 'config') {
+        throw new RunStop('paused', `${e.reason}: ${e.message}. Check the AI settings; the run stopped and no file was marked failed.`);
+      }
+      if (e.code === 'ai_connection' || e.code === 'ai_unavailable') {
+        this.aiDownStreak.push(entry);
+        if (this.aiDownStreak.length >= AI_DOWN_LIMIT) {
+          this.aiDownStreak = [];
+          throw new RunStop('paused', `The AI endpoint is unreachable (${e.message}); the run paused after ${AI_DOWN_LIMIT} files in a row and marked none of them failed.`);
+        }
+        throw new DeferredAiDown();
+      }
+      throw e;
+    }
+  }
+
+  private async flushAiDownStreak(): Promise<void> {
+    const streak = this.aiDownStreak;
+    this.aiDownStreak = [];
+    for (const entry of streak) {
+      const hash = this.deps.library.fileIndex.hashIfUnchanged(entry.path, entry.size, entry.mtimeMs) ?? null;
+      await this.recordFailure(entry.path, hash, 'classify', new IntakeError('ai_connection', 'AI endpoint unreachable', { message: 'The AI endpoint could not be reached after retries.' }));
+      this.done++;
+    }
+  }
+
+  private async recordFailure(path: string, hash: string | null, stage: Stage, err: IntakeError): Promise<void> {
+    const { library } = this.deps;
+    this.counts.failed++;
+    this.counts.failedByStage[stage] = (this.counts.failedByStage[stage] ?? 0) + 1;
+    try {
+      await library.writer.run(() =>
+        library.failed.recordFailure({
+          filePath: path,
+          filename: filenameOf(path),
+          fileHash: hash,
+          stage,
+          reason: err.reason,
+          errorType: err.code,
+          errorMessage: err.message,
+          failureClass: err.failureClass,
+          errorCode: err.code,
+          stack: err.stack ?? null,
+          fingerprint: this.deps.fingerprint,
+          runId: this.id,
+          at: nowSec(),
+        }),
+      );
+    } catch (e) {
+      // The failure record itself could not be written: the run goes on; the file is retried next run.
+      this.message = `Could not record a failure for ${path}: ${errorMessage(e)}`;
+    }
+    this.hooks.onFileDone?.({ path, hash, status: 'failed', stage, error: err });
+  }
+}
+
+/** Thrown for a file that found the AI down; its fate is decided with the streak. */
+class DeferredAiDown extends Error {}
+
+function scanReason(code: string): string {
+  return code === 'file_unreadable' ? 'permission denied' : code === 'file_vanished' ? 'file vanished before it could be read' : 'could not be read';
+}
+
+function toHashError(e: unknown): IntakeError {
+  if (isIntakeError(e)) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  const message = errorMessage(e);
+  if (code === 'ENOENT') return new IntakeError('file_vanished', 'file vanished before it could be read', { message });
+  if (code === 'EACCES' || code === 'EPERM') return new IntakeError('file_unreadable', 'permission denied', { message });
+  if (code === 'EBUSY' || code === 'ETXTBSY') return new IntakeError('file_busy', 'file is busy', { message });
+  if (code === 'EISDIR') return new IntakeError('file_unreadable', 'not a regular file', { message });
+  return new IntakeError('io_error', 'read error', { message });
+}
+
+function toUnknown(e: unknown, stage: Stage): IntakeError {
+  const sqlite = (e as { code?: string }).code?.startsWith?.('SQLITE');
+  if (stage === 'db_insert' || sqlite) {
+    const err = new IntakeError('db_error', 'could not be saved to the library', { message: errorMessage(e), cause: e });
+    if (e instanceof Error && e.stack) err.stack = e.stack;
+    return err;
+  }
+  const err = new IntakeError('unknown', 'unexpected error', { message: errorMessage(e), cause: e });
+  if (e instanceof Error && e.stack) err.stack = e.stack;
+  err.stage = 'unknown';
+  return err;
+}

@@ -1,0 +1,113 @@
+import { lstat, opendir, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import type { FileKind } from '../../shared/domain';
+import { KIND_BY_EXT } from '../extract/types';
+
+export type ScanEntry =
+  | { type: 'file'; path: string; kind: FileKind; size: number; mtimeMs: number }
+  | { type: 'unsupported'; path: string }
+  | { type: 'error'; path: string; code: 'file_unreadable' | 'file_vanished' | 'io_error'; message: string };
+
+const SYSTEM_NAMES = new Set(['thumbs.db', 'desktop.ini', 'ehthumbs.db', '$recycle.bin', 'system volume information', 'lost+found']);
+
+/** Hidden (dot) files and OS clutter are skipped silently, not counted. */
+export function isHiddenOrSystem(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('~$') || SYSTEM_NAMES.has(name.toLowerCase());
+}
+
+export function kindOf(path: string): FileKind | undefined {
+  return KIND_BY_EXT[extname(path).toLowerCase()];
+}
+
+/**
+ * Walks the given files and folders recursively. Survives symlink loops
+ * (directories are visited once by real path), permission errors and files
+ * vanishing mid-walk: those become `error` entries, never exceptions.
+ * Paths given explicitly are taken even when hidden.
+ */
+export async function* scan(roots: string[], signal?: AbortSignal): AsyncGenerator<ScanEntry> {
+  const visitedDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+
+  async function* visit(path: string, explicit: boolean): AsyncGenerator<ScanEntry> {
+    if (signal?.aborted) return;
+    let st: Stats;
+    try {
+      // stat follows symlinks; a dangling link or a loop surfaces as an error here.
+      st = await stat(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') return; // a link pointing at itself: nothing to ingest
+      if (code === 'ENOENT') {
+        const isLink = await lstat(path).then((l) => l.isSymbolicLink(), () => false);
+        if (isLink && !explicit) return; // dangling symlink inside a folder: not a document
+        yield { type: 'error', path, code: 'file_vanished', message: `${path}: no such file or directory` };
+        return;
+      }
+      yield { type: 'error', path, code: code === 'EACCES' || code === 'EPERM' ? 'file_unreadable' : 'io_error', message: errText(e) };
+      return;
+    }
+    if (st.isDirectory()) {
+      let real: string;
+      try {
+        real = await realpath(path);
+      } catch (e) {
+        yield { type: 'error', path, code: 'io_error', message: errText(e) };
+        return;
+      }
+      if (visitedDirs.has(real)) return; // symlink loop or the same folder twice
+      visitedDirs.add(real);
+      let dir;
+      try {
+        dir = await opendir(path, { bufferSize: 256 });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        yield {
+          type: 'error',
+          path,
+          code: code === 'EACCES' || code === 'EPERM' ? 'file_unreadable' : code === 'ENOENT' ? 'file_vanished' : 'io_error',
+          message: `folder could not be read: ${errText(e)}`,
+        };
+        return;
+      }
+      const names: string[] = [];
+      try {
+        for await (const d of dir) {
+          if (!isHiddenOrSystem(d.name)) names.push(d.name);
+        }
+      } catch (e) {
+        yield { type: 'error', path, code: 'io_error', message: `folder listing failed: ${errText(e)}` };
+      }
+      names.sort();
+      for (const name of names) {
+        if (signal?.aborted) return;
+        yield* visit(join(path, name), false);
+      }
+      return;
+    }
+    if (!st.isFile()) return; // FIFOs, sockets, devices: not documents, and reading one could block forever
+    const real = await realpath(path).catch(() => path);
+    if (seenFiles.has(real) && !explicit) return;
+    seenFiles.add(real);
+    const kind = kindOf(path);
+    if (!kind) {
+      yield { type: 'unsupported', path };
+      return;
+    }
+    yield { type: 'file', path, kind, size: st.size, mtimeMs: st.mtimeMs };
+  }
+
+  for (const root of roots) {
+    yield* visit(resolve(root), true);
+  }
+}
+
+function errText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `${err.code}: ${err.message}` : String(err?.message ?? e);
+}
+
+export function filenameOf(path: string): string {
+  return basename(path);
+}

@@ -1,0 +1,57 @@
+import type { Db } from '../db/connection';
+
+interface Op<T = unknown> {
+  fn: () => T;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Groups small writes into one transaction per batch (SQLite commits are the
+ * cost, not the rows). Each op still succeeds or fails on its own: when a batch
+ * fails, its ops are replayed one transaction each so only the bad one rejects.
+ */
+export class BatchWriter {
+  private queue: Op[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxBatch = 200,
+    private readonly maxDelayMs = 30,
+  ) {}
+
+  run<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve, reject } as Op);
+      if (this.queue.length >= this.maxBatch) this.flush();
+      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
+    });
+  }
+
+  /** Writes everything queued now, synchronously. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const ops = this.queue;
+    this.queue = [];
+    if (!ops.length) return;
+    const results: unknown[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const op of ops) results.push(op.fn());
+      })();
+      ops.forEach((op, i) => op.resolve(results[i]));
+    } catch {
+      for (const op of ops) {
+        try {
+          op.resolve(this.db.transaction(op.fn)());
+        } catch (e) {
+          op.reject(e);
+        }
+      }
+    }
+  }
+}
