@@ -61,9 +61,9 @@ const commonOptions = {
   concurrency: { type: 'string' },
 } as const;
 
-function parse<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], options: T) {
+function tryParse<T>(fn: () => T): T {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return fn();
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0].replace(/^Unknown option/, 'unknown option'));
   }
@@ -116,12 +116,12 @@ function openEngine(db: string): Engine {
 }
 
 async function ingestCommand(args: string[]): Promise<number> {
-  const { values: v, positionals } = parse(args, {
+  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: {
     ...commonOptions,
     'skip-failed': { type: 'boolean' },
     'no-skip-failed': { type: 'boolean', default: false },
     watch: { type: 'boolean', default: false },
-  });
+  }, allowPositionals: true, strict: true }));
   if (!positionals.length) throw new UsageError('ingest needs at least one file or folder');
   for (const p of positionals) {
     if (p.includes('\0')) throw new UsageError('a path contains a NUL byte');
@@ -225,7 +225,7 @@ async function failedCommand(args: string[]): Promise<number> {
 }
 
 async function failedList(args: string[]): Promise<number> {
-  const { values: v, positionals } = parse(args, { db: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean', default: false } });
+  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { db: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const stage = stageArg(v.stage);
   const engine = openEngine(dbPath(v.db));
@@ -256,7 +256,7 @@ function formatFailed(r: FailedFile): string {
 }
 
 async function failedAct(sub: 'reset' | 'reprocess', args: string[]): Promise<number> {
-  const { values: v, positionals } = parse(args, { ...commonOptions, all: { type: 'boolean', default: false }, stage: { type: 'string' } });
+  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { ...commonOptions, all: { type: 'boolean', default: false }, stage: { type: 'string' } }, allowPositionals: true, strict: true }));
   const stage = stageArg(v.stage);
   const modes = [v.all, stage !== undefined, positionals.length > 0].filter(Boolean).length;
   if (modes !== 1) throw new UsageError(`failed ${sub} needs ids or hashes, --all, or --stage S (exactly one of them)`);
@@ -309,7 +309,7 @@ async function failedAct(sub: 'reset' | 'reprocess', args: string[]): Promise<nu
 }
 
 async function serveCommand(args: string[]): Promise<number> {
-  const { values: v, positionals } = parse(args, { db: { type: 'string' }, port: { type: 'string' } });
+  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { db: { type: 'string' }, port: { type: 'string' } }, allowPositionals: true, strict: true }));
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const port = v.port === undefined ? 0 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || (v.port !== undefined && !/^\d+$/.test(v.port))) {
