@@ -1,0 +1,165 @@
+/**
+ * Electron main: app lifecycle, the one window, its hardening, the menu, and the service
+ * (engine + database) wired to the renderer through ipc.ts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { registerIpc } from './ipc';
+import { desktopSecretBox } from './secrets';
+import { appLocation, contentSecurityPolicy, hardenSession, hardenWebContents, isExternalLink, secureWebPreferences } from './security';
+import { createIntakeService } from './service';
+import type { IntakeService, Platform } from './service-api';
+import { loadWindowState, saveWindowState } from './window-state';
+
+const APP_NAME = 'Intake';
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const isDev = devServerUrl !== undefined;
+const here = import.meta.dirname;
+const rendererDir = path.join(here, '../renderer');
+const preloadPath = path.join(here, '../preload/index.cjs');
+const location = appLocation(rendererDir, devServerUrl);
+
+// Same folder as browser mode's default (~/.config/Intake on Linux); INTAKE_DATA_DIR moves it (tests).
+app.setName(APP_NAME);
+app.setPath('userData', process.env.INTAKE_DATA_DIR ? path.resolve(process.env.INTAKE_DATA_DIR) : path.join(app.getPath('appData'), APP_NAME));
+
+// better-sqlite3 built for Electron's ABI by `npm start` (scripts/rebuild-native.mjs); tests keep the Node build.
+const electronBinding = path.join(app.getAppPath(), '.electron-native', 'better_sqlite3.node');
+if (!process.env.INTAKE_SQLITE_BINDING && fs.existsSync(electronBinding)) process.env.INTAKE_SQLITE_BINDING = electronBinding;
+
+let mainWindow: BrowserWindow | null = null;
+let service: IntakeService | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, location, (url) => shell.openExternal(url)));
+  app.on('window-all-closed', () => app.quit());
+  app.on('activate', () => {
+    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed || !service) return;
+    event.preventDefault();
+    closed = true;
+    void service.close().finally(() => app.quit());
+  });
+  app.whenReady().then(start, (err: unknown) => fail(err));
+}
+
+async function start(): Promise<void> {
+  try {
+    hardenSession(session.defaultSession, location, contentSecurityPolicy({ devOrigin: devServerUrl ? new URL(devServerUrl).origin : undefined }));
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+    const dataDir = app.getPath('userData');
+    service = await createIntakeService({
+      dbPath: process.env.INTAKE_DB ? path.resolve(process.env.INTAKE_DB) : path.join(dataDir, 'intake.db'),
+      dataDir,
+      platform: desktopPlatform(dataDir),
+      version: app.getVersion(),
+    });
+    registerIpc({ service, getContents: () => mainWindow?.webContents ?? null, location });
+    createWindow();
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function desktopPlatform(dataDir: string): Platform {
+  return {
+    mode: 'electron',
+    async chooseFolder() {
+      const options: Electron.OpenDialogOptions = { title: 'Choose a folder to ingest', properties: ['openDirectory'] };
+      // Looked up at call time so the Electron e2e can replace dialog.showOpenDialog.
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async showInFolder(filePath) {
+      shell.showItemInFolder(filePath);
+    },
+    async openExternal(url) {
+      if (!isExternalLink(url)) throw Object.assign(new Error('Only http(s) and mailto links can be opened'), { code: 'invalid_input' });
+      await shell.openExternal(url);
+    },
+    secrets: desktopSecretBox(dataDir),
+  };
+}
+
+function createWindow(): void {
+  const stateFile = path.join(app.getPath('userData'), 'window-state.json');
+  const state = loadWindowState(
+    stateFile,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  const win = new BrowserWindow({
+    width: state.width,
+    height: state.height,
+    x: state.x,
+    y: state.y,
+    minWidth: 640,
+    minHeight: 480,
+    show: false,
+    title: APP_NAME,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181c' : '#ffffff',
+    webPreferences: secureWebPreferences(preloadPath),
+  });
+  mainWindow = win;
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+
+  let saveTimer: NodeJS.Timeout | undefined;
+  const save = (): void => {
+    if (win.isDestroyed()) return;
+    const bounds = win.getNormalBounds();
+    saveWindowState(stateFile, { ...bounds, maximized: win.isMaximized() });
+  };
+  const saveSoon = (): void => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, 500);
+  };
+  win.on('resize', saveSoon);
+  win.on('move', saveSoon);
+  win.on('close', () => {
+    clearTimeout(saveTimer);
+    save();
+  });
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+
+  if (devServerUrl) void win.loadURL(devServerUrl);
+  else void win.loadFile(path.join(rendererDir, 'index.html'));
+}
+
+function menuTemplate(): MenuItemConstructorOptions[] {
+  const isMac = process.platform === 'darwin';
+  const view: MenuItemConstructorOptions[] = [
+    ...(isDev ? ([{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as MenuItemConstructorOptions[]) : []),
+    { role: 'resetZoom' },
+    { role: 'zoomIn' },
+    { role: 'zoomOut' },
+    { type: 'separator' },
+    { role: 'togglefullscreen' },
+  ];
+  return [
+    ...(isMac ? ([{ role: 'appMenu' }] as MenuItemConstructorOptions[]) : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { label: 'View', submenu: view },
+    { role: 'windowMenu' },
+  ];
+}
+
+function fail(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error('[intake] startup failed:', err);
+  dialog.showErrorBox('Intake could not start', message);
+  app.exit(1);
+}

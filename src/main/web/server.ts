@@ -1,0 +1,329 @@
+/**
+ * Browser mode: the built renderer and the same contract over HTTP + WebSocket on loopback.
+ * A random token per start guards every /api request (cookie after the first visit, or a
+ * Bearer header); Host and Origin checks stop DNS rebinding and other sites' pages.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENT_NAMES, type Envelope } from '../../shared/contract';
+import { dispatch, isChannel } from '../dispatch';
+import { contentSecurityPolicy } from '../security';
+import type { IntakeService } from '../service-api';
+
+export interface WebServerOptions {
+  service: Pick<IntakeService, 'handlers' | 'on'>;
+  /** 0 or undefined: any free port. */
+  port?: number;
+  host?: string;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** Fixed token (tests); random otherwise. */
+  token?: string;
+}
+
+export interface WebServer {
+  /** The URL to open: carries the token once, then the cookie takes over. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const SMALL_BODY = 8 * 1024 * 1024;
+/** ingest.inbox carries dropped files as base64 (schema allows 70 MB of it). */
+const INBOX_BODY = 80 * 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? crypto.randomBytes(32).toString('hex');
+  const rendererDir = path.resolve(opts.rendererDir);
+  const server = http.createServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as { port: number }).port;
+  const origin = `http://${host === '::1' ? '[::1]' : host}:${port}`;
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
+  // Cookies are per host, not per port: the port in the name keeps two instances apart.
+  const cookieName = `intake_token_${port}`;
+  const csp = contentSecurityPolicy({ connect: [...allowedHosts].map((h) => `ws://${h}`) });
+
+  const tokenMatches = (candidate: string | undefined): boolean => {
+    if (!candidate) return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(token);
+    return a.length === b.length && crypto.timingSafeEqual(a, b);
+  };
+  const isAuthorized = (req: http.IncomingMessage): boolean => {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ') && tokenMatches(auth.slice(7).trim())) return true;
+    return tokenMatches(readCookie(req.headers.cookie, cookieName));
+  };
+  /** Host (DNS rebinding) and Origin (other sites) checks, for every request. */
+  const checkSource = (req: http.IncomingMessage): void => {
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) throw new HttpError(403, 'forbidden_host', 'This server only answers to 127.0.0.1/localhost');
+    const reqOrigin = req.headers.origin;
+    if (reqOrigin !== undefined && !allowedOrigins.has(reqOrigin.toLowerCase())) throw new HttpError(403, 'forbidden_origin', 'Requests from other origins are refused');
+  };
+
+  const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> => {
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'forbidden_origin', 'Cross-site requests are refused');
+    if (!isAuthorized(req)) throw new HttpError(401, 'unauthorized', 'Missing or wrong token: open the URL printed by `intake serve`');
+    const match = /^\/api\/invoke\/([A-Za-z0-9_.-]{1,64})$/.exec(pathname);
+    if (!match) throw new HttpError(404, 'not_found', 'No such endpoint');
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      throw new HttpError(405, 'method_not_allowed', 'Use POST');
+    }
+    const channel = match[1];
+    if (!isChannel(channel)) throw new HttpError(404, 'unknown_channel', `Unknown channel: ${channel}`);
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') throw new HttpError(415, 'unsupported_media_type', 'Send the input as application/json');
+    const body = await readBody(req, channel === 'ingest.inbox' ? INBOX_BODY : SMALL_BODY);
+    let input: unknown;
+    try {
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'invalid_input', 'The request body is not valid JSON');
+    }
+    sendJson(res, 200, await dispatch(opts.service.handlers, channel, input));
+  };
+
+  const handleStatic = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      throw new HttpError(405, 'method_not_allowed', 'Method not allowed');
+    }
+    const given = url.searchParams.get('token');
+    if (url.pathname === '/' && given !== null) {
+      if (!tokenMatches(given)) throw new HttpError(401, 'unauthorized', 'Wrong token: open the URL printed by `intake serve`');
+      res.setHeader('Set-Cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.writeHead(302, { Location: '/', 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    const file = await resolveStatic(rendererDir, url.pathname);
+    if (!file) throw new HttpError(404, 'not_found', 'Not found');
+    const isIndex = path.basename(file) === 'index.html';
+    if (isIndex && !isAuthorized(req)) throw new HttpError(401, 'unauthorized', 'Open the URL printed by `intake serve` (it carries the access token)');
+    const stat = await fs.promises.stat(file);
+    res.writeHead(200, {
+      'Content-Type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': stat.size,
+      'Cache-Control': isIndex ? 'no-store' : 'no-cache',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    fs.createReadStream(file).pipe(res);
+  };
+
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    setSecurityHeaders(res, csp);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      sendError(res, new HttpError(400, 'bad_request', 'Bad URL'), true);
+      return;
+    }
+    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    void (async () => {
+      checkSource(req);
+      if (isApi) await handleApi(req, res, url.pathname);
+      else await handleStatic(req, res, url);
+    })().catch((err: unknown) => {
+      if (!(err instanceof HttpError)) console.error('[intake] web request failed:', err);
+      sendError(res, err instanceof HttpError ? err : new HttpError(500, 'internal', 'Internal error'), isApi);
+      if (err instanceof HttpError && err.status === 413) req.resume();
+    });
+  });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    try {
+      checkSource(req);
+    } catch (err) {
+      refuse(403, 'Forbidden');
+      return void err;
+    }
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
+    if (!isAuthorized(req)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const sockets = new Set<WebSocket>();
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', () => sockets.delete(ws));
+    // The socket only pushes; anything the page sends is ignored.
+  });
+  const unsubscribe = EVENT_NAMES.map((event) =>
+    opts.service.on(event, (payload) => {
+      const message = JSON.stringify({ event, payload });
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(message);
+    }),
+  );
+  const keepAlive = setInterval(() => {
+    for (const ws of sockets) ws.ping();
+  }, 30_000);
+  keepAlive.unref();
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    async close() {
+      clearInterval(keepAlive);
+      for (const off of unsubscribe) off();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function setSecurityHeaders(res: http.ServerResponse, csp: string): void {
+  res.setHeader('Content-Security-Policy', csp);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: http.ServerResponse, err: HttpError, asJson: boolean): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (asJson) {
+    const envelope: Envelope<never> = { ok: false, error: { code: err.code, message: err.message } };
+    sendJson(res, err.status, envelope);
+    return;
+  }
+  const text = `${err.status} ${err.message}\n`;
+  res.writeHead(err.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) return Promise.reject(new HttpError(413, 'payload_too_large', `The request is larger than ${limit} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new HttpError(413, 'payload_too_large', `The request is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A request path → a file inside rendererDir, or null. Refuses encoded traversal, NUL bytes
+ * and symlinks that lead outside. Paths without an extension fall back to index.html (SPA).
+ */
+export async function resolveStatic(rendererDir: string, pathname: string): Promise<string | null> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const segments = decoded.split('/');
+  if (segments.some((s) => s === '..' || s === '.')) return null;
+  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+  const candidate = path.resolve(rendererDir, relative);
+  if (candidate !== rendererDir && !candidate.startsWith(rendererDir + path.sep)) return null;
+  const inside = async (p: string): Promise<string | null> => {
+    try {
+      const real = await fs.promises.realpath(p);
+      const root = await fs.promises.realpath(rendererDir);
+      if (real !== root && !real.startsWith(root + path.sep)) return null;
+      return (await fs.promises.stat(real)).isFile() ? real : null;
+    } catch {
+      return null;
+    }
+  };
+  const found = await inside(candidate);
+  if (found) return found;
+  if (path.extname(relative) === '') return inside(path.join(rendererDir, 'index.html'));
+  return null;
+}

@@ -1,0 +1,171 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  appLocation,
+  contentSecurityPolicy,
+  decideNavigation,
+  hardenSession,
+  hardenWebContents,
+  isAppUrl,
+  isPermissionAllowed,
+  isTrustedSender,
+  secureWebPreferences,
+} from '../../src/main/security';
+import { FakeWebContents, fakeFrame, fakeSession, ipcEvent } from './electron-fakes';
+
+vi.mock('electron', () => ({}));
+
+const rendererDir = path.resolve('/opt/intake/out/renderer');
+const appUrl = pathToFileURL(path.join(rendererDir, 'index.html')).href;
+const built = appLocation(rendererDir);
+const dev = appLocation(rendererDir, 'http://localhost:5173/');
+
+describe('the window is created locked down', () => {
+  it('uses context isolation, the sandbox, no Node integration and web security', () => {
+    const prefs = secureWebPreferences('/opt/intake/out/preload/index.cjs');
+    expect(prefs).toMatchObject({
+      preload: '/opt/intake/out/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+  });
+});
+
+describe('the content security policy allows only the app itself', () => {
+  const directives = (csp: string): Map<string, string[]> =>
+    new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
+
+  it('has no remote source, no eval and no inline script in the built app', () => {
+    const csp = contentSecurityPolicy();
+    for (const [name, sources] of directives(csp)) {
+      for (const source of sources) {
+        expect(["'self'", "'none'", "'unsafe-inline'", 'data:', 'blob:'], `${name} ${source}`).toContain(source);
+      }
+    }
+    expect(csp).not.toContain('unsafe-eval');
+    expect(directives(csp).get('script-src')).toEqual(["'self'"]);
+    expect(directives(csp).get('default-src')).toEqual(["'none'"]);
+    expect(directives(csp).get('object-src')).toEqual(["'none'"]);
+    expect(directives(csp).get('base-uri')).toEqual(["'none'"]);
+  });
+
+  it('lets the dev server in only in development, and only the loopback websocket in browser mode', () => {
+    const devCsp = contentSecurityPolicy({ devOrigin: 'http://localhost:5173' });
+    expect(directives(devCsp).get('connect-src')).toEqual(["'self'", 'http://localhost:5173', 'ws://localhost:5173']);
+    const web = contentSecurityPolicy({ connect: ['ws://127.0.0.1:4000'] });
+    expect(directives(web).get('connect-src')).toEqual(["'self'", 'ws://127.0.0.1:4000']);
+    expect(directives(web).get('script-src')).toEqual(["'self'"]);
+  });
+});
+
+describe('only our own pages count as the app', () => {
+  it('recognises files under out/renderer and the dev server origin', () => {
+    expect(isAppUrl(appUrl, built)).toBe(true);
+    expect(isAppUrl(`${appUrl}#/failed`, built)).toBe(true);
+    expect(isAppUrl(pathToFileURL(path.join(rendererDir, 'assets/index.js')).href, built)).toBe(true);
+    expect(isAppUrl('file:///etc/passwd', built)).toBe(false);
+    expect(isAppUrl(pathToFileURL(path.join(rendererDir, '../renderer-evil/index.html')).href, built)).toBe(false);
+    expect(isAppUrl(`file://${rendererDir}/../../../etc/passwd`, built)).toBe(false);
+    expect(isAppUrl('file://attacker.example/share/index.html', built)).toBe(false);
+    expect(isAppUrl('http://localhost:5173/', dev)).toBe(true);
+    expect(isAppUrl('http://localhost:5174/', dev)).toBe(false);
+    expect(isAppUrl('https://localhost:5173/', dev)).toBe(false);
+    expect(isAppUrl('not a url', dev)).toBe(false);
+  });
+});
+
+describe('navigation and new windows', () => {
+  it('decides: our pages load, web links open outside, the rest is refused', () => {
+    expect(decideNavigation(appUrl, built)).toBe('allow');
+    expect(decideNavigation('https://example.com/help', built)).toBe('open-external');
+    expect(decideNavigation('http://localhost:5173/', built)).toBe('open-external');
+    expect(decideNavigation('file:///etc/passwd', built)).toBe('deny');
+    expect(decideNavigation('javascript:alert(1)', built)).toBe('deny');
+    expect(decideNavigation('data:text/html,<script>1</script>', built)).toBe('deny');
+  });
+
+  it('prevents navigation to another origin and opens web links in the OS browser', () => {
+    const contents = new FakeWebContents(appUrl);
+    const openExternal = vi.fn();
+    hardenWebContents(contents.asElectron(), built, openExternal);
+    expect(contents.navigate('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(openExternal).toHaveBeenCalledWith('https://evil.example/');
+    expect(contents.navigate('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(contents.navigate('will-redirect', 'https://evil.example/')).toBe(true);
+    expect(contents.navigate('will-frame-navigate', 'https://evil.example/frame', { isMainFrame: false })).toBe(true);
+    expect(openExternal).toHaveBeenCalledTimes(3);
+    expect(contents.navigate('will-navigate', appUrl)).toBe(false);
+  });
+
+  it('denies window.open, sending http(s) links to the OS browser', () => {
+    const contents = new FakeWebContents(appUrl);
+    const openExternal = vi.fn();
+    hardenWebContents(contents.asElectron(), built, openExternal);
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: appUrl })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(openExternal).toHaveBeenCalledTimes(1);
+    expect(openExternal).toHaveBeenCalledWith('https://example.com/');
+  });
+
+  it('refuses to attach a <webview>', () => {
+    const contents = new FakeWebContents(appUrl);
+    hardenWebContents(contents.asElectron(), built, vi.fn());
+    expect(contents.navigate('will-attach-webview', 'https://evil.example/')).toBe(true);
+  });
+});
+
+describe('permissions', () => {
+  it('denies every permission request except copying and notifications for our own page', async () => {
+    const fake = fakeSession();
+    hardenSession(fake.session, built, contentSecurityPolicy());
+    const ask = (permission: string, url: string): Promise<boolean> =>
+      new Promise((resolve) => fake.requestHandler?.({}, permission, resolve, { requestingUrl: url }));
+    for (const permission of ['media', 'geolocation', 'openExternal', 'fullscreen', 'clipboard-read', 'hid', 'usb', 'unknown']) {
+      expect(await ask(permission, appUrl), permission).toBe(false);
+    }
+    expect(await ask('clipboard-sanitized-write', appUrl)).toBe(true);
+    expect(await ask('notifications', appUrl)).toBe(true);
+    expect(await ask('notifications', 'https://evil.example/')).toBe(false);
+    expect(fake.checkHandler?.({}, 'media', 'file://', { requestingUrl: appUrl })).toBe(false);
+    expect(fake.checkHandler?.({}, 'clipboard-sanitized-write', 'https://evil.example', {})).toBe(false);
+    expect(isPermissionAllowed('geolocation', appUrl, built)).toBe(false);
+  });
+
+  it('puts our CSP on every response, replacing any the response had', () => {
+    const fake = fakeSession();
+    const csp = contentSecurityPolicy();
+    hardenSession(fake.session, built, csp);
+    let result: Record<string, string[]> | undefined;
+    fake.headersHandler?.({ responseHeaders: { 'content-security-policy': ['default-src *'], 'X-Other': ['1'] } }, (r) => (result = r.responseHeaders));
+    expect(result).toEqual({ 'Content-Security-Policy': [csp], 'X-Content-Type-Options': ['nosniff'], 'X-Other': ['1'] });
+  });
+});
+
+describe('IPC sender check', () => {
+  it('accepts the main frame of our window showing our page', () => {
+    const win = new FakeWebContents(appUrl);
+    expect(isTrustedSender(ipcEvent(win, win.mainFrame), win.asElectron(), built)).toBe(true);
+  });
+
+  it('rejects another web contents, a subframe, a foreign URL, a missing frame or no window', () => {
+    const win = new FakeWebContents(appUrl);
+    const other = new FakeWebContents(appUrl);
+    expect(isTrustedSender(ipcEvent(other, other.mainFrame), win.asElectron(), built)).toBe(false);
+    expect(isTrustedSender(ipcEvent(win, fakeFrame(appUrl, win.mainFrame, 2)), win.asElectron(), built)).toBe(false);
+    const navigatedAway = new FakeWebContents('https://evil.example/');
+    expect(isTrustedSender(ipcEvent(navigatedAway, navigatedAway.mainFrame), navigatedAway.asElectron(), built)).toBe(false);
+    expect(isTrustedSender(ipcEvent(win, null), win.asElectron(), built)).toBe(false);
+    expect(isTrustedSender(ipcEvent(win, fakeFrame(appUrl, null, 99)), win.asElectron(), built)).toBe(false);
+    expect(isTrustedSender(ipcEvent(win, win.mainFrame), null, built)).toBe(false);
+    win.destroyed = true;
+    expect(isTrustedSender(ipcEvent(win, win.mainFrame), win.asElectron(), built)).toBe(false);
+  });
+});
