@@ -149,7 +149,9 @@ export const contract = {
   'settings.testConnection': { input: z.object({}).strict() },
   'shell.chooseFolder': { input: z.object({}).strict() },
   'shell.showInFolder': { input: z.object({ path: pathSchema }).strict() },
-  'shell.openExternal': { input: z.object({ url: z.string().url().max(2000) }).strict() },
+  'shell.openExternal': {
+    input: z.object({ url: z.string().url().max(2000).refine((u) => /^(https?|mailto):/i.test(u), 'only http(s) and mailto links open outside the app') }).strict(),
+  },
   'fs.list': { input: z.object({ path: pathSchema.optional() }).strict() },
 } as const;
 
