@@ -1,0 +1,146 @@
+/**
+ * The renderer's only door to the main process. In Electron the preload exposes
+ * `window.api`; in browser mode we build the same client over HTTP + WebSocket.
+ */
+import type { Channel, Envelope, EventName, Events, Input, IntakeApi, Output } from '../../shared/contract';
+
+/** An error that crossed the IPC boundary: a stable code plus a human message. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly channel: string;
+  constructor(code: string, message: string, channel: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.channel = channel;
+  }
+}
+
+function windowApi(): IntakeApi | undefined {
+  return (globalThis as unknown as { api?: IntakeApi }).api;
+}
+
+let browserClient: IntakeApi | null = null;
+
+/** The preload's API when present, otherwise the HTTP/WebSocket client. */
+export function getApi(): IntakeApi {
+  const native = windowApi();
+  if (native) return native;
+  browserClient ??= createBrowserClient();
+  return browserClient;
+}
+
+/** Invokes a channel and unwraps the envelope; failures throw an ApiError with the code. */
+export async function call<C extends Channel>(channel: C, input: Input<C>): Promise<Output<C>> {
+  let envelope: Envelope<Output<C>>;
+  try {
+    envelope = await getApi().invoke(channel, input);
+  } catch (e) {
+    throw new ApiError('transport', e instanceof Error ? e.message : String(e), channel);
+  }
+  if (!envelope || typeof envelope !== 'object') throw new ApiError('bad_response', `No answer from ${channel}`, channel);
+  if (envelope.ok) return envelope.value;
+  throw new ApiError(envelope.error?.code ?? 'unknown', envelope.error?.message ?? 'Unknown error', channel);
+}
+
+/** Listens to a push event; returns the unsubscribe function. */
+export function subscribe<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+  return getApi().on(event, listener);
+}
+
+/** Electron only: the filesystem path of a dropped File, or null when the host cannot tell. */
+export function pathForFile(file: File): string | null {
+  const fn = windowApi()?.pathForFile;
+  if (!fn) return null;
+  try {
+    return fn(file) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when dropped files carry real paths (Electron); false in browser mode. */
+export function canResolveDroppedPaths(): boolean {
+  return typeof windowApi()?.pathForFile === 'function';
+}
+
+/** Test hook: forget the cached browser client. */
+export function resetApiClient(): void {
+  browserClient = null;
+}
+
+function isEnvelope(v: unknown): v is Envelope<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean';
+}
+
+type AnyListener = (payload: unknown) => void;
+
+/** Browser mode: the cookie set when the page loaded with ?token=… authenticates both. */
+export function createBrowserClient(): IntakeApi {
+  const listeners = new Map<EventName, Set<AnyListener>>();
+  let socket: WebSocket | null = null;
+  let retryMs = 500;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const hasListeners = () => [...listeners.values()].some((s) => s.size > 0);
+
+  const connect = () => {
+    if (socket || typeof WebSocket === 'undefined') return;
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(`${proto}//${location.host}/api/events`);
+    socket = ws;
+    ws.onopen = () => {
+      retryMs = 500;
+    };
+    ws.onmessage = (msg) => {
+      let data: { event?: EventName; payload?: unknown };
+      try {
+        data = JSON.parse(String(msg.data));
+      } catch {
+        return;
+      }
+      if (!data.event) return;
+      for (const fn of listeners.get(data.event) ?? []) fn(data.payload);
+    };
+    ws.onclose = () => {
+      socket = null;
+      // Reconnect while someone is listening: the server may have restarted.
+      if (hasListeners() && !retryTimer) {
+        retryTimer = setTimeout(() => {
+          retryTimer = null;
+          if (hasListeners()) connect();
+        }, retryMs);
+        retryMs = Math.min(retryMs * 2, 10_000);
+      }
+    };
+  };
+
+  return {
+    async invoke(channel, input) {
+      const res = await fetch(`/api/invoke/${encodeURIComponent(channel)}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input ?? {}),
+      });
+      let body: unknown = null;
+      try {
+        body = await res.json();
+      } catch {
+        body = null;
+      }
+      if (isEnvelope(body)) return body as Envelope<Output<typeof channel>>;
+      const message = res.status === 401 ? 'Not authorised: open the link printed by `intake serve` (it carries the token).' : `HTTP ${res.status} ${res.statusText}`.trim();
+      return { ok: false, error: { code: res.status === 401 ? 'unauthorized' : `http_${res.status}`, message } };
+    },
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as AnyListener);
+      connect();
+      return () => {
+        set.delete(listener as AnyListener);
+      };
+    },
+  };
+}

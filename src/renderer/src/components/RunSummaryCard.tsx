@@ -1,0 +1,63 @@
+import type { RunSummary, Stage } from '../../../shared/domain';
+import { count, duration, stageLabel, statusLabel } from '../format';
+import { Card } from './common';
+
+interface Props {
+  summary: RunSummary;
+  onShowFailed(): void;
+}
+
+export function RunSummaryCard({ summary: s, onShowFailed }: Props) {
+  const byStage = Object.entries(s.failedByStage).filter(([, n]) => (n ?? 0) > 0) as [Stage, number][];
+  return (
+    <Card title="Summary" className="summary-card">
+      <p className="summary-line">
+        {statusLabel(s.status)} in {duration(s.durationMs)} — {count(s.scanned)} files scanned.
+      </p>
+      {s.message && (
+        <p className="notice notice-warn" role="status">
+          {s.message}
+        </p>
+      )}
+      <dl className="counts" aria-label="Run summary">
+        <div>
+          <dt>Ingested</dt>
+          <dd>{count(s.ingested)}</dd>
+        </div>
+        <div>
+          <dt>Skipped existing</dt>
+          <dd>{count(s.skippedExisting)}</dd>
+        </div>
+        <div>
+          <dt>Skipped (failed)</dt>
+          <dd>{count(s.skippedFailed)}</dd>
+        </div>
+        <div>
+          <dt>Unsupported</dt>
+          <dd>{count(s.unsupported)}</dd>
+        </div>
+        <div>
+          <dt>Failed</dt>
+          <dd className={s.failed > 0 ? 'text-danger' : undefined}>{count(s.failed)}</dd>
+        </div>
+      </dl>
+      {byStage.length > 0 && (
+        <div className="failed-by-stage">
+          <h3 className="subhead">Failed by stage</h3>
+          <ul>
+            {byStage.map(([stage, n]) => (
+              <li key={stage}>
+                {stageLabel(stage)}: <strong>{count(n)}</strong>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {s.failed > 0 && (
+        <button type="button" className="btn" onClick={onShowFailed}>
+          Review failed files
+        </button>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,189 @@
+import { useEffect, useId } from 'react';
+import { useApp } from '../stores/app';
+import { DOCS_PAGE_SIZE, useDocuments } from '../stores/documents';
+import { Badge, Card, EmptyState, Spinner, Time, TimeFull } from '../components/common';
+import { Pager } from '../components/Pager';
+import { bytes, count } from '../format';
+
+const SOURCE_LABEL = { text: 'Text layer', pdf: 'PDF text', ocr: 'OCR' } as const;
+
+export function DocumentsScreen() {
+  const docs = useDocuments();
+  const navigate = useApp((s) => s.navigate);
+  const searchId = useId();
+
+  useEffect(() => {
+    void useDocuments.getState().load(0);
+  }, []);
+
+  const d = docs.detail;
+  const searching = docs.q.trim() !== '';
+
+  return (
+    <div className={`screen screen-documents${docs.selectedId !== null ? ' with-detail' : ''}`}>
+      <div className="docs-main">
+        <header className="screen-header">
+          <h1>Documents</h1>
+          <p className="muted">The library: everything that was ingested, searchable by keyword or by meaning.</p>
+        </header>
+        <form
+          className="toolbar"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void docs.load(0);
+          }}
+        >
+          <label htmlFor={searchId} className="sr-only">
+            Search documents
+          </label>
+          <input id={searchId} type="search" className="input grow" placeholder={docs.mode === 'semantic' ? 'Describe what you are looking for' : 'Words in the document'} value={docs.q} onChange={(e) => docs.setQuery(e.target.value)} />
+          <div className="segmented" role="radiogroup" aria-label="Search mode">
+            <label className={docs.mode === 'keyword' ? 'on' : ''}>
+              <input type="radio" name="doc-mode" checked={docs.mode === 'keyword'} onChange={() => docs.setMode('keyword')} />
+              Keyword
+            </label>
+            <label className={docs.mode === 'semantic' ? 'on' : ''}>
+              <input type="radio" name="doc-mode" checked={docs.mode === 'semantic'} onChange={() => docs.setMode('semantic')} />
+              Semantic
+            </label>
+          </div>
+          <button type="submit" className="btn btn-primary">
+            Search
+          </button>
+          {docs.loading && <Spinner label="Searching" />}
+        </form>
+
+        {docs.total === 0 && !docs.loading ? (
+          searching ? (
+            <EmptyState title="Nothing matches that search.">{docs.mode === 'keyword' ? 'Try fewer words, or switch to Semantic search.' : 'Try other words, or Keyword search.'}</EmptyState>
+          ) : (
+            <EmptyState title="The library is empty.">
+              <p>Ingest a folder of documents to fill it.</p>
+              <button type="button" className="btn btn-primary" onClick={() => navigate('ingest')}>
+                Go to Ingest
+              </button>
+            </EmptyState>
+          )
+        ) : (
+          <Card>
+            <table className="table table-click" aria-label="Documents">
+              <thead>
+                <tr>
+                  <th scope="col">Title</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Correspondent</th>
+                  <th scope="col">Date</th>
+                  <th scope="col">Added</th>
+                </tr>
+              </thead>
+              <tbody>
+                {docs.rows.map((r) => (
+                  <tr
+                    key={r.id}
+                    tabIndex={0}
+                    aria-selected={r.id === docs.selectedId}
+                    className={r.id === docs.selectedId ? 'selected' : undefined}
+                    onClick={() => void docs.open(r.id)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') void docs.open(r.id);
+                      if (e.key === 'ArrowDown') (e.currentTarget.nextElementSibling as HTMLElement | null)?.focus();
+                      if (e.key === 'ArrowUp') (e.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
+                    }}
+                  >
+                    <td>
+                      <div className="doc-title">{r.title || r.filename}</div>
+                      <div className="muted small ellipsis" title={r.filePath}>
+                        {r.filename}
+                      </div>
+                      {r.snippet && <div className="snippet">{r.snippet}</div>}
+                    </td>
+                    <td>{r.docType}</td>
+                    <td>{r.correspondent ?? '—'}</td>
+                    <td>{r.docDate ?? '—'}</td>
+                    <td>
+                      <Time ts={r.createdAt} />
+                      {r.score !== undefined && <div className="muted small">score {r.score.toFixed(2)}</div>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager offset={docs.offset} total={docs.total ?? 0} pageSize={DOCS_PAGE_SIZE} onPage={(o) => void docs.load(o)} />
+          </Card>
+        )}
+      </div>
+
+      {docs.selectedId !== null && (
+        <aside
+          className="detail-pane"
+          aria-label="Document details"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') docs.close();
+          }}
+        >
+          <header className="detail-header">
+            <h2 className="detail-title">{d?.title ?? 'Loading…'}</h2>
+            <button type="button" className="btn btn-icon" aria-label="Close details" onClick={docs.close}>
+              ×
+            </button>
+          </header>
+          {d && (
+            <>
+              <div className="detail-badges">
+                <Badge tone="info">{d.docType}</Badge>
+                <Badge>{SOURCE_LABEL[d.contentSource] ?? d.contentSource}</Badge>
+                {d.tags.map((t) => (
+                  <Badge key={t}>{t}</Badge>
+                ))}
+              </div>
+              {d.summary && <p className="detail-message">{d.summary}</p>}
+              <dl className="detail-fields">
+                <dt>Type</dt>
+                <dd>{d.docType}</dd>
+                <dt>Correspondent</dt>
+                <dd>{d.correspondent ?? '—'}</dd>
+                <dt>Date</dt>
+                <dd>{d.docDate ?? '—'}</dd>
+                <dt>Tags</dt>
+                <dd>{d.tags.length ? d.tags.join(', ') : '—'}</dd>
+                <dt>Language</dt>
+                <dd>{d.language ?? '—'}</dd>
+                <dt>Content source</dt>
+                <dd>{SOURCE_LABEL[d.contentSource] ?? d.contentSource}</dd>
+                <dt>Size</dt>
+                <dd>
+                  {bytes(d.size)} · {d.mimeType}
+                </dd>
+                <dt>Classified by</dt>
+                <dd>
+                  {d.aiProvider} / {d.aiModel}
+                </dd>
+                <dt>Chunks</dt>
+                <dd>{count(d.chunkCount)}</dd>
+                <dt>Added</dt>
+                <dd>
+                  <TimeFull ts={d.createdAt} />
+                </dd>
+                <dt>Paths</dt>
+                <dd>
+                  <ul className="plain">
+                    {(d.paths.length ? d.paths : [d.filePath]).map((p) => (
+                      <li key={p}>
+                        <code className="break">{p}</code>
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </dl>
+              <h3 className="subhead">Extracted text</h3>
+              <pre className="code-block doc-text" tabIndex={0} aria-label="Extracted text">
+                {d.content}
+              </pre>
+            </>
+          )}
+        </aside>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,262 @@
+import { useEffect, useId, useState } from 'react';
+import { call } from '../api';
+import { droppedFiles, droppedPaths, dropHasPaths, uploadToInbox } from '../drop';
+import { useApp, useIsBrowserMode } from '../stores/app';
+import { useRun } from '../stores/run';
+import { toastError, toastInfo } from '../stores/toasts';
+import { FolderBrowser } from '../components/FolderBrowser';
+import { RunProgressCard } from '../components/RunProgressCard';
+import { RunSummaryCard } from '../components/RunSummaryCard';
+import { Badge, Card, EmptyState, Spinner, Time } from '../components/common';
+import { count, duration, statusLabel } from '../format';
+
+export function IngestScreen() {
+  const run = useRun();
+  const navigate = useApp((s) => s.navigate);
+  const browserMode = useIsBrowserMode();
+  const [pathText, setPathText] = useState('');
+  const [browsing, setBrowsing] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const [uploading, setUploading] = useState<string | null>(null);
+  const ids = { path: useId(), concurrency: useId() };
+
+  useEffect(() => {
+    const release = useRun.getState().attach();
+    void useRun.getState().init();
+    return release;
+  }, []);
+
+  const running = run.progress?.status === 'running' || run.progress?.status === 'paused';
+
+  const choose = (paths: string[]) => {
+    if (paths.length === 1) setPathText(paths[0]);
+    void run.setPaths(paths);
+  };
+
+  const chooseFolder = async () => {
+    if (browserMode) {
+      setBrowsing(true);
+      return;
+    }
+    try {
+      const folder = await call('shell.chooseFolder', {});
+      if (folder) choose([folder]);
+    } catch (e) {
+      toastError(e, 'Could not open the folder picker');
+    }
+  };
+
+  const onDrop = async (e: React.DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    if (running) return;
+    if (dropHasPaths()) {
+      const paths = droppedPaths(e.dataTransfer);
+      if (paths.length) choose(paths);
+      else toastInfo('Nothing to ingest in what was dropped.');
+      return;
+    }
+    try {
+      setUploading('Reading dropped files…');
+      const files = await droppedFiles(e.dataTransfer);
+      if (files.length === 0) {
+        toastInfo('Nothing to ingest in what was dropped.');
+        return;
+      }
+      const folders = await uploadToInbox(files, (sent, total) => setUploading(`Copying into the inbox: ${count(sent)} / ${count(total)}`));
+      choose(folders);
+    } catch (err) {
+      toastError(err, 'Could not copy the dropped files');
+    } finally {
+      setUploading(null);
+    }
+  };
+
+  const start = () => {
+    const typed = pathText.trim();
+    const paths = typed && !run.paths.includes(typed) ? [typed] : run.paths;
+    void run.start(paths);
+  };
+
+  const canStart = !running && !run.starting && (run.paths.length > 0 || pathText.trim() !== '');
+
+  return (
+    <div className="screen">
+      <header className="screen-header">
+        <h1>Ingest</h1>
+        <p className="muted">Add folders of documents to the library. Files that cannot be ingested are recorded under Failed files.</p>
+      </header>
+
+      <section
+        className={`dropzone${dragging ? ' dragging' : ''}`}
+        aria-label="Drop zone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => void onDrop(e)}
+      >
+        <p className="dropzone-title">Drop folders or files here</p>
+        <p className="muted">{dropHasPaths() ? 'They are read where they are.' : 'They are copied into the app’s inbox folder and ingested from there.'}</p>
+        <div className="dropzone-actions">
+          <button type="button" className="btn btn-primary" onClick={() => void chooseFolder()} disabled={running}>
+            Choose folder…
+          </button>
+        </div>
+        <form
+          className="path-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (pathText.trim()) void run.setPaths([pathText.trim()]);
+          }}
+        >
+          <label htmlFor={ids.path}>Folder path</label>
+          <input id={ids.path} type="text" className="input grow" placeholder="/path/to/documents" value={pathText} onChange={(e) => setPathText(e.target.value)} spellCheck={false} autoComplete="off" />
+          <button type="submit" className="btn" disabled={!pathText.trim() || running}>
+            Check
+          </button>
+        </form>
+        {uploading && (
+          <p className="muted">
+            <Spinner label="Uploading" /> {uploading}
+          </p>
+        )}
+      </section>
+
+      {(run.preflight || run.preflightLoading) && (
+        <Card title="Preflight" className="preflight-card">
+          {run.paths.length > 0 && (
+            <p className="muted paths" title={run.paths.join('\n')}>
+              {run.paths.length === 1 ? run.paths[0] : `${run.paths.length} locations`}
+            </p>
+          )}
+          {run.preflightLoading && !run.preflight ? (
+            <p>
+              <Spinner label="Checking" /> Checking what is new…
+            </p>
+          ) : (
+            run.preflight && (
+              <>
+                <dl className="counts" aria-label="Preflight counts">
+                  <div>
+                    <dt>New</dt>
+                    <dd>{count(run.preflight.new)}</dd>
+                  </div>
+                  <div>
+                    <dt>Known unchanged</dt>
+                    <dd>{count(run.preflight.knownUnchanged)}</dd>
+                  </div>
+                  <div>
+                    <dt>Previously failed</dt>
+                    <dd>{count(run.preflight.previouslyFailed)}</dd>
+                  </div>
+                  <div>
+                    <dt>Unsupported</dt>
+                    <dd>{count(run.preflight.unsupported)}</dd>
+                  </div>
+                </dl>
+                <label className="check">
+                  <input type="checkbox" checked={!run.options.skipFailed} onChange={(e) => run.setOptions({ skipFailed: !e.target.checked })} />
+                  Include previously failed
+                </label>
+              </>
+            )
+          )}
+        </Card>
+      )}
+
+      <Card title="Options" className="options-card">
+        <div className="options">
+          <label className="check">
+            <input type="checkbox" checked={run.options.skipFailed} onChange={(e) => run.setOptions({ skipFailed: e.target.checked })} />
+            Skip previously failed
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={run.options.ocr} onChange={(e) => run.setOptions({ ocr: e.target.checked })} />
+            OCR
+          </label>
+          <span className="field-inline">
+            <label htmlFor={ids.concurrency}>Concurrency</label>
+            <input
+              id={ids.concurrency}
+              type="number"
+              className="input input-num"
+              min={1}
+              max={32}
+              value={run.options.concurrency}
+              onChange={(e) => {
+                const n = Math.round(Number(e.target.value));
+                if (Number.isFinite(n)) run.setOptions({ concurrency: Math.min(32, Math.max(1, n)) });
+              }}
+            />
+          </span>
+          <button type="button" className="btn btn-primary" onClick={start} disabled={!canStart}>
+            Start
+          </button>
+          {run.starting && <Spinner label="Starting" />}
+        </div>
+      </Card>
+
+      {run.progress && <RunProgressCard progress={run.progress} onPause={() => void run.pause()} onResume={() => void run.resume()} onCancel={() => void run.cancel()} />}
+      {run.summary && <RunSummaryCard summary={run.summary} onShowFailed={() => navigate('failed')} />}
+
+      <Card title="Recent runs" className="runs-card">
+        {run.runs.length === 0 ? (
+          <EmptyState title="No runs yet.">Choose a folder above and press Start.</EmptyState>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Status</th>
+                <th scope="col">Folders</th>
+                <th scope="col" className="num">
+                  Ingested
+                </th>
+                <th scope="col" className="num">
+                  Failed
+                </th>
+                <th scope="col" className="num">
+                  Duration
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.runs.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <Time ts={r.startedAt} />
+                  </td>
+                  <td>
+                    <Badge tone={r.status === 'completed' ? 'ok' : r.status === 'running' ? 'info' : 'warn'} title={r.message ?? undefined}>
+                      {statusLabel(r.status)}
+                    </Badge>
+                  </td>
+                  <td className="ellipsis" title={r.roots.join('\n')}>
+                    {r.roots.join(', ')}
+                  </td>
+                  <td className="num">{count(r.counts?.ingested)}</td>
+                  <td className="num">{count(r.counts?.failed)}</td>
+                  <td className="num">{r.finishedAt ? duration((r.finishedAt - r.startedAt) * 1000) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+
+      {browsing && (
+        <FolderBrowser
+          initialPath={pathText.trim() || undefined}
+          onClose={() => setBrowsing(false)}
+          onChoose={(p) => {
+            setBrowsing(false);
+            choose([p]);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,236 @@
+/** The ingest run: chosen paths, preflight, options, live progress, summary, recent runs. */
+import { create } from 'zustand';
+import type { Preflight, RunProgress, RunRow, RunSummary } from '../../../shared/domain';
+import { call, subscribe } from '../api';
+import { refCounted } from './attach';
+import { toastError } from './toasts';
+import { duration, plural } from '../format';
+
+export interface RunOptionsDraft {
+  skipFailed: boolean;
+  ocr: boolean;
+  concurrency: number;
+}
+
+/** Runs shorter than this end without a desktop notification. */
+export const NOTIFY_AFTER_MS = 30_000;
+
+interface RunState {
+  paths: string[];
+  preflight: Preflight | null;
+  preflightLoading: boolean;
+  options: RunOptionsDraft;
+  optionsLoaded: boolean;
+  progress: RunProgress | null;
+  summary: RunSummary | null;
+  runs: RunRow[];
+  starting: boolean;
+  /** Loads defaults from settings, reattaches to a running run and lists recent runs. */
+  init(): Promise<void>;
+  setPaths(paths: string[]): Promise<void>;
+  clearPaths(): void;
+  setOptions(patch: Partial<RunOptionsDraft>): void;
+  start(paths?: string[]): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  cancel(): Promise<void>;
+  loadRuns(): Promise<void>;
+  onProgress(p: RunProgress): void;
+  onFinished(s: RunSummary): void;
+  attach(): () => void;
+}
+
+export const useRun = create<RunState>()((set, get) => ({
+  paths: [],
+  preflight: null,
+  preflightLoading: false,
+  options: { skipFailed: true, ocr: true, concurrency: 4 },
+  optionsLoaded: false,
+  progress: null,
+  summary: null,
+  runs: [],
+  starting: false,
+
+  async init() {
+    const tasks: Promise<unknown>[] = [get().loadRuns()];
+    if (!get().optionsLoaded) {
+      tasks.push(
+        call('settings.get', {})
+          .then((s) => set({ options: { skipFailed: s.skipFailed, ocr: s.ocr, concurrency: s.concurrency }, optionsLoaded: true }))
+          .catch((e) => toastError(e, 'Could not load settings')),
+      );
+    }
+    tasks.push(
+      call('ingest.status', {})
+        .then((p) => {
+          if (p) set({ progress: p });
+        })
+        .catch((e) => toastError(e, 'Could not read the run status')),
+    );
+    await Promise.all(tasks);
+  },
+
+  async setPaths(paths) {
+    const clean = [...new Set(paths.map((p) => p.trim()).filter(Boolean))];
+    set({ paths: clean, preflight: null });
+    if (clean.length === 0) return;
+    set({ preflightLoading: true });
+    try {
+      const preflight = await call('ingest.preflight', { paths: clean });
+      // Ignore the answer if the user has chosen something else meanwhile.
+      if (get().paths === clean) set({ preflight });
+    } catch (e) {
+      toastError(e, 'Could not check the folder');
+    } finally {
+      if (get().paths === clean) set({ preflightLoading: false });
+    }
+  },
+
+  clearPaths() {
+    set({ paths: [], preflight: null, preflightLoading: false });
+  },
+
+  setOptions(patch) {
+    set({ options: { ...get().options, ...patch } });
+  },
+
+  async start(paths) {
+    const chosen = paths ?? get().paths;
+    if (chosen.length === 0 || get().starting) return;
+    const { skipFailed, ocr, concurrency } = get().options;
+    set({ starting: true, summary: null });
+    requestNotificationPermission();
+    try {
+      const { runId } = await call('ingest.start', { paths: chosen, skipFailed, ocr, concurrency });
+      // A first progress event may already have arrived; only fill in when it has not.
+      const current = get().progress;
+      if (!current || current.runId !== runId) {
+        set({ progress: emptyProgress(runId) });
+      }
+    } catch (e) {
+      toastError(e, 'Could not start');
+    } finally {
+      set({ starting: false });
+    }
+  },
+
+  async pause() {
+    const p = get().progress;
+    if (!p) return;
+    try {
+      await call('ingest.pause', { runId: p.runId });
+      const now = get().progress;
+      if (now && now.runId === p.runId) set({ progress: { ...now, status: 'paused' } });
+    } catch (e) {
+      toastError(e, 'Could not pause');
+    }
+  },
+
+  async resume() {
+    const p = get().progress;
+    if (!p) return;
+    try {
+      await call('ingest.resume', { runId: p.runId });
+      const now = get().progress;
+      if (now && now.runId === p.runId) set({ progress: { ...now, status: 'running', message: undefined }, summary: null });
+    } catch (e) {
+      toastError(e, 'Could not resume');
+    }
+  },
+
+  async cancel() {
+    const p = get().progress;
+    if (!p) return;
+    try {
+      await call('ingest.cancel', { runId: p.runId });
+    } catch (e) {
+      toastError(e, 'Could not cancel');
+    }
+  },
+
+  async loadRuns() {
+    try {
+      set({ runs: await call('runs.list', { limit: 20 }) });
+    } catch (e) {
+      toastError(e, 'Could not list recent runs');
+    }
+  },
+
+  onProgress(p) {
+    const summary = get().summary;
+    set({ progress: p, summary: summary && summary.runId === p.runId && p.status === 'running' ? null : summary });
+  },
+
+  onFinished(s) {
+    const p = get().progress;
+    const progress: RunProgress =
+      p && p.runId === s.runId
+        ? { ...p, ...countsOf(s), status: s.status, message: s.message, current: [], inStage: {}, scanning: false, elapsedMs: s.durationMs, etaSec: null, done: s.status === 'completed' ? Math.max(p.done, p.total) : p.done }
+        : { ...emptyProgress(s.runId), ...countsOf(s), status: s.status, message: s.message, elapsedMs: s.durationMs };
+    set({ summary: s, progress });
+    notifyRunEnded(s);
+    void get().loadRuns();
+  },
+
+  attach: refCounted(() => {
+    const offs = [subscribe('run.progress', (p) => get().onProgress(p)), subscribe('run.finished', (s) => get().onFinished(s))];
+    return () => offs.forEach((off) => off());
+  }),
+}));
+
+function countsOf(s: RunSummary) {
+  return {
+    scanned: s.scanned,
+    ingested: s.ingested,
+    skippedExisting: s.skippedExisting,
+    skippedFailed: s.skippedFailed,
+    unsupported: s.unsupported,
+    failed: s.failed,
+    failedByStage: s.failedByStage,
+  };
+}
+
+function emptyProgress(runId: number): RunProgress {
+  return {
+    runId,
+    status: 'running',
+    total: 0,
+    done: 0,
+    scanning: true,
+    current: [],
+    inStage: {},
+    ratePerSec: 0,
+    etaSec: null,
+    elapsedMs: 0,
+    scanned: 0,
+    ingested: 0,
+    skippedExisting: 0,
+    skippedFailed: 0,
+    unsupported: 0,
+    failed: 0,
+    failedByStage: {},
+  };
+}
+
+function requestNotificationPermission(): void {
+  try {
+    if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
+      // Never awaited: a permission prompt must not hold up the run.
+      void Notification.requestPermission().catch(() => undefined);
+    }
+  } catch {
+    // Some hosts throw on access; notifications are optional.
+  }
+}
+
+function notifyRunEnded(s: RunSummary): void {
+  try {
+    if (s.durationMs < NOTIFY_AFTER_MS) return;
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    const title = s.status === 'completed' ? 'Intake: ingest finished' : `Intake: ingest ${s.status}`;
+    const body = s.message ?? `${plural(s.ingested, 'file')} ingested, ${plural(s.failed, 'failure')} in ${duration(s.durationMs)}`;
+    new Notification(title, { body, silent: false });
+  } catch {
+    // Optional nicety; never let it break the summary.
+  }
+}
