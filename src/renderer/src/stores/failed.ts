@@ -142,10 +142,11 @@ export const useFailed = create<FailedState>()((set, get) => {
     async query() {
       const gen = ++generation;
       lastRange = [0, PAGE_SIZE - 1];
-      set({ pages: {}, total: null, loading: true });
+      // The rows shown stay until the new first page replaces them: no flash of an empty grid.
+      set({ loading: true });
       try {
         const [res] = await Promise.all([fetchPage(0, gen), loadGroups(gen)]);
-        if (res) storePage(0, res);
+        if (res) set({ pages: { 0: res.rows }, total: res.total });
       } catch (e) {
         if (gen === generation) toastError(e, 'Could not list failed files');
       } finally {
