@@ -82,13 +82,15 @@ export interface AiServerOptions {
   classify?: (documentText: string) => Record<string, unknown>;
   /** Fixed port (default: random). */
   port?: number;
+  /** false: log requests without their bodies (long benchmark runs keep memory flat). Default true. */
+  logBodies?: boolean;
 }
 
 export interface LoggedRequest {
   kind: AiCallKind | 'other';
   method: string;
   path: string;
-  /** Parsed JSON body (undefined for GET). */
+  /** Parsed JSON body (undefined for GET, or when logBodies is false). */
   body: unknown;
   authorization: string | undefined;
   /** 1-based count within its kind. */
@@ -301,7 +303,7 @@ export async function startAiServer(opts: AiServerOptions = {}): Promise<AiServe
           }
         }
         const n = kind === 'other' ? 0 : ++calls[kind];
-        requests.push({ kind, method, path, body: raw ? body : undefined, authorization: req.headers.authorization, n, at: Date.now() });
+        requests.push({ kind, method, path, body: raw && opts.logBodies !== false ? body : undefined, authorization: req.headers.authorization, n, at: Date.now() });
         if (kind === 'other') return sendError(res, 404, `No route for ${method} ${path}`, { code: 'not_found' });
         const fault = pick(kind, body, n);
         if (fault !== 'hang') await wait(latencyMs);

@@ -1,0 +1,67 @@
+// The loopback AI server is shared by the engine, e2e, reliability and bench tests: its own promises are tested here.
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { startAiServer } from '../support/ai-server';
+
+const client = (url: string, timeout = 5_000): OpenAI => new OpenAI({ baseURL: url, apiKey: 'k', maxRetries: 0, timeout });
+
+describe('the loopback AI test server', () => {
+  it('closes at once even with a request hanging', async () => {
+    const ai = await startAiServer();
+    ai.script(['hang']);
+    const pending = client(ai.url).models.list().then(
+      () => 'answered',
+      () => 'failed',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    await ai.close();
+    expect(Date.now() - t0).toBeLessThan(500);
+    expect(await pending).toBe('failed');
+    await ai.close(); // idempotent
+  });
+
+  it('adds a fixed latency to every answer', async () => {
+    const ai = await startAiServer({ latencyMs: 100 });
+    try {
+      const t0 = Date.now();
+      await client(ai.url).models.list();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(95);
+      ai.setLatency(0);
+      const t1 = Date.now();
+      await client(ai.url).models.list();
+      expect(Date.now() - t1).toBeLessThan(95);
+    } finally {
+      await ai.close();
+    }
+  });
+
+  it('goes down (connection refused) and comes back up on the same port', async () => {
+    const ai = await startAiServer();
+    try {
+      await ai.down();
+      expect(ai.isUp).toBe(false);
+      await expect(client(ai.url).models.list()).rejects.toThrow(/Connection error/);
+      await ai.up();
+      expect((await client(ai.url).models.list()).data.map((m) => m.id)).toEqual(['test-chat', 'test-embed']);
+      expect(ai.url).toBe(`http://127.0.0.1:${ai.port}/v1`);
+    } finally {
+      await ai.close();
+    }
+  });
+
+  it('answers the client default (base64) embeddings and a per-kind script with counts', async () => {
+    const ai = await startAiServer({ embedDim: 16 });
+    try {
+      ai.script(['unavailable'], 'embeddings');
+      await expect(client(ai.url).embeddings.create({ model: 'e', input: ['x'] })).rejects.toMatchObject({ status: 503 });
+      const res = await client(ai.url).embeddings.create({ model: 'e', input: ['hello world', 'hello'] });
+      expect(res.data).toHaveLength(2);
+      expect(res.data[0].embedding).toHaveLength(16);
+      expect(ai.calls).toEqual({ chat: 0, embeddings: 2, models: 0 });
+      expect(ai.requests.map((r) => r.n)).toEqual([1, 2]);
+    } finally {
+      await ai.close();
+    }
+  });
+});
