@@ -4,9 +4,9 @@
  * Run directly: `tsx src/main/web/main.ts [--port N] [--db FILE] [--data-dir DIR]`.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from '../paths';
 import type { IntakeService, Platform } from '../service-api';
 import { keyFileSecretBox } from './secrets';
 import { startWebServer, type WebServer } from './server';
@@ -28,15 +28,8 @@ export interface BrowserMode {
   close(): Promise<void>;
 }
 
-/** Same folder as Electron's userData on Linux, so both modes share one library. */
-export function defaultDataDir(): string {
-  if (process.env.INTAKE_DATA_DIR) return path.resolve(process.env.INTAKE_DATA_DIR);
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'Intake');
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'Intake');
-  return path.join(process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'Intake');
-}
-
-export function defaultDbPath(dataDir: string): string {
+/** INTAKE_DB wins; otherwise the library lives in the data folder. */
+export function dbPathIn(dataDir: string): string {
   return process.env.INTAKE_DB ? path.resolve(process.env.INTAKE_DB) : path.join(dataDir, 'intake.db');
 }
 
@@ -72,8 +65,8 @@ export function browserPlatform(dataDir: string): Platform {
 }
 
 export async function runBrowserMode(opts: BrowserModeOptions = {}): Promise<BrowserMode> {
-  const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
-  const dbPath = opts.dbPath ? path.resolve(opts.dbPath) : defaultDbPath(dataDir);
+  const dataDir = path.resolve(opts.dataDir ?? defaultDataDir());
+  const dbPath = opts.dbPath ? path.resolve(opts.dbPath) : dbPathIn(dataDir);
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const log = opts.log === undefined ? (line: string) => console.log(line) : opts.log;
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
