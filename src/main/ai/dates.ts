@@ -47,19 +47,17 @@ const MONTH_NAMES: [number, string[]][] = [
   [12, ['december', 'dec', 'dezember', 'dez', 'décembre', 'decembre', 'déc', 'diciembre', 'dic', 'dicembre', 'dezembro']],
 ];
 for (const [n, names] of MONTH_NAMES) for (const name of names) MONTHS[name] = n;
-const MONTH_ALT = Object.keys(MONTHS)
-  .sort((a, b) => b.length - a.length)
-  .join('|');
-
 // One scanner for every supported shape; the named group tells which one matched.
+// Month words are matched as any short letter run and looked up afterwards: a
+// hundred-way alternation at every digit made number-heavy texts (tables, CSV) slow.
 const DATE_RE = new RegExp(
   [
     String.raw`(?<iso>(?<![\d])(?<iy>\d{4})[-/.](?<im>\d{1,2})[-/.](?<id>\d{1,2})(?![\d]))`,
     String.raw`(?<num>(?<![\d.])(?<na>\d{1,2})(?<sep>[./-])(?<nb>\d{1,2})\k<sep>(?<ny>\d{4})(?![\d]))`,
-    String.raw`(?<dmy>(?<![\p{L}\d])(?<dd>\d{1,2})(?:\.|st|nd|rd|th|er|º)?\s*(?:de\s+)?(?<dm>${MONTH_ALT})\.?,?\s*(?:de\s+)?(?<dy>\d{4})(?![\d]))`,
-    String.raw`(?<mdy>(?<![\p{L}])(?<mm>${MONTH_ALT})\.?\s+(?<md>\d{1,2})(?:st|nd|rd|th)?,?\s+(?<my>\d{4})(?![\d]))`,
+    String.raw`(?<dmy>(?<![\p{L}\d])(?<dd>\d{1,2})(?:\.|st|nd|rd|th|er|º)?\s*(?:de\s+)?(?<dm>\p{L}{3,10})\.?,?\s*(?:de\s+)?(?<dy>\d{4})(?![\d]))`,
+    String.raw`(?<mdy>(?<![\p{L}])(?<mm>\p{L}{3,10})\.?\s+(?<md>\d{1,2})(?:st|nd|rd|th)?,?\s+(?<my>\d{4})(?![\d]))`,
   ].join('|'),
-  'giu',
+  'gu',
 );
 
 // A label right before a date says it is the document's date; "due"/"birth" dates are not.
@@ -95,10 +93,14 @@ export function findDocDate(text: string, hints: DateHints = {}): string | null 
       // 15.03.2024 is always day-first; a slash date is month-first in English unless it cannot be.
       const monthFirst = g.sep === '/' && (b > 12 || (a <= 12 && hints.monthFirst === true));
       iso = monthFirst ? isoDate(y, a, b) : isoDate(y, b, a);
-    } else if (g.dmy) {
-      iso = isoDate(Number(g.dy), MONTHS[g.dm.toLowerCase()] ?? 0, Number(g.dd));
-    } else if (g.mdy) {
-      iso = isoDate(Number(g.my), MONTHS[g.mm.toLowerCase()] ?? 0, Number(g.md));
+    } else {
+      const month = MONTHS[(g.dmy ? g.dm : g.mm).toLowerCase()];
+      if (month === undefined) {
+        // "12 items 2024" is no date; rescan from the next character so a real one inside is not skipped.
+        DATE_RE.lastIndex = m.index + 1;
+        continue;
+      }
+      iso = g.dmy ? isoDate(Number(g.dy), month, Number(g.dd)) : isoDate(Number(g.my), month, Number(g.md));
     }
     const sane = saneDate(iso, now);
     if (!sane) continue;

@@ -137,7 +137,8 @@ const EMAIL_RE = /<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?/g;
 const companySuffixAlt = COMPANY_SUFFIXES.map(escapeRe).sort((a, b) => b.length - a.length).join('|');
 // Up to five capitalised words (or "&", "+") followed by a legal form: "Stadtwerke München GmbH".
 const COMPANY_RE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])((?:[\p{Lu}\p{N}][\p{L}\p{N}&.'’+-]*[ \t]+|&[ \t]+){1,5}(?:${companySuffixAlt}))(?![\p{L}\p{N}])`,
+  // The look-behind excludes every in-word character, so a line of "1.2.3.4…" is tried once, not at each digit.
+  String.raw`(?<![\p{L}\p{N}&.'’+-])((?:[\p{Lu}\p{N}][\p{L}\p{N}&.'’+-]*[ \t]+|&[ \t]+){1,5}(?:${companySuffixAlt}))(?![\p{L}\p{N}])`,
   'u',
 );
 

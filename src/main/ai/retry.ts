@@ -31,7 +31,7 @@ export interface RetryPolicy {
 }
 
 /** Backoff base for tests that run the CLI or the app as a subprocess (ms). */
-const ENV_BASE = Number(process.env.INTAKE_AI_RETRY_BASE_MS);
+const ENV_BASE = process.env.INTAKE_AI_RETRY_BASE_MS ? Number(process.env.INTAKE_AI_RETRY_BASE_MS) : NaN;
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maxTries: 4,
