@@ -85,7 +85,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   });
   const port = (server.address() as { port: number }).port;
   const origin = `http://${host === '::1' ? '[::1]' : host}:${port}`;
-  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
   // Cookies are per host, not per port: the port in the name keeps two instances apart.
   const cookieName = `intake_token_${port}`;
@@ -146,6 +146,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       res.end();
       return;
     }
+    if (url.pathname === '/favicon.ico' && !fs.existsSync(path.join(rendererDir, 'favicon.ico'))) {
+      res.writeHead(204, { 'Cache-Control': 'max-age=86400' });
+      res.end();
+      return;
+    }
     const file = await resolveStatic(rendererDir, url.pathname);
     if (!file) throw new HttpError(404, 'not_found', 'Not found');
     const isIndex = path.basename(file) === 'index.html';
@@ -190,9 +195,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     };
     try {
       checkSource(req);
-    } catch (err) {
+    } catch {
       refuse(403, 'Forbidden');
-      return void err;
+      return;
     }
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
