@@ -66,7 +66,13 @@ export function FailedFilesScreen() {
   const selectedIds = [...selected];
 
   return (
-    <div className={`screen screen-failed${detailId !== null ? ' with-detail' : ''}`}>
+    <div
+      className={`screen screen-failed${detailId !== null ? ' with-detail' : ''}`}
+      onKeyDown={(e) => {
+        // Dialogs stop their own Escape; anything left closes the detail pane.
+        if (e.key === 'Escape' && detailId !== null && !pending && !report) store.closeDetail();
+      }}
+    >
       <div className="failed-main">
         <header className="screen-header">
           <h1>Failed files</h1>
