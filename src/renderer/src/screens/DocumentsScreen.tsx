@@ -1,4 +1,4 @@
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useApp } from '../stores/app';
 import { DOCS_PAGE_SIZE, useDocuments } from '../stores/documents';
 import { Badge, Card, EmptyState, Spinner, Time, TimeFull } from '../components/common';
@@ -15,6 +15,19 @@ export function DocumentsScreen() {
   useEffect(() => {
     void useDocuments.getState().load(0);
   }, []);
+
+  // Keyword search follows typing; semantic search (an embedding call) waits for Enter.
+  const q = docs.q;
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (useDocuments.getState().mode !== 'keyword' && q.trim() !== '') return;
+    const t = setTimeout(() => void useDocuments.getState().load(0), 300);
+    return () => clearTimeout(t);
+  }, [q]);
 
   const d = docs.detail;
   const searching = docs.q.trim() !== '';

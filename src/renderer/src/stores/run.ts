@@ -157,8 +157,8 @@ export const useRun = create<RunState>()((set, get) => ({
   },
 
   onProgress(p) {
-    const summary = get().summary;
-    set({ progress: p, summary: summary && summary.runId === p.runId && p.status === 'running' ? null : summary });
+    // A run that is (again) running makes the last summary stale.
+    set({ progress: p, summary: p.status === 'running' ? null : get().summary });
   },
 
   onFinished(s) {
