@@ -176,6 +176,19 @@ describe('the local provider as an AiProvider', () => {
     expect(perDocMs).toBeLessThan(1);
   });
 
+  it('stays fast on number-heavy and odd texts (tables, CSV, one endless line)', () => {
+    const odd = [
+      '1.2.3.4.'.repeat(12_000),
+      Array.from({ length: 800 }, (_, i) => `${i},${(i * 3.7).toFixed(2)},${(i % 28) + 1}.${(i % 12) + 1}.2023`).join('\n'),
+      'Acme '.repeat(20_000),
+      'A'.repeat(100_000),
+    ];
+    for (const text of odd) classifyLocally(text, NOW); // warm up
+    const t0 = performance.now();
+    for (const text of odd) for (let i = 0; i < 5; i++) classifyLocally(text, NOW);
+    expect((performance.now() - t0) / (odd.length * 5)).toBeLessThan(10);
+  });
+
   it('honours an aborted signal', async () => {
     const provider = createAiProvider(localSettings);
     const ctl = new AbortController();
