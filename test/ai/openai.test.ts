@@ -345,7 +345,7 @@ describe('testConnection never throws and says what is wrong', () => {
     await ai.down();
     const r = await provider().testConnection();
     expect(r).toMatchObject({ ok: false });
-    expect(r.message).toMatch(/Cannot reach .*is the server running/);
+    expect(r.message).toMatch(/Cannot reach .*\(connection refused\): is the server running/);
   });
 
   it('a model the server does not have', async () => {

@@ -199,7 +199,8 @@ export class OpenAiProvider implements AiProvider {
   /** One quick try: lists models (or asks a tiny question where /models is missing). Never throws. */
   async testConnection(): Promise<{ ok: boolean; message: string }> {
     const timeoutMs = Math.min(this.policy.timeoutMs, 10_000);
-    const once: RetryPolicy = { ...this.policy, maxTries: 1, max429Waits: 0, timeoutMs };
+    // Two quick tries: the first may land on a keep-alive socket of a server that just restarted.
+    const once: RetryPolicy = { ...this.policy, maxTries: 2, baseDelayMs: Math.min(this.policy.baseDelayMs, 100), max429Waits: 0, timeoutMs };
     try {
       let ids: string[] | null = null;
       try {
@@ -231,21 +232,24 @@ export class OpenAiProvider implements AiProvider {
 
 /** A sentence a user can act on, for the Settings screen's "Test connection". */
 function connectionAdvice(e: unknown, baseUrl: string, timeoutMs: number): string {
-  const f = e instanceof IntakeError ? { code: e.code, detail: e.message } : classifyFailure(e, false, timeoutMs);
-  switch (f.code) {
+  // The IntakeError carries the code; its cause (the client's error) the server's own words.
+  const code = e instanceof IntakeError ? e.code : classifyFailure(e, false, timeoutMs).code;
+  const f = classifyFailure(e instanceof IntakeError && e.cause !== undefined ? e.cause : e, false, timeoutMs);
+  const said = e instanceof IntakeError && e.cause instanceof APIError ? e.cause.message : f.short;
+  switch (code) {
     case 'ai_auth':
       return 'The server rejected the API key (check the key in Settings).';
     case 'ai_model_missing':
       return `Model not found, or ${baseUrl} is not an OpenAI-compatible API (most servers end in /v1).`;
     case 'ai_connection':
-      return `Cannot reach ${baseUrl}: is the server running? (${f.detail})`;
+      return `Cannot reach ${baseUrl} (${f.short}): is the server running?`;
     case 'ai_timeout':
       return `${baseUrl} did not answer within ${formatMs(timeoutMs)}.`;
     case 'ai_rate_limited':
       return 'The server is rate limiting requests; try again in a minute.';
     case 'ai_server_error':
-      return `The server reported an error: ${f.detail}`;
+      return `The server reported an error: ${said}`;
     default:
-      return `Connection test failed: ${f.detail}`;
+      return `Connection test failed: ${said}`;
   }
 }
