@@ -8,7 +8,7 @@ import { installFakeApi, makeSettings, uninstallFakeApi, type FakeApi } from './
 
 afterEach(() => {
   uninstallFakeApi();
-  useRun.setState({ paths: [], preflight: null, progress: null, summary: null, runs: [], optionsLoaded: false, starting: false });
+  useRun.setState({ paths: [], preflight: null, progress: null, summary: null, runs: [], optionsTouched: false, starting: false });
 });
 
 function setup(): FakeApi {

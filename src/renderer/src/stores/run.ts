@@ -20,7 +20,8 @@ interface RunState {
   preflight: Preflight | null;
   preflightLoading: boolean;
   options: RunOptionsDraft;
-  optionsLoaded: boolean;
+  /** Set once the user changes an option here; until then the options follow Settings. */
+  optionsTouched: boolean;
   progress: RunProgress | null;
   summary: RunSummary | null;
   runs: RunRow[];
@@ -45,7 +46,7 @@ export const useRun = create<RunState>()((set, get) => ({
   preflight: null,
   preflightLoading: false,
   options: { skipFailed: true, ocr: true, concurrency: 4 },
-  optionsLoaded: false,
+  optionsTouched: false,
   progress: null,
   summary: null,
   runs: [],
@@ -53,10 +54,12 @@ export const useRun = create<RunState>()((set, get) => ({
 
   async init() {
     const tasks: Promise<unknown>[] = [get().loadRuns()];
-    if (!get().optionsLoaded) {
+    if (!get().optionsTouched) {
       tasks.push(
         call('settings.get', {})
-          .then((s) => set({ options: { skipFailed: s.skipFailed, ocr: s.ocr, concurrency: s.concurrency }, optionsLoaded: true }))
+          .then((s) => {
+            if (!get().optionsTouched) set({ options: { skipFailed: s.skipFailed, ocr: s.ocr, concurrency: s.concurrency } });
+          })
           .catch((e) => toastError(e, 'Could not load settings')),
       );
     }
@@ -91,7 +94,7 @@ export const useRun = create<RunState>()((set, get) => ({
   },
 
   setOptions(patch) {
-    set({ options: { ...get().options, ...patch } });
+    set({ options: { ...get().options, ...patch }, optionsTouched: true });
   },
 
   async start(paths) {
