@@ -101,7 +101,7 @@ export function IngestScreen() {
         <p className="dropzone-title">Drop folders or files here</p>
         <p className="muted">{dropHasPaths() ? 'They are read where they are.' : 'They are copied into the app’s inbox folder and ingested from there.'}</p>
         <div className="dropzone-actions">
-          <button type="button" className="btn btn-primary" onClick={() => void chooseFolder()} disabled={running}>
+          <button type="button" className="btn btn-primary" onClick={() => void chooseFolder()}>
             Choose folder…
           </button>
         </div>
@@ -114,7 +114,7 @@ export function IngestScreen() {
         >
           <label htmlFor={ids.path}>Folder path</label>
           <input id={ids.path} type="text" className="input grow" placeholder="/path/to/documents" value={pathText} onChange={(e) => setPathText(e.target.value)} spellCheck={false} autoComplete="off" />
-          <button type="submit" className="btn" disabled={!pathText.trim() || running}>
+          <button type="submit" className="btn" disabled={!pathText.trim()}>
             Check
           </button>
         </form>
