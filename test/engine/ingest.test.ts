@@ -210,18 +210,24 @@ describe('ingesting a folder with the local provider', () => {
   it('pause holds workers and resume lets them go on', async () => {
     for (let i = 0; i < 50; i++) ws.write(`p/${i}.txt`, letter(`Paused letter ${i}`));
     const engine = ws.engine();
-    let paused = false;
+    let pausedAt: (() => void) | null = null;
+    const pausedNow = new Promise<void>((r) => (pausedAt = r));
     const run = engine.startRun(ws.options({ ocr: false, concurrency: 1 }), {
       onFileDone: () => {
-        if (!paused) {
-          paused = true;
+        if (pausedAt) {
           run.pause();
+          pausedAt();
+          pausedAt = null;
         }
       },
     });
+    await pausedNow;
+    const doneAtPause = run.progress().done;
     await new Promise((r) => setTimeout(r, 300));
     const during = run.progress();
     expect(during.status).toBe('paused');
+    // The worker finishes the file it holds, and takes no new one.
+    expect(during.done).toBeLessThanOrEqual(doneAtPause + 1);
     expect(during.done).toBeLessThan(50);
     run.resume();
     const s = await run.finished;
