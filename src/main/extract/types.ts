@@ -26,6 +26,8 @@ export interface ExtractResult {
   ocrPages?: number;
   /** Mean tesseract confidence (0–100) when OCR produced the text. */
   confidence?: number;
+  /** Set when only the start of the file or document was read (size caps). */
+  truncated?: boolean;
 }
 
 export interface ExtractorOptions {

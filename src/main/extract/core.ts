@@ -1,0 +1,140 @@
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { FileKind } from '../../shared/domain';
+import { IntakeError } from '../../shared/errors';
+import { extractDocx } from './docx';
+import { checkImage } from './image';
+import { OcrEngine, type OcrText } from './ocr';
+import { DEFAULT_RENDER, extractPdfText, openPdf, renderPdfPage } from './pdf';
+import { extractTextFile } from './text';
+import type { ExtractResult, ExtractorOptions } from './types';
+
+/** OCR output below this mean confidence is noise, not text (tesseract gives ≈10 on noise). */
+export const MIN_OCR_CONFIDENCE = 50;
+/** Fewer letters and digits than this is no usable text. */
+export const MIN_OCR_CHARS = 20;
+/** Image files are read whole; anything larger is refused. */
+export const IMAGE_BYTE_CAP = 200 * 1024 * 1024;
+
+export function meaningfulChars(text: string): number {
+  return text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+}
+
+/**
+ * The extraction work itself, run inside the extractor process (worker.ts).
+ * Everything here may block or crash; the parent (pool.ts) contains it.
+ */
+export class ExtractionCore {
+  private ocrEngine: OcrEngine | null = null;
+
+  constructor(private readonly opts: Pick<ExtractorOptions, 'ocrLanguages' | 'pageCap' | 'cachePath'> & { ocrThreads?: number }) {}
+
+  async extractText(path: string, kind: FileKind): Promise<ExtractResult> {
+    switch (kind) {
+      case 'text':
+        return extractTextFile(path);
+      case 'pdf':
+        return extractPdfText(path);
+      case 'docx':
+        return extractDocx(path);
+      case 'image':
+        return { text: '', source: 'ocr' };
+    }
+  }
+
+  /** OCR of an image or of the first `pageCap` pages of a PDF, within `deadline` (epoch ms). */
+  async ocr(path: string, kind: FileKind, deadline: number): Promise<ExtractResult> {
+    if (kind === 'image') return this.ocrImage(path, deadline);
+    if (kind === 'pdf') return this.ocrPdf(path, deadline);
+    throw new IntakeError('ocr_failed', `cannot OCR a ${kind} file`);
+  }
+
+  async close(): Promise<void> {
+    await this.ocrEngine?.close();
+    this.ocrEngine = null;
+  }
+
+  private engine(): OcrEngine {
+    this.ocrEngine ??= new OcrEngine({ languages: this.opts.ocrLanguages, cachePath: this.opts.cachePath, size: this.opts.ocrThreads ?? 1 });
+    return this.ocrEngine;
+  }
+
+  private async ocrImage(path: string, deadline: number): Promise<ExtractResult> {
+    const engine = this.engine();
+    const { size } = await stat(path);
+    if (size > IMAGE_BYTE_CAP) throw new IntakeError('file_too_large', 'image file too large', { message: `Image is ${size} bytes; the limit is ${IMAGE_BYTE_CAP}.` });
+    const bytes = await readFile(path);
+    const info = checkImage(bytes);
+    const image = info.format === 'gif' ? await toPng(bytes) : bytes;
+    const page = await engine.recognize(image, deadline);
+    return usable([page], { source: 'ocr', ocrPages: 1 });
+  }
+
+  private async ocrPdf(path: string, deadline: number): Promise<ExtractResult> {
+    const engine = this.engine();
+    const doc = await openPdf(path);
+    try {
+      const total = doc.numPages;
+      const count = Math.min(total, Math.max(1, this.opts.pageCap));
+      const pages: OcrText[] = [];
+      // Render page n+1 while tesseract (a worker thread) reads page n.
+      let next: Promise<Buffer> | null = renderPdfPage(doc, 1, DEFAULT_RENDER);
+      for (let n = 1; n <= count; n++) {
+        if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${pages.length} of ${count} pages.` });
+        const png: Buffer = await next!;
+        next = n < count ? renderPdfPage(doc, n + 1, DEFAULT_RENDER) : null;
+        next?.catch(() => undefined);
+        pages.push(await engine.recognize(png, deadline));
+      }
+      const result = usable(pages, { source: 'ocr', pages: total, ocrPages: count });
+      if (count < total) result.truncated = true;
+      return result;
+    } finally {
+      await doc.destroy().catch(() => undefined);
+    }
+  }
+}
+
+/** Joins page texts and refuses noise: low mean confidence or too few letters. */
+function usable(pages: OcrText[], base: Omit<ExtractResult, 'text'>): ExtractResult {
+  const texts = pages.map((p) => p.text.trim());
+  const text = texts.filter(Boolean).join('\n\n');
+  // Mean confidence weighted by text length, so blank pages do not drag it down.
+  let weight = 0;
+  let sum = 0;
+  texts.forEach((t, i) => {
+    const w = meaningfulChars(t);
+    weight += w;
+    sum += w * pages[i].confidence;
+  });
+  const confidence = weight ? Math.round(sum / weight) : 0;
+  const chars = meaningfulChars(text);
+  if (confidence < MIN_OCR_CONFIDENCE || chars < MIN_OCR_CHARS) {
+    throw new IntakeError('ocr_no_text', 'OCR found no usable text', {
+      message: `OCR read ${chars} letters and digits at mean confidence ${confidence}.`,
+    });
+  }
+  return { ...base, text, confidence };
+}
+
+/** Formats leptonica cannot read are re-encoded as PNG with the canvas pdf.js already ships. */
+async function toPng(bytes: Buffer): Promise<Buffer> {
+  const { createCanvas, loadImage } = napiCanvas();
+  try {
+    const img = await loadImage(bytes);
+    const canvas = createCanvas(img.width, img.height);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, img.width, img.height);
+    ctx.drawImage(img, 0, 0);
+    return canvas.toBuffer('image/png');
+  } catch (e) {
+    throw new IntakeError('image_corrupt', 'image is damaged or not a supported image', { message: String(e), cause: e });
+  }
+}
+
+/** The @napi-rs/canvas that pdfjs-dist depends on, resolved from pdfjs-dist itself. */
+function napiCanvas(): typeof import('@napi-rs/canvas') {
+  const fromHere = createRequire(import.meta.url);
+  return createRequire(fromHere.resolve('pdfjs-dist/package.json'))('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+}

@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FileKind } from '../../shared/domain';
+import { ExtractorPool, forkChild, type SpawnChild } from './pool';
+import type { DebugOp } from './protocol';
+import type { ExtractResult, Extractor, ExtractorOptions } from './types';
+
+export type { ChildLike, SpawnArgs, SpawnChild } from './pool';
+export { forkChild } from './pool';
+
+export const EXTRACTOR_VERSION = '1';
+
+export interface ProcessExtractorOptions extends ExtractorOptions {
+  /** Starts a child; default `child_process.fork`. The Electron shell passes a utilityProcess adapter. */
+  spawn?: SpawnChild;
+  /** The child's entry file; default `worker.ts` beside this module, or `extract-worker.js` in a build. */
+  workerEntry?: string;
+  /** Requests a child serves before it is replaced. Default 300. */
+  recycleAfter?: number;
+  /** Hard limit for text, PDF text layer and DOCX extraction. Default 120 s. */
+  textTimeoutMs?: number;
+  /** Parallel text jobs per child beside its OCR job. Default 4. */
+  maxLightPerChild?: number;
+  /** Enables test-only failure operations in the child (see `debug()`). */
+  debug?: boolean;
+}
+
+/**
+ * Extraction in separate processes: `workers` children, each with one
+ * tesseract worker thread, so an OCR job, a crash or a timeout touches one file.
+ */
+export class ProcessExtractor implements Extractor {
+  private readonly pool: ExtractorPool;
+
+  constructor(private readonly opts: ProcessExtractorOptions) {
+    mkdirSync(opts.cachePath, { recursive: true });
+    const { entry, execArgv } = resolveEntry(opts.workerEntry);
+    this.pool = new ExtractorPool({
+      entry,
+      execArgv: [...execArgv, `--max-old-space-size=${Math.max(128, Math.floor(opts.memoryLimitMb))}`],
+      config: { ocrLanguages: opts.ocrLanguages, pageCap: opts.pageCap, cachePath: opts.cachePath, debug: opts.debug },
+      children: Math.max(1, Math.floor(opts.workers || cpus().length)),
+      maxLightPerChild: opts.maxLightPerChild ?? 4,
+      recycleAfter: opts.recycleAfter ?? 300,
+      ocrTimeoutMs: opts.timeoutMs,
+      ocrGraceMs: 10_000,
+      textTimeoutMs: opts.textTimeoutMs ?? 120_000,
+      spawn: opts.spawn ?? forkChild,
+    });
+  }
+
+  extractText(path: string, kind: FileKind): Promise<ExtractResult> {
+    return this.pool.run('extractText', path, kind);
+  }
+
+  /** `timeoutMs` overrides the per-file OCR limit for this call. */
+  ocr(path: string, kind: FileKind, opts: { timeoutMs?: number } = {}): Promise<ExtractResult> {
+    return this.pool.run('ocr', path, kind, opts.timeoutMs);
+  }
+
+  fingerprint(): { extractorVersion: string; ocrLanguages: string[]; pageCap: number } {
+    return { extractorVersion: EXTRACTOR_VERSION, ocrLanguages: [...this.opts.ocrLanguages], pageCap: this.opts.pageCap };
+  }
+
+  /** Process ids of the live extractor children. */
+  pids(): number[] {
+    return this.pool.pids();
+  }
+
+  /** Test hook: makes a child crash, hang or exhaust its heap (needs `debug: true`). */
+  debug(op: DebugOp, timeoutMs?: number): Promise<ExtractResult> {
+    return this.pool.run(op, '', 'text', timeoutMs);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+export function createExtractor(opts: ProcessExtractorOptions): ProcessExtractor {
+  return new ProcessExtractor(opts);
+}
+
+/**
+ * Where the child starts: the TypeScript source through tsx (tests, CLI), or
+ * the bundled `extract-worker.js` next to the built main process.
+ */
+function resolveEntry(explicit?: string): { entry: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const entry = explicit ?? (/\.[cm]?ts$/.test(here) ? join(dirname(here), 'worker.ts') : join(dirname(here), 'extract-worker.js'));
+  if (!/\.[cm]?ts$/.test(entry)) return { entry, execArgv: [] };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  if (!existsSync(entry)) throw new Error(`extractor entry not found: ${entry}`);
+  return { entry, execArgv: ['--import', tsx] };
+}

@@ -1,0 +1,341 @@
+import { fork } from 'node:child_process';
+import type { FileKind } from '../../shared/domain';
+import { IntakeError, type SerializedIntakeError } from '../../shared/errors';
+import type { ChildConfig, DebugOp, ExtractOp, ExtractReply, ExtractRequest } from './protocol';
+import type { ExtractResult } from './types';
+
+/**
+ * The part of a child process the pool uses. Node's ChildProcess fits through
+ * `nodeChild()`; Electron's utilityProcess fits with `send = postMessage`.
+ */
+export interface ChildLike {
+  readonly pid?: number;
+  send(msg: ExtractRequest): void;
+  /** Ends the process at once (SIGKILL where there are signals). */
+  kill(): void;
+  onMessage(fn: (msg: ExtractReply) => void): void;
+  onExit(fn: (code: number | null, signal: string | null) => void): void;
+  /** Read to tell "out of memory" from other deaths. */
+  stderr?: NodeJS.ReadableStream | null;
+}
+
+export interface SpawnArgs {
+  /** Arguments after the entry (the JSON ChildConfig). */
+  args: string[];
+  /** Node flags: the heap limit, and `--import tsx` when the entry is TypeScript. */
+  execArgv: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export type SpawnChild = (entry: string, opts: SpawnArgs) => ChildLike;
+
+/** Default spawn: `child_process.fork`, stderr piped, no stdin. */
+export const forkChild: SpawnChild = (entry, { args, execArgv, env }) => {
+  const cp = fork(entry, args, { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' });
+  // Sending to a dead child reports through 'error'; the exit handler does the bookkeeping.
+  cp.on('error', () => undefined);
+  return {
+    get pid() {
+      return cp.pid;
+    },
+    send: (msg) => {
+      if (cp.connected) cp.send(msg, (err) => void err);
+    },
+    kill: () => {
+      if (cp.exitCode === null && cp.signalCode === null) cp.kill('SIGKILL');
+    },
+    onMessage: (fn) => cp.on('message', (m) => fn(m as ExtractReply)),
+    onExit: (fn) => cp.on('exit', (code, signal) => fn(code, signal)),
+    stderr: cp.stderr,
+  };
+};
+
+export interface PoolOptions {
+  entry: string;
+  execArgv: string[];
+  config: ChildConfig;
+  /** Extractor processes; each runs one OCR job at a time. */
+  children: number;
+  /** Text/PDF/DOCX jobs a child may run at once beside its OCR job. */
+  maxLightPerChild: number;
+  /** Requests a child serves before it is replaced (caps leaks and fragmentation). */
+  recycleAfter: number;
+  /** Per-file OCR limit; the child stops at it, the parent kills the child `ocrGraceMs` later. */
+  ocrTimeoutMs: number;
+  ocrGraceMs: number;
+  /** Hard limit for text-layer, DOCX and text extraction. */
+  textTimeoutMs: number;
+  spawn: SpawnChild;
+}
+
+interface Job {
+  id: number;
+  op: ExtractOp | DebugOp;
+  path: string;
+  kind: FileKind;
+  timeoutMs: number;
+  resolve: (r: ExtractResult) => void;
+  reject: (e: IntakeError) => void;
+  settled: boolean;
+  /** In flight when its process died beside other jobs: runs alone next time to find the culprit. */
+  suspect: boolean;
+  timer?: NodeJS.Timeout;
+  child?: Child;
+}
+
+interface Child {
+  proc: ChildLike;
+  ready: boolean;
+  inFlight: Map<number, Job>;
+  served: number;
+  draining: boolean;
+  /** Why we killed it, when we did. */
+  killedFor: 'timeout' | 'recycle' | 'close' | null;
+  stderrTail: string;
+  exited: Promise<void>;
+}
+
+const STDERR_TAIL = 8192;
+const OOM_PATTERN = /heap out of memory|Reached heap limit|Allocation failed|Aborted\(OOM\)|Cannot enlarge memory/i;
+
+/**
+ * Runs extraction jobs in child processes: request ids, settle-once replies,
+ * hard timeouts (kill and restart), crash and out-of-memory attribution, and
+ * recycling. A job that was in flight when its child died alongside others is
+ * retried alone, so only the file that kills a child is failed for it.
+ */
+export class ExtractorPool {
+  private readonly slots: (Child | null)[];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private startFailures = 0;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.slots = Array.from({ length: Math.max(1, opts.children) }, () => null);
+  }
+
+  run(op: ExtractOp | DebugOp, path: string, kind: FileKind, timeoutMs?: number): Promise<ExtractResult> {
+    if (this.closed) return Promise.reject(new IntakeError('unknown', 'extractor is closed'));
+    const heavy = op !== 'extractText';
+    return new Promise<ExtractResult>((resolve, reject) => {
+      this.queue.push({
+        id: this.nextId++,
+        op,
+        path,
+        kind,
+        timeoutMs: timeoutMs ?? (heavy ? this.opts.ocrTimeoutMs : this.opts.textTimeoutMs),
+        resolve,
+        reject,
+        settled: false,
+        suspect: false,
+      });
+      this.pump();
+    });
+  }
+
+  /** Process ids of the running children (for tests and diagnostics). */
+  pids(): number[] {
+    return this.slots.flatMap((c) => (c?.proc.pid !== undefined && !c.killedFor ? [c.proc.pid] : []));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) this.settle(job, new IntakeError('unknown', 'extractor is closed'));
+    const exits: Promise<void>[] = [];
+    for (const c of this.slots) {
+      if (!c) continue;
+      for (const job of c.inFlight.values()) this.settle(job, new IntakeError('unknown', 'extractor is closed'));
+      exits.push(this.killChild(c, 'close'));
+    }
+    await Promise.all(exits);
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    for (let i = 0; i < this.queue.length; ) {
+      const job = this.queue[i];
+      const child = this.placeFor(job);
+      if (!child) {
+        // Suspects wait at the head for an idle child; letting others pass would starve them.
+        if (job.suspect) break;
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.dispatch(child, job);
+    }
+  }
+
+  /** A child that may take `job` now, spawning one into a free slot if needed. */
+  private placeFor(job: Job): Child | null {
+    const heavy = job.op !== 'extractText';
+    let best: Child | null = null;
+    let freeSlot = -1;
+    for (let s = 0; s < this.slots.length; s++) {
+      const c = this.slots[s];
+      if (!c) {
+        if (freeSlot < 0) freeSlot = s;
+        continue;
+      }
+      if (c.draining || c.killedFor) continue;
+      const jobs = [...c.inFlight.values()];
+      if (jobs.some((j) => j.suspect)) continue;
+      if (job.suspect && jobs.length) continue;
+      if (heavy && jobs.some((j) => j.op !== 'extractText')) continue;
+      if (!heavy && jobs.filter((j) => j.op === 'extractText').length >= this.opts.maxLightPerChild) continue;
+      if (!best || c.inFlight.size < best.inFlight.size) best = c;
+    }
+    // Prefer an idle new child over sharing a busy one.
+    if (freeSlot >= 0 && (!best || best.inFlight.size > 0)) return this.spawn(freeSlot);
+    return best;
+  }
+
+  private spawn(slot: number): Child {
+    const proc = this.opts.spawn(this.opts.entry, {
+      args: [JSON.stringify(this.opts.config)],
+      execArgv: this.opts.execArgv,
+      env: childEnv(),
+    });
+    let onExited!: () => void;
+    const child: Child = {
+      proc,
+      ready: false,
+      inFlight: new Map(),
+      served: 0,
+      draining: false,
+      killedFor: null,
+      stderrTail: '',
+      exited: new Promise((r) => (onExited = r)),
+    };
+    this.slots[slot] = child;
+    proc.stderr?.on('data', (chunk: Buffer | string) => {
+      if (process.env.INTAKE_EXTRACT_STDERR) process.stderr.write(chunk);
+      child.stderrTail = (child.stderrTail + chunk.toString()).slice(-STDERR_TAIL);
+    });
+    proc.onMessage((msg) => this.onReply(child, msg));
+    proc.onExit((code, signal) => {
+      onExited();
+      this.onExit(slot, child, code, signal);
+    });
+    return child;
+  }
+
+  private dispatch(child: Child, job: Job): void {
+    job.child = child;
+    child.inFlight.set(job.id, job);
+    if (child.ready) this.send(child, job);
+  }
+
+  private send(child: Child, job: Job): void {
+    const deadline = Date.now() + job.timeoutMs;
+    child.proc.send({ id: job.id, op: job.op, path: job.path, kind: job.kind, deadline });
+    // OCR stops itself at the deadline; the kill is the backstop for a stuck process.
+    job.timer = setTimeout(() => this.onTimeout(child, job), job.timeoutMs + (job.op === 'ocr' ? this.opts.ocrGraceMs : 0));
+    job.timer.unref?.();
+  }
+
+  private onReply(child: Child, msg: ExtractReply): void {
+    if ('ready' in msg) {
+      child.ready = true;
+      this.startFailures = 0;
+      for (const job of child.inFlight.values()) this.send(child, job);
+      return;
+    }
+    const job = child.inFlight.get(msg.id);
+    if (!job) return;
+    child.inFlight.delete(msg.id);
+    child.served++;
+    this.settle(job, msg.ok ? msg.result : IntakeError.fromJSON(msg.error as SerializedIntakeError));
+    // Keep only the stderr of work still in flight, so a crash report names the right cause.
+    if (child.inFlight.size === 0) child.stderrTail = '';
+    if (child.served >= this.opts.recycleAfter) child.draining = true;
+    if (child.draining && child.inFlight.size === 0) void this.killChild(child, 'recycle');
+    this.pump();
+  }
+
+  /** A job overran its hard limit: its child is stuck, so the child goes. */
+  private onTimeout(child: Child, job: Job): void {
+    if (job.settled || child.killedFor) return;
+    const others = [...child.inFlight.values()].filter((j) => j !== job);
+    // Alone (or already isolated), the job is to blame; beside others it may have been starved.
+    if (job.suspect || others.length === 0) {
+      child.inFlight.delete(job.id);
+      this.settle(job, timeoutError(job));
+    }
+    for (const j of child.inFlight.values()) this.requeueSuspect(j);
+    child.inFlight.clear();
+    void this.killChild(child, 'timeout');
+    this.pump();
+  }
+
+  private onExit(slot: number, child: Child, code: number | null, signal: string | null): void {
+    if (this.slots[slot] === child) this.slots[slot] = null;
+    const jobs = [...child.inFlight.values()];
+    child.inFlight.clear();
+    if (!child.killedFor) {
+      if (!child.ready) this.startFailures++;
+      const oom = OOM_PATTERN.test(child.stderrTail);
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      for (const job of jobs) {
+        if (job.suspect || jobs.length === 1) this.settle(job, deathError(oom, how, child.stderrTail));
+        else this.requeueSuspect(job);
+      }
+      // An entry that cannot start would otherwise be respawned for ever.
+      if (this.startFailures >= 3) {
+        const err = new IntakeError('extractor_crashed', 'extractor crashed', { message: `The extractor process failed to start (${how}): ${lastLine(child.stderrTail)}` });
+        for (const job of this.queue.splice(0)) this.settle(job, err);
+        this.startFailures = 0;
+      }
+    } else {
+      for (const job of jobs) this.requeueSuspect(job);
+    }
+    this.pump();
+  }
+
+  private requeueSuspect(job: Job): void {
+    if (job.settled) return;
+    clearTimeout(job.timer);
+    job.suspect = true;
+    job.child = undefined;
+    this.queue.unshift(job);
+  }
+
+  private killChild(child: Child, why: 'timeout' | 'recycle' | 'close'): Promise<void> {
+    child.killedFor ??= why;
+    child.proc.kill();
+    return child.exited;
+  }
+
+  private settle(job: Job, outcome: ExtractResult | IntakeError): void {
+    if (job.settled) return;
+    job.settled = true;
+    clearTimeout(job.timer);
+    if (outcome instanceof IntakeError) job.reject(outcome);
+    else job.resolve(outcome);
+  }
+}
+
+function timeoutError(job: Job): IntakeError {
+  if (job.op === 'extractText') {
+    return new IntakeError('extractor_crashed', 'text extraction timed out', { message: `Extraction did not finish within ${job.timeoutMs} ms; the extractor was restarted.` });
+  }
+  return new IntakeError('ocr_timeout', 'OCR timed out', { message: `OCR did not finish within ${job.timeoutMs} ms; the extractor was restarted.` });
+}
+
+function deathError(oom: boolean, how: string, stderr: string): IntakeError {
+  if (oom) return new IntakeError('extractor_oom', 'extractor ran out of memory', { message: `The extractor process ran out of memory (${how}).` });
+  const detail = lastLine(stderr);
+  return new IntakeError('extractor_crashed', 'extractor crashed', { message: `The extractor process died (${how})${detail ? `: ${detail}` : ''}.` });
+}
+
+function lastLine(s: string): string {
+  return s.trim().split('\n').pop()?.slice(0, 300) ?? '';
+}
+
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Forked from Electron's main process, process.execPath is Electron: make it behave as Node.
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+  return env;
+}

@@ -1,0 +1,28 @@
+import type { FileKind } from '../../shared/domain';
+import type { SerializedIntakeError } from '../../shared/errors';
+import type { ExtractResult, ExtractorOptions } from './types';
+
+/** Test-only operations, honoured only when the child was started with `debug: true`. */
+export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom';
+
+export type ExtractOp = 'extractText' | 'ocr';
+
+/** Parent → child. `deadline` is epoch ms (OCR stops there with `ocr_timeout`). */
+export interface ExtractRequest {
+  id: number;
+  op: ExtractOp | DebugOp;
+  path: string;
+  kind: FileKind;
+  deadline?: number;
+}
+
+/** Child → parent: one reply per request, plus `ready` once at start. */
+export type ExtractReply =
+  | { id: number; ok: true; result: ExtractResult }
+  | { id: number; ok: false; error: SerializedIntakeError }
+  | { ready: true; pid: number };
+
+/** What the child needs to know, passed as its first argument (JSON). */
+export interface ChildConfig extends Pick<ExtractorOptions, 'ocrLanguages' | 'pageCap' | 'cachePath'> {
+  debug?: boolean;
+}

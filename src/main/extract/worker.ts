@@ -1,0 +1,73 @@
+/**
+ * Entry of the extractor process (Node child process, or Electron utilityProcess).
+ * Receives ExtractRequest messages and answers each with exactly one ExtractReply.
+ * Nothing here may import electron: a utility process talks through process.parentPort.
+ */
+import { IntakeError, errorMessage } from '../../shared/errors';
+import { ExtractionCore } from './core';
+import type { ChildConfig, ExtractReply, ExtractRequest } from './protocol';
+
+interface ParentPort {
+  on(event: 'message', fn: (e: { data: unknown }) => void): void;
+  postMessage(msg: unknown): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
+const core = new ExtractionCore(config);
+
+function reply(msg: ExtractReply): void {
+  if (parentPort) parentPort.postMessage(msg);
+  else process.send?.(msg);
+}
+
+function serialize(e: unknown): IntakeError {
+  if (e instanceof IntakeError) return e;
+  const code = (e as { code?: string } | null)?.code;
+  if (code === 'ENOENT') return new IntakeError('file_vanished', 'file vanished', { message: errorMessage(e) });
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') return new IntakeError('file_unreadable', 'file unreadable', { message: errorMessage(e) });
+  if (code === 'EBUSY') return new IntakeError('file_busy', 'file busy', { message: errorMessage(e) });
+  if (code === 'EIO') return new IntakeError('io_error', 'I/O error', { message: errorMessage(e) });
+  const err = new IntakeError('unknown', 'unexpected extraction error', { message: errorMessage(e), cause: e });
+  if (e instanceof Error && e.stack) err.stack = e.stack;
+  return err;
+}
+
+async function handle(req: ExtractRequest): Promise<void> {
+  try {
+    let result;
+    if (req.op === 'extractText') result = await core.extractText(req.path, req.kind);
+    else if (req.op === 'ocr') result = await core.ocr(req.path, req.kind, req.deadline ?? Date.now() + 300_000);
+    else if (config.debug) result = debug(req.op);
+    else throw new IntakeError('unknown', `unknown operation ${String(req.op)}`);
+    reply({ id: req.id, ok: true, result });
+  } catch (e) {
+    reply({ id: req.id, ok: false, error: serialize(e).toJSON() });
+  }
+}
+
+/** Failure modes the tests provoke on purpose. */
+function debug(op: string): never {
+  if (op === 'debug_crash') process.exit(70);
+  if (op === 'debug_hang') for (;;);
+  if (op === 'debug_oom') {
+    const hog: string[][] = [];
+    for (;;) hog.push(Array.from({ length: 1e5 }, (_, i) => `${i}-${hog.length}`));
+  }
+  throw new IntakeError('unknown', `unknown debug operation ${op}`);
+}
+
+function onMessage(msg: unknown): void {
+  const req = msg as ExtractRequest;
+  if (req && typeof req.id === 'number') void handle(req);
+}
+
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
+else process.on('message', onMessage);
+// The parent going away ends us too: no orphaned extractors.
+process.on('disconnect', () => process.exit(0));
+process.on('unhandledRejection', (e) => {
+  process.stderr.write(`extractor: unhandled rejection: ${errorMessage(e)}\n`);
+});
+
+reply({ ready: true, pid: process.pid });
