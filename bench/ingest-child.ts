@@ -1,0 +1,69 @@
+/**
+ * One benchmark process around the engine API: opens an Engine on a library,
+ * ingests the given paths `runs` times in a row (the first run of a fresh
+ * library ingests, the next ones are reruns) and prints one JSON line with the
+ * time of each run, its summary, the event-loop delay while it ran and the
+ * process's peak RSS. Run as: node --import tsx bench/ingest-child.ts '<json>'.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { AiSettings, RunSummary } from '../src/shared/domain';
+import { DEFAULT_AI, Engine, defaultRunOptions } from '../src/main/engine/engine';
+
+export interface ChildConfig {
+  db: string;
+  dataDir: string;
+  paths: string[];
+  runs: number;
+  options: { ocr?: boolean; concurrency?: number; skipFailed?: boolean; ai?: Partial<AiSettings> };
+  extractorWorkers?: number;
+}
+
+export interface ChildRun {
+  ms: number;
+  summary: RunSummary;
+  /** Event-loop delay during the run, ms. */
+  eld: { p50: number; p99: number; max: number; mean: number };
+}
+
+export interface ChildResult {
+  runs: ChildRun[];
+  maxRssMb: number;
+}
+
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
+  const engine = new Engine({
+    library: cfg.db,
+    dataDir: cfg.dataDir,
+    ...(cfg.extractorWorkers ? { extractorOptions: { workers: cfg.extractorWorkers } } : {}),
+  });
+  const { ai, ...rest } = cfg.options;
+  const options = defaultRunOptions(cfg.paths, { ...rest, ai: { ...DEFAULT_AI, ...ai } });
+  const runs: ChildRun[] = [];
+  try {
+    for (let i = 0; i < cfg.runs; i++) {
+      const h = monitorEventLoopDelay({ resolution: 10 });
+      h.enable();
+      const t0 = performance.now();
+      // A progress listener, as the CLI and the app have one.
+      const summary = await engine.ingest(options, { onProgress: () => undefined });
+      const ms = performance.now() - t0;
+      h.disable();
+      runs.push({ ms, summary, eld: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 } });
+    }
+  } finally {
+    await engine.close();
+  }
+  const result: ChildResult = { runs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`ingest-child failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
