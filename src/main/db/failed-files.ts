@@ -68,6 +68,7 @@ export class FailedFilesRepo {
   private readonly deleteByHashStmt;
   private readonly deleteByPathStmt;
   private readonly hashExists;
+  private readonly priorFailures;
 
   constructor(private readonly db: Db) {
     this.byHash = db.prepare<[string], FailedRow>('SELECT * FROM failed_files WHERE file_hash = ?');
@@ -77,7 +78,11 @@ export class FailedFilesRepo {
       INSERT INTO failed_files (file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at,
         attempts, first_failed_at, run_id, failure_class, error_code, stack, fingerprint)
       VALUES (@filePath, @filename, @fileHash, @stage, @reason, @errorType, @errorMessage, @at,
-        1, @at, @runId, @failureClass, @errorCode, @stack, @fingerprint)`);
+        @attempts, @firstAt, @runId, @failureClass, @errorCode, @stack, @fingerprint)`);
+    this.priorFailures = db.prepare<{ fileHash: string | null; filePath: string }, { n: number; first: number | null }>(
+      `SELECT count(*) AS n, min(at) AS first FROM failure_events
+       WHERE kind = 'failure' AND (file_hash = @fileHash OR (@fileHash IS NULL AND file_hash IS NULL AND file_path = @filePath))`,
+    );
     this.updateRow = db.prepare(`
       UPDATE failed_files SET file_path = @filePath, filename = @filename, stage = @stage, reason = @reason,
         error_type = @errorType, error_message = @errorMessage, failed_at = @at, attempts = attempts + 1,
@@ -115,7 +120,9 @@ export class FailedFilesRepo {
     } else {
       // A hashed failure supersedes an earlier unhashed row for the same path.
       if (f.fileHash) this.deleteByPathStmt.run(f.filePath);
-      id = Number(this.insertRow.run(params).lastInsertRowid);
+      // Attempts keep counting across resets: history says how often this content failed.
+      const prior = this.priorFailures.get({ fileHash: f.fileHash, filePath: f.filePath })!;
+      id = Number(this.insertRow.run({ ...params, attempts: prior.n + 1, firstAt: prior.first ?? f.at }).lastInsertRowid);
     }
     this.insertEvent.run({
       fileHash: f.fileHash,
