@@ -109,7 +109,7 @@ export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP):
       }
     }
     if (failedPages === doc.numPages && doc.numPages > 0) throw pdfError(lastError);
-    let text = parts.join('\n\n');
+    let text = parts.filter(Boolean).join('\n\n');
     if (text.length > charCap) {
       text = text.slice(0, charCap);
       truncated = true;

@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExtractor, type ProcessExtractor } from '../../src/main/extract';
+import type { IntakeError } from '../../src/shared/errors';
+import * as fx from '../support/fixtures';
+
+const WORDS = 'The quarterly invoice from Acme Corporation totals four hundred dollars payable within thirty days';
+
+let dir: string;
+let extractor: ProcessExtractor;
+let invoicePng: string;
+let scannedPdf: string;
+
+function file(name: string, bytes: Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+async function failure(p: Promise<unknown>): Promise<IntakeError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as IntakeError;
+  }
+  throw new Error('expected the extraction to fail');
+}
+
+async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function expectInvoiceText(text: string): void {
+  for (const w of ['quarterly', 'invoice', 'Acme', 'Corporation', 'payable', 'thirty']) expect(text).toContain(w);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'intake-ocr-'));
+  invoicePng = file('invoice.png', fx.makeTextPng(WORDS));
+  scannedPdf = file('scan.pdf', await fx.makeImagePdf(fx.makeTextPng(WORDS), { pages: 6 }));
+  extractor = createExtractor({
+    ocrLanguages: ['eng'],
+    workers: 1,
+    pageCap: 2,
+    timeoutMs: 20_000,
+    memoryLimitMb: 256,
+    cachePath: join(dir, 'ocr-cache'),
+    debug: true,
+  });
+});
+
+afterAll(async () => {
+  await extractor.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('OCR', () => {
+  it('reads the words of a rendered image', async () => {
+    const res = await extractor.ocr(invoicePng, 'image');
+    expect(res.source).toBe('ocr');
+    expect(res.ocrPages).toBe(1);
+    expect(res.confidence).toBeGreaterThan(80);
+    expectInvoiceText(res.text);
+  });
+
+  it('reads a scanned PDF, rendering no more pages than the page cap', async () => {
+    const res = await extractor.ocr(scannedPdf, 'pdf');
+    expect(res).toMatchObject({ source: 'ocr', pages: 6, ocrPages: 2, truncated: true });
+    expectInvoiceText(res.text);
+    expect(res.text.split('quarterly').length - 1).toBe(2);
+  });
+
+  it('refuses noise: junk at low confidence is ocr_no_text', async () => {
+    const err = await failure(extractor.ocr(file('noise.png', fx.makeNoisePng()), 'image'));
+    expect(err.code).toBe('ocr_no_text');
+    expect(err.reason).toBe('OCR found no usable text');
+  });
+
+  it('a corrupt PNG is image_corrupt, and the next image is read normally', async () => {
+    const err = await failure(extractor.ocr(file('corrupt.png', fx.makeCorruptPng()), 'image'));
+    expect(err.code).toBe('image_corrupt');
+    expectInvoiceText((await extractor.ocr(invoicePng, 'image')).text);
+  });
+
+  it('an image bomb is image_too_large before anything is decoded', async () => {
+    const err = await failure(extractor.ocr(file('bomb.png', fx.makeImageBombPng()), 'image'));
+    expect(err.code).toBe('image_too_large');
+  });
+
+  it('a missing language package is ocr_language_missing (a configuration error)', async () => {
+    const other = createExtractor({ ocrLanguages: ['xyz'], workers: 1, pageCap: 1, timeoutMs: 5000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache') });
+    try {
+      const err = await failure(other.ocr(invoicePng, 'image'));
+      expect(err.code).toBe('ocr_language_missing');
+      expect(err.failureClass).toBe('config');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('the extractor process', () => {
+  it('a file that runs past the OCR timeout is ocr_timeout, and OCR works afterwards', async () => {
+    const err = await failure(extractor.ocr(scannedPdf, 'pdf', { timeoutMs: 300 }));
+    expect(err.code).toBe('ocr_timeout');
+    expectInvoiceText((await extractor.ocr(invoicePng, 'image')).text);
+  });
+
+  it('a hung extractor is killed at the hard limit and replaced', async () => {
+    const before = extractor.pids();
+    const err = await failure(extractor.debug('debug_hang', 500));
+    expect(err.code).toBe('ocr_timeout');
+    expectInvoiceText((await extractor.ocr(invoicePng, 'image')).text);
+    expect(extractor.pids()).not.toEqual(before);
+  });
+
+  it('a child killed mid-request fails that file with extractor_crashed, and the next file works', async () => {
+    await extractor.extractText(invoicePng, 'image'); // make sure a child is up
+    const pending = failure(extractor.ocr(scannedPdf, 'pdf'));
+    await waitFor(() => extractor.pids().length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(extractor.pids()[0], 'SIGKILL');
+    const err = await pending;
+    expect(err.code).toBe('extractor_crashed');
+    expect(err.reason).toBe('extractor crashed');
+    expectInvoiceText((await extractor.ocr(invoicePng, 'image')).text);
+  });
+
+  it('a child that runs out of heap fails that file with extractor_oom', async () => {
+    const err = await failure(extractor.debug('debug_oom'));
+    expect(err.code).toBe('extractor_oom');
+    expect(err.reason).toBe('extractor ran out of memory');
+  });
+
+  it('only the file that crashed the child fails; work in flight beside it is retried', async () => {
+    const text = file('note.txt', fx.utf8('a harmless note'));
+    const [crash, ocr, note] = await Promise.allSettled([extractor.debug('debug_crash'), extractor.ocr(invoicePng, 'image'), extractor.extractText(text, 'text')]);
+    expect(crash.status === 'rejected' && (crash.reason as IntakeError).code).toBe('extractor_crashed');
+    expect(ocr.status === 'fulfilled' && ocr.value.text).toContain('quarterly');
+    expect(note.status === 'fulfilled' && note.value.text).toBe('a harmless note');
+  });
+
+  it('close() ends every child', async () => {
+    const ex = createExtractor({ ocrLanguages: ['eng'], workers: 2, pageCap: 1, timeoutMs: 5000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache') });
+    const textFile = file('a.txt', fx.utf8('hello'));
+    await Promise.all([ex.extractText(textFile, 'text'), ex.extractText(textFile, 'text')]);
+    const pids = ex.pids();
+    expect(pids.length).toBeGreaterThan(0);
+    await ex.close();
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
