@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, nativeTheme, screen, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, screen, session, shell, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import type { SpawnChild } from './extract';
 import { registerIpc } from './ipc';
 import { desktopSecretBox } from './secrets';
 import { appLocation, contentSecurityPolicy, hardenSession, hardenWebContents, isExternalLink, secureWebPreferences } from './security';
@@ -64,6 +65,7 @@ async function start(): Promise<void> {
       dataDir,
       platform: desktopPlatform(dataDir),
       version: app.getVersion(),
+      engine: { extractorOptions: { spawn: utilitySpawn, workerEntry: path.join(here, 'extract-worker.js') } },
     });
     registerIpc({ service, getContents: () => mainWindow?.webContents ?? null, location });
     createWindow();
@@ -91,6 +93,27 @@ function desktopPlatform(dataDir: string): Platform {
     secrets: desktopSecretBox(dataDir),
   };
 }
+
+/** PDF parsing and OCR run in Electron utility processes, one file's crash touching only that file. */
+const utilitySpawn: SpawnChild = (entry, { args, execArgv, env }) => {
+  const child = utilityProcess.fork(entry, args, { execArgv, env, stdio: ['ignore', 'inherit', 'pipe'], serviceName: 'Intake extractor' });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (msg) => {
+      if (!exited) child.postMessage(msg);
+    },
+    kill: () => {
+      if (!exited) child.kill();
+    },
+    onMessage: (fn) => child.on('message', fn),
+    onExit: (fn) => child.on('exit', (code) => fn(code, null)),
+    stderr: child.stderr,
+  };
+};
 
 function createWindow(): void {
   const stateFile = path.join(app.getPath('userData'), 'window-state.json');
