@@ -74,7 +74,12 @@ export class Run {
   private readonly abort = new AbortController();
   private stopRequested: { status: RunStatus; message?: string } | null = null;
   private pausedGate: { promise: Promise<void>; release: () => void } | null = null;
-  private aiDownStreak: FileEntry[] = [];
+  private aiDownStreak: { entry: FileEntry; hash: string; stage: Stage; error: IntakeError }[] = [];
+  /** Set once an AI call of this run succeeded; until then calls are serialized (one probe at a time). */
+  private aiProven = false;
+  private aiProbe: Promise<void> | null = null;
+  /** The run is stopping for an AI reason: no more AI calls. */
+  private aiHalted = false;
   private readonly inRunHashes = new Map<string, Promise<void>>();
   private progressTimer: NodeJS.Timeout | null = null;
   private lastCheckpoint = Date.now();
@@ -215,7 +220,13 @@ export class Run {
           }
           queue.push(entry);
           wake();
-          if (queue.length >= HIGH_WATER) await new Promise<void>((r) => spaceWaiters.push(r));
+          if (queue.length >= HIGH_WATER) {
+            await new Promise<void>((r) => {
+              spaceWaiters.push(r);
+              // A cancel must not leave the scanner waiting for room that never comes.
+              this.abort.signal.addEventListener('abort', () => r(), { once: true });
+            });
+          }
         }
       } finally {
         producerDone = true;
@@ -342,7 +353,7 @@ export class Run {
       let text = extracted.text.slice(0, MAX_CONTENT_CHARS);
       let classification;
       try {
-        classification = await this.aiCall(entry, () => this.deps.provider.classify(text, { signal: this.abort.signal, filename: filenameOf(path) }));
+        classification = await this.aiCall(entry, hash, () => this.deps.provider.classify(text, { signal: this.abort.signal, filename: filenameOf(path) }));
       } catch (e) {
         if (!isIntakeError(e) || !ocrEnabled || extracted.source !== 'pdf') throw e;
         stage = 'ocr';
@@ -350,7 +361,7 @@ export class Run {
         text = extracted.text.slice(0, MAX_CONTENT_CHARS);
         stage = 'classify';
         try {
-          classification = await this.aiCall(entry, () => this.deps.provider.classify(text, { signal: this.abort.signal, filename: filenameOf(path) }));
+          classification = await this.aiCall(entry, hash, () => this.deps.provider.classify(text, { signal: this.abort.signal, filename: filenameOf(path) }));
         } catch (e2) {
           if (!isIntakeError(e2)) throw e2;
           throw new IntakeError(e2.code, `${e2.reason} (after OCR)`, { message: `${e2.message} — the text layer failed first (${e.reason}), then the OCR text failed too.`, failureClass: e2.failureClass });
@@ -361,7 +372,7 @@ export class Run {
       stage = 'embeddings';
       this.setStage(path, 'embeddings');
       const pieces = chunkText(text);
-      const vectors = pieces.length ? await this.aiCall(entry, () => this.deps.provider.embed(pieces, { signal: this.abort.signal })) : [];
+      const vectors = pieces.length ? await this.aiCall(entry, hash, () => this.deps.provider.embed(pieces, { signal: this.abort.signal })) : [];
       if (vectors.length !== pieces.length) throw new IntakeError('ai_bad_output', 'wrong number of embeddings', { message: `asked for ${pieces.length}, got ${vectors.length}` });
 
       // db_insert — one transaction: document, path, chunks, FTS, clearing the failure.
@@ -394,8 +405,8 @@ export class Run {
     } catch (e) {
       if (e instanceof RunStop) throw e;
       if (e instanceof DeferredAiDown) return; // counted when the streak is decided
-      if (this.abort.signal.aborted && !(isIntakeError(e) && !e.transient)) {
-        // Cancelled mid-file: leave it untouched so the next run takes it.
+      if (this.abort.signal.aborted) {
+        // Cancelled mid-file (Ctrl-C may have hit the extractor too): leave it untouched for the next run.
         this.hooks.onFileDone?.({ path, hash, status: 'deferred' });
         return;
       }
@@ -426,38 +437,56 @@ export class Run {
 
   /**
    * An AI call with the run-level rules: a rejected key or missing model stops
-   * the run (nothing recorded); an unreachable endpoint for AI_DOWN_LIMIT files
-   * in a row pauses it, and those files are left untouched.
+   * the run (nothing recorded); an unreachable or rate-limiting endpoint for
+   * AI_DOWN_LIMIT files in a row pauses it, and those files are left untouched.
+   * Until a call has succeeded, calls go one at a time, so a bad key or a dead
+   * endpoint costs one request (with its retries), not one per worker.
    */
-  private async aiCall<T>(entry: FileEntry, call: () => Promise<T>): Promise<T> {
-    if (this.inFlight.get(entry.path) !== 'embeddings') this.setStage(entry.path, 'classify');
+  private async aiCall<T>(entry: FileEntry, hash: string, call: () => Promise<T>): Promise<T> {
+    const stage: Stage = this.inFlight.get(entry.path) === 'embeddings' ? 'embeddings' : 'classify';
+    this.setStage(entry.path, stage);
+    while (!this.aiProven && this.aiProbe) await this.aiProbe;
+    if (this.aiHalted) throw new DeferredAiDown(); // the run is stopping: leave the file for the next one
+    let probeDone: (() => void) | undefined;
+    if (!this.aiProven) this.aiProbe = new Promise<void>((r) => (probeDone = r));
     try {
       const v = await call();
+      this.aiProven = true;
       if (this.aiDownStreak.length) await this.flushAiDownStreak();
       return v;
     } catch (e) {
       if (!isIntakeError(e) || this.abort.signal.aborted) throw e;
+      if (e.code === 'ai_bad_output') this.aiProven = true; // it answered: key, model and endpoint work
       if (e.failureClass === 'config') {
+        this.aiHalted = true;
         throw new RunStop('paused', `${e.reason}: ${e.message}. Check the AI settings; the run stopped and no file was marked failed.`);
       }
-      if (e.code === 'ai_connection' || e.code === 'ai_unavailable') {
-        this.aiDownStreak.push(entry);
+      if (e.code === 'ai_connection' || e.code === 'ai_unavailable' || e.code === 'ai_rate_limited') {
+        this.aiProven = false;
+        this.aiDownStreak.push({ entry, hash, stage, error: e });
         if (this.aiDownStreak.length >= AI_DOWN_LIMIT) {
           this.aiDownStreak = [];
-          throw new RunStop('paused', `The AI endpoint is unreachable (${e.message}); the run paused after ${AI_DOWN_LIMIT} files in a row and marked none of them failed.`);
+          this.aiHalted = true;
+          const what = e.code === 'ai_rate_limited' ? `The AI service keeps rate-limiting requests (${e.reason})` : `The AI endpoint is unreachable (${e.message})`;
+          throw new RunStop('paused', `${what}; the run paused after ${AI_DOWN_LIMIT} files in a row and marked none of them failed.`);
         }
         throw new DeferredAiDown();
       }
       throw e;
+    } finally {
+      if (probeDone) {
+        this.aiProbe = null;
+        probeDone();
+      }
     }
   }
 
+  /** Files that found the AI down, but fewer than the pause limit in a row: recorded with their own error. */
   private async flushAiDownStreak(): Promise<void> {
     const streak = this.aiDownStreak;
     this.aiDownStreak = [];
-    for (const entry of streak) {
-      const hash = this.deps.library.fileIndex.hashIfUnchanged(entry.path, entry.size, entry.mtimeMs) ?? null;
-      await this.recordFailure(entry.path, hash, 'classify', new IntakeError('ai_connection', 'AI endpoint unreachable', { message: 'The AI endpoint could not be reached after retries.' }));
+    for (const { entry, hash, stage, error } of streak) {
+      await this.recordFailure(entry.path, hash, stage, error);
       this.done++;
     }
   }
