@@ -1,0 +1,171 @@
+/**
+ * Helpers shared by the reliability tests: the CLI as a user runs it (a separate
+ * process), read-only looks at a library file, and listings of the folders a run
+ * must leave alone.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+export const BIN = resolve(__dirname, '../../bin/intake.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  uid?: number;
+  gid?: number;
+  cwd?: string;
+  /** Kill with SIGKILL after this long (a hung CLI must not hang the suite). */
+  timeoutMs?: number;
+}
+
+/** Starts `intake …` as its own process; resolves with its exit and output. */
+export function startCli(args: string[], opts: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const spawnOpts: SpawnOptions = {
+    env: { ...process.env, INTAKE_DB: '', OPENAI_API_KEY: '', INTAKE_AI_RETRY_BASE_MS: '5', ...opts.env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: opts.cwd,
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
+  };
+  const child = spawn(process.execPath, [BIN, ...args], spawnOpts);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+  const done = new Promise<CliResult>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      res({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, done };
+}
+
+export function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, opts).done;
+}
+
+/** Opens the library read-only (never checkpoints or recovers anything itself). */
+export function withDb<T>(dbPath: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function tableNames(db: Database.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts_%' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+}
+
+/** Row counts of every table, and the schema text: "nothing written" compares two of these. */
+export function dbSnapshot(dbPath: string): { counts: Record<string, number>; schema: string } {
+  return withDb(dbPath, (db) => {
+    const counts: Record<string, number> = {};
+    for (const t of tableNames(db)) counts[t] = (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
+    const schema = (db.prepare('SELECT group_concat(sql, char(10)) AS s FROM sqlite_master').get() as { s: string }).s;
+    return { counts, schema };
+  });
+}
+
+/** Every path under a folder (lstat: links are not followed), relative, sorted. */
+export function listTree(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const p = join(dir, name);
+      const r = rel ? `${rel}/${name}` : name;
+      out.push(r);
+      let st;
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) walk(p, r);
+    }
+  };
+  if (existsSync(root)) walk(root, '');
+  return out.sort();
+}
+
+/** Leftovers of an interrupted write: *.tmp, *.partial, *~ and the like. */
+export function strayTempFiles(root: string): string[] {
+  return listTree(root).filter((p) => /(\.tmp|\.temp|\.partial|\.part|~|\.swp)$/i.test(p) || /(^|\/)\.?tmp[-_][^/]*$/i.test(p));
+}
+
+/** Direct children of a process (Linux /proc), so a test can see what a killed CLI left running. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(e));
+    } catch {
+      // gone already
+    }
+  }
+  return out;
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 25): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return cond();
+}
+
+/** A small seeded PRNG (mulberry32): random kill moments that a failing run can replay. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Distinct readable text: every good file of a corpus needs its own hash. */
+export function goodLetter(i: number): string {
+  return `Letter ${i}\n\nDear customer number ${i},\n\nthank you for your order of ${i % 28 + 1} March 2024. We confirm the delivery of item ${i * 7919} to your address and wish you a pleasant day.\n\nKind regards,\nThe Example Company Ltd\nReference ${i}-${(i * 104729) % 1000003}\n`;
+}
