@@ -13,26 +13,30 @@ interface Op<T = unknown> {
  */
 export class BatchWriter {
   private queue: Op[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly maxBatch = 200,
-    private readonly maxDelayMs = 30,
   ) {}
 
+  /**
+   * Queues a write; the batch commits at the end of this event-loop turn, so
+   * writes queued together share a transaction and no caller waits on a timer
+   * (a 30 ms timer capped a run at ~130 files/s with 4 files in flight).
+   */
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve, reject } as Op);
       if (this.queue.length >= this.maxBatch) this.flush();
-      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
+      else if (!this.timer) this.timer = setImmediate(() => this.flush());
     });
   }
 
   /** Writes everything queued now, synchronously. */
   flush(): void {
     if (this.timer) {
-      clearTimeout(this.timer);
+      clearImmediate(this.timer);
       this.timer = null;
     }
     const ops = this.queue;
