@@ -46,7 +46,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
 
   it('a previously failed file costs no AI call on the next run (skip-failed)', async () => {
     ws.write('letter.txt', letter('Rent increase'));
-    ai.script(() => 'malformed_json', 'chat');
+    ai.script((kind) => (kind === 'chat' ? 'malformed_json' : undefined));
     const e = engine();
     const first = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(first).toMatchObject({ failed: 1, failedByStage: { classify: 1 } });
@@ -61,7 +61,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
 
   it('AI fails and OCR is off: failed at classify, without an OCR retry', async () => {
     ws.write('statement.pdf', await makeTextPdf(['Bank statement for March 2024. Opening balance 1,200.00 EUR. Closing balance 1,450.00 EUR.']));
-    ai.script(() => 'malformed_json', 'chat');
+    ai.script((kind) => (kind === 'chat' ? 'malformed_json' : undefined));
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(s.failedByStage).toEqual({ classify: 1 });
@@ -72,7 +72,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
 
   it('AI fails on a text layer with OCR on: the file is OCR’d and the AI tried once more; failing again says "after OCR"', async () => {
     ws.write('statement.pdf', await makeTextPdf(['Bank statement for March 2024. Opening balance 1,200.00 EUR. Closing balance 1,450.00 EUR.']));
-    ai.script(() => 'malformed_json', 'chat');
+    ai.script((kind) => (kind === 'chat' ? 'malformed_json' : undefined));
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: true, ai: openaiSettings() }));
     expect(s.failedByStage).toEqual({ classify: 1 });
@@ -103,7 +103,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
 
   it('5xx after every retry: failed at classify with a transient class', async () => {
     ws.write('a.txt', letter('Gas bill'));
-    ai.script(() => 'server_error', 'chat');
+    ai.script((kind) => (kind === 'chat' ? 'server_error' : undefined));
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(s.failedByStage).toEqual({ classify: 1 });
@@ -114,7 +114,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
 
   it('embedding failures are recorded at the embeddings stage', async () => {
     ws.write('a.txt', letter('Phone bill'));
-    ai.script(() => 'schema_violation', 'embeddings');
+    ai.script((kind) => (kind === 'embeddings' ? 'empty_content' : undefined));
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(s.failedByStage).toEqual({ embeddings: 1 });
@@ -151,7 +151,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
 
   it('rows whose settings changed are eligible for retry, and reprocess reports the outcome', async () => {
     ws.write('a.txt', letter('Parking permit'));
-    ai.script(() => 'malformed_json', 'chat');
+    ai.script((kind) => (kind === 'chat' ? 'malformed_json' : undefined));
     const e = engine();
     await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     const current = e.fingerprint({ ...ws.options({ ocr: false }), ai: { ...openaiSettings(), chatModel: 'better-model' } });

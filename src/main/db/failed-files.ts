@@ -69,6 +69,7 @@ export class FailedFilesRepo {
   private readonly deleteByPathStmt;
   private readonly hashExists;
   private readonly priorFailures;
+  private readonly hasHistory;
 
   constructor(private readonly db: Db) {
     this.byHash = db.prepare<[string], FailedRow>('SELECT * FROM failed_files WHERE file_hash = ?');
@@ -91,6 +92,7 @@ export class FailedFilesRepo {
     this.insertEvent = db.prepare(`
       INSERT INTO failure_events (file_hash, file_path, kind, stage, error_code, message, at, run_id)
       VALUES (@fileHash, @filePath, @kind, @stage, @errorCode, @message, @at, @runId)`);
+    this.hasHistory = db.prepare<[string], { one: number }>("SELECT 1 AS one FROM failure_events WHERE file_hash = ? AND kind = 'failure' LIMIT 1");
     this.deleteByHashStmt = db.prepare('DELETE FROM failed_files WHERE file_hash = ?');
     this.deleteByPathStmt = db.prepare('DELETE FROM failed_files WHERE file_hash IS NULL AND file_path = ?');
   }
@@ -141,7 +143,8 @@ export class FailedFilesRepo {
   clearOnSuccess(hash: string, filePath: string, runId: number | null, at: number): void {
     const hadHash = this.deleteByHashStmt.run(hash).changes;
     const hadPath = this.deleteByPathStmt.run(filePath).changes;
-    if (hadHash + hadPath > 0) {
+    // Content that failed before (even if reset since) gets its success in the history too.
+    if (hadHash + hadPath > 0 || this.hasHistory.get(hash)) {
       this.insertEvent.run({ fileHash: hash, filePath, kind: 'success', stage: null, errorCode: null, message: 'ingested', at, runId });
     }
   }
