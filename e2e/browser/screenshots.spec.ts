@@ -52,7 +52,7 @@ test('screenshots of every screen, light and dark', async ({ appPage, corpus }) 
       await shell.open(screen);
       await prepare?.(shell);
       await expect(appPage.getByRole('status', { name: /Loading/ })).toHaveCount(0);
-      await appPage.screenshot({ path: path.join(outDir, `${file}-${theme}.png`), animations: 'disabled', caret: 'hide', fullPage: file === 'ingest' });
+      await appPage.screenshot({ path: path.join(outDir, `${file}-${theme}.png`), animations: 'disabled', caret: 'hide' });
     }
   }
   expect(fs.readdirSync(outDir).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(SCREENS.length * 2);
