@@ -5,6 +5,7 @@ import { IntakeError, errorMessage, isIntakeError } from '../../shared/errors';
 import type { AiProvider } from '../ai/types';
 import type { ExtractResult, Extractor } from '../extract/types';
 import { MIME_BY_EXT } from '../extract/types';
+import { decodeText } from '../extract/text';
 import { nowSec } from '../db/connection';
 import type { Library } from './library';
 import { chunkText } from './chunk';
@@ -17,6 +18,8 @@ export const AI_DOWN_LIMIT = 3;
 /** Text kept in the library per document. */
 const MAX_CONTENT_CHARS = 2_000_000;
 const PROGRESS_INTERVAL_MS = 100;
+/** Text files up to this size are decoded in-process from the bytes just hashed: an IPC round trip to the extractor costs more than the decode. */
+const IN_PROCESS_TEXT_BYTES = 256 * 1024;
 
 export interface RunDeps {
   library: Library;
@@ -274,9 +277,12 @@ export class Run {
 
     // hash — the file_index shortcut skips re-hashing unchanged files.
     let hash = library.fileIndex.hashIfUnchanged(path, entry.size, entry.mtimeMs);
+    let content: Buffer | undefined;
     if (!hash) {
       try {
-        hash = (await sha256File(path)).hash;
+        const hashed = await sha256File(path, { sizeHint: entry.size, keepUpTo: entry.kind === 'text' ? IN_PROCESS_TEXT_BYTES : -1 });
+        hash = hashed.hash;
+        content = hashed.content;
         const after = await stat(path);
         if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs) {
           throw new IntakeError('file_busy', 'file changed while being read', {
@@ -314,14 +320,14 @@ export class Run {
     let release!: () => void;
     this.inRunHashes.set(hash, new Promise<void>((r) => (release = r)));
     try {
-      await this.ingest(entry, hash);
+      await this.ingest(entry, hash, content);
     } finally {
       release();
     }
   }
 
   /** Extract → OCR → classify → embed → store, applying the terminal-failure rules of SPEC §2. */
-  private async ingest(entry: FileEntry, hash: string): Promise<void> {
+  private async ingest(entry: FileEntry, hash: string, content?: Buffer): Promise<void> {
     const path = entry.path;
     const { ocr: ocrEnabled } = this.options;
     let stage: Stage = 'extract_text';
@@ -334,7 +340,7 @@ export class Run {
         extracted = await this.runOcr(path, entry.kind);
       } else {
         this.setStage(path, 'extract_text');
-        extracted = await this.extractor().then((x) => x.extractText(path, entry.kind));
+        extracted = content ? { text: decodeText(content), source: 'text' } : await this.extractor().then((x) => x.extractText(path, entry.kind));
         if (isInsufficient(extracted.text)) {
           const n = meaningfulChars(extracted.text);
           if (!ocrEnabled) {
