@@ -9,6 +9,9 @@ export type ScanEntry =
   | { type: 'unsupported'; path: string }
   | { type: 'error'; path: string; code: 'file_unreadable' | 'file_vanished' | 'io_error'; message: string };
 
+/** Stats in flight ahead of the entry being visited: the thread pool works while the pipeline takes the file. */
+const STAT_AHEAD = 32;
+
 const SYSTEM_NAMES = new Set(['thumbs.db', 'desktop.ini', 'ehthumbs.db', '$recycle.bin', 'system volume information', 'lost+found']);
 
 /** Hidden (dot) files and OS clutter are skipped silently, not counted. */
@@ -30,12 +33,17 @@ export async function* scan(roots: string[], signal?: AbortSignal): AsyncGenerat
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
 
-  async function* visit(path: string, explicit: boolean): AsyncGenerator<ScanEntry> {
+  /**
+   * `prefetched`: the stat already started by the parent folder (a folder's
+   * entries are stat'ed STAT_AHEAD at a time, not one after another);
+   * `realHint`: the real path when the parent knows the entry is a plain file.
+   */
+  async function* visit(path: string, explicit: boolean, prefetched?: Promise<Stats>, realHint?: string): AsyncGenerator<ScanEntry> {
     if (signal?.aborted) return;
     let st: Stats;
     try {
       // stat follows symlinks; a dangling link or a loop surfaces as an error here.
-      st = await stat(path);
+      st = await (prefetched ?? stat(path));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') return; // a link pointing at itself: nothing to ingest
@@ -72,22 +80,35 @@ export async function* scan(roots: string[], signal?: AbortSignal): AsyncGenerat
         return;
       }
       const names: string[] = [];
+      const plainFiles = new Set<string>();
       try {
         for await (const d of dir) {
-          if (!isHiddenOrSystem(d.name)) names.push(d.name);
+          if (isHiddenOrSystem(d.name)) continue;
+          names.push(d.name);
+          if (d.isFile()) plainFiles.add(d.name); // not a symlink: its real path is the folder's plus its name
         }
       } catch (e) {
         yield { type: 'error', path, code: 'io_error', message: `folder listing failed: ${errText(e)}` };
       }
       names.sort();
-      for (const name of names) {
+      const stats: Promise<Stats>[] = [];
+      const startStat = (i: number) => {
+        if (i < names.length && !stats[i]) {
+          stats[i] = stat(join(path, names[i]));
+          stats[i].catch(() => undefined); // visit() reports it
+        }
+      };
+      for (let i = 0; i < names.length; i++) {
         if (signal?.aborted) return;
-        yield* visit(join(path, name), false);
+        for (let j = i; j < i + STAT_AHEAD; j++) startStat(j);
+        const name = names[i];
+        yield* visit(join(path, name), false, stats[i], plainFiles.has(name) ? join(real, name) : undefined);
+        delete stats[i];
       }
       return;
     }
     if (!st.isFile()) return; // FIFOs, sockets, devices: not documents, and reading one could block forever
-    const real = await realpath(path).catch(() => path);
+    const real = realHint ?? (await realpath(path).catch(() => path));
     if (seenFiles.has(real) && !explicit) return;
     seenFiles.add(real);
     const kind = kindOf(path);
