@@ -146,6 +146,21 @@ describe('the extractor process', () => {
     expect(note.status === 'fulfilled' && note.value.text).toBe('a harmless note');
   });
 
+  it('a child is replaced after serving recycleAfter files', async () => {
+    const ex = createExtractor({ ocrLanguages: ['eng'], workers: 1, pageCap: 1, timeoutMs: 5000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache'), recycleAfter: 2 });
+    try {
+      const note = file('recycle.txt', fx.utf8('recycled'));
+      await ex.extractText(note, 'text');
+      const first = ex.pids();
+      await ex.extractText(note, 'text');
+      expect((await ex.extractText(note, 'text')).text).toBe('recycled');
+      expect(ex.pids()).toHaveLength(1);
+      expect(ex.pids()).not.toEqual(first);
+    } finally {
+      await ex.close();
+    }
+  });
+
   it('close() ends every child', async () => {
     const ex = createExtractor({ ocrLanguages: ['eng'], workers: 2, pageCap: 1, timeoutMs: 5000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache') });
     const textFile = file('a.txt', fx.utf8('hello'));

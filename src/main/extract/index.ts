@@ -20,6 +20,8 @@ export interface ProcessExtractorOptions extends ExtractorOptions {
   workerEntry?: string;
   /** Requests a child serves before it is replaced. Default 300. */
   recycleAfter?: number;
+  /** A child above this resident size is replaced once idle. Default 400 MB or 60 % of memoryLimitMb if larger. */
+  recycleRssMb?: number;
   /** Hard limit for text, PDF text layer and DOCX extraction. Default 120 s. */
   textTimeoutMs?: number;
   /** Parallel text jobs per child beside its OCR job. Default 4. */
@@ -45,6 +47,7 @@ export class ProcessExtractor implements Extractor {
       children: Math.max(1, Math.floor(opts.workers || cpus().length)),
       maxLightPerChild: opts.maxLightPerChild ?? 4,
       recycleAfter: opts.recycleAfter ?? 300,
+      recycleRssMb: opts.recycleRssMb ?? Math.max(400, Math.floor(opts.memoryLimitMb * 0.6)),
       ocrTimeoutMs: opts.timeoutMs,
       ocrGraceMs: 10_000,
       textTimeoutMs: opts.textTimeoutMs ?? 120_000,

@@ -131,7 +131,7 @@ export interface RenderOptions {
   maxPixels: number;
 }
 
-export const DEFAULT_RENDER: RenderOptions = { dpi: 250, maxSidePx: 5000, maxPixels: 16_000_000 };
+export const DEFAULT_RENDER: RenderOptions = { dpi: 200, maxSidePx: 4500, maxPixels: 12_000_000 };
 
 /** Renders one page of an open PDF to a PNG buffer, at `dpi` within the pixel caps. */
 export async function renderPdfPage(doc: PDFDocumentProxy, pageNumber: number, opts: RenderOptions = DEFAULT_RENDER): Promise<Buffer> {

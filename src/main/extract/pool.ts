@@ -60,6 +60,8 @@ export interface PoolOptions {
   maxLightPerChild: number;
   /** Requests a child serves before it is replaced (caps leaks and fragmentation). */
   recycleAfter: number;
+  /** A child whose resident memory passes this is replaced once idle (pdf.js and V8 keep what they grew to). */
+  recycleRssMb: number;
   /** Per-file OCR limit; the child stops at it, the parent kills the child `ocrGraceMs` later. */
   ocrTimeoutMs: number;
   ocrGraceMs: number;
@@ -249,7 +251,7 @@ export class ExtractorPool {
     this.settle(job, msg.ok ? msg.result : IntakeError.fromJSON(msg.error as SerializedIntakeError));
     // Keep only the stderr of work still in flight, so a crash report names the right cause.
     if (child.inFlight.size === 0) child.stderrTail = '';
-    if (child.served >= this.opts.recycleAfter) child.draining = true;
+    if (child.served >= this.opts.recycleAfter || (msg.rssMb ?? 0) > this.opts.recycleRssMb) child.draining = true;
     if (child.draining && child.inFlight.size === 0) void this.killChild(child, 'recycle');
     this.pump();
   }

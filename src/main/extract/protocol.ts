@@ -18,8 +18,8 @@ export interface ExtractRequest {
 
 /** Child → parent: one reply per request, plus `ready` once at start. */
 export type ExtractReply =
-  | { id: number; ok: true; result: ExtractResult }
-  | { id: number; ok: false; error: SerializedIntakeError }
+  | { id: number; ok: true; result: ExtractResult; rssMb?: number }
+  | { id: number; ok: false; error: SerializedIntakeError; rssMb?: number }
   | { ready: true; pid: number };
 
 /** What the child needs to know, passed as its first argument (JSON). */

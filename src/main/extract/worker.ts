@@ -40,10 +40,14 @@ async function handle(req: ExtractRequest): Promise<void> {
     else if (req.op === 'ocr') result = await core.ocr(req.path, req.kind, req.deadline ?? Date.now() + 300_000);
     else if (config.debug) result = debug(req.op);
     else throw new IntakeError('unknown', `unknown operation ${String(req.op)}`);
-    reply({ id: req.id, ok: true, result });
+    reply({ id: req.id, ok: true, result, rssMb: rssMb() });
   } catch (e) {
-    reply({ id: req.id, ok: false, error: serialize(e).toJSON() });
+    reply({ id: req.id, ok: false, error: serialize(e).toJSON(), rssMb: rssMb() });
   }
+}
+
+function rssMb(): number {
+  return Math.round(process.memoryUsage.rss() / 1048576);
 }
 
 /** Failure modes the tests provoke on purpose. */
