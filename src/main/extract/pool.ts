@@ -31,7 +31,9 @@ export type SpawnChild = (entry: string, opts: SpawnArgs) => ChildLike;
 
 /** Default spawn: `child_process.fork`, stderr piped, no stdin. */
 export const forkChild: SpawnChild = (entry, { args, execArgv, env }) => {
-  const cp = fork(entry, args, { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' });
+  // detached: its own process group, so a Ctrl-C in the terminal reaches only the parent, which
+  // decides how to stop; the child still exits when the parent's IPC channel goes away.
+  const cp = fork(entry, args, { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
   // Sending to a dead child reports through 'error'; the exit handler does the bookkeeping.
   cp.on('error', () => undefined);
   return {
