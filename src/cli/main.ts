@@ -316,6 +316,11 @@ async function serveCommand(args: string[]): Promise<number> {
     throw new UsageError(`--port must be a number from 0 to 65535, not "${v.port}"`);
   }
   const { runBrowserMode } = await import('../main/web/main');
-  await runBrowserMode({ port, dbPath: dbPath(v.db), dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir() });
-  return await new Promise<number>(() => undefined); // serves until Ctrl-C
+  const mode = await runBrowserMode({ port, dbPath: dbPath(v.db), dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir() });
+  // Serves until Ctrl-C, then closes the engine (runs recorded as interrupted) and the server.
+  return await new Promise<number>((resolveExit) => {
+    const stop = () => void mode.close().then(() => resolveExit(EXIT_INTERRUPTED));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
