@@ -151,4 +151,35 @@ describe('intake CLI', () => {
     expect(docs).toBeLessThan(3000);
     expect(JSON.parse(last.counts).ingested).toBe(docs);
   });
+
+  it('--watch ingests a new file once it stops changing, prints one summary per run, and Ctrl-C ends it with 130', async () => {
+    ws.write('first.txt', letter('First letter'));
+    const child = spawn(process.execPath, [BIN, 'ingest', ws.docs, '--db', ws.dbPath, '--no-ocr', '--watch', '--json'], {
+      env: { ...process.env, INTAKE_DATA_DIR: ws.dataDir },
+    });
+    const summaries: { ingested: number }[] = [];
+    let buffer = '';
+    let wrote = false;
+    const gotTwo = new Promise<void>((resolveTwo) => {
+      child.stdout.on('data', (d) => {
+        buffer += d;
+        let nl;
+        while ((nl = buffer.indexOf('\n')) !== -1) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          if (line.startsWith('{')) summaries.push(JSON.parse(line));
+        }
+        if (summaries.length === 1 && !wrote) {
+          wrote = true;
+          ws.write('later/second.txt', letter('Second letter, dropped in while watching'));
+        }
+        if (summaries.length >= 2) resolveTwo();
+      });
+    });
+    const closed = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    await gotTwo;
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(summaries.map((s) => s.ingested)).toEqual([1, 1]);
+  });
 });
