@@ -23,7 +23,7 @@ const STAGE_CODES: Partial<Record<Stage, ErrorCode[]>> = {
   db_insert: ['db_error'],
 };
 
-function fillFailures(dbPath: string, rows: number, seed: number): void {
+export function fillFailures(dbPath: string, rows: number, seed: number): void {
   const lib = Library.open(dbPath);
   const r = rng(seed);
   const stages = STAGES.filter((s) => STAGE_CODES[s]);
