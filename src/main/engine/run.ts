@@ -386,7 +386,13 @@ export class Run {
       this.setStage(path, 'db_insert');
       const at = nowSec();
       const { library } = this.deps;
-      const documentId = await library.writer.run(() => {
+      const stored = await library.writer.run(() => {
+        // Another writer on this library (the app and the CLI share it) may have stored the same content meanwhile.
+        const existing = library.documents.idForHash(hash);
+        if (existing !== undefined) {
+          library.documents.addPath(existing, path, at);
+          return { id: existing, fresh: false };
+        }
         const id = library.documents.insert({
           fileHash: hash,
           filePath: path,
@@ -403,11 +409,16 @@ export class Run {
           at,
         });
         library.failed.clearOnSuccess(hash, path, this.id, at);
-        return id;
+        return { id, fresh: true };
       });
-      this.counts.ingested++;
       this.done++;
-      this.hooks.onFileDone?.({ path, hash, status: 'ingested', documentId });
+      if (!stored.fresh) {
+        this.counts.skippedExisting++;
+        this.hooks.onFileDone?.({ path, hash, status: 'skipped_existing' });
+        return;
+      }
+      this.counts.ingested++;
+      this.hooks.onFileDone?.({ path, hash, status: 'ingested', documentId: stored.id });
     } catch (e) {
       if (e instanceof RunStop) throw e;
       if (e instanceof DeferredAiDown) return; // counted when the streak is decided
@@ -499,10 +510,14 @@ export class Run {
 
   private async recordFailure(path: string, hash: string | null, stage: Stage, err: IntakeError): Promise<void> {
     const { library } = this.deps;
-    this.counts.failed++;
-    this.counts.failedByStage[stage] = (this.counts.failedByStage[stage] ?? 0) + 1;
     try {
-      await library.writer.run(() =>
+      const storedMeanwhile = await library.writer.run(() => {
+        // Another writer on this library stored the same content while this run failed it: it is in, not failed.
+        const docId = hash ? library.documents.idForHash(hash) : undefined;
+        if (docId !== undefined) {
+          library.documents.addPath(docId, path, nowSec());
+          return true;
+        }
         library.failed.recordFailure({
           filePath: path,
           filename: filenameOf(path),
@@ -517,12 +532,20 @@ export class Run {
           fingerprint: this.deps.fingerprint,
           runId: this.id,
           at: nowSec(),
-        }),
-      );
+        });
+        return false;
+      });
+      if (storedMeanwhile) {
+        this.counts.skippedExisting++;
+        this.hooks.onFileDone?.({ path, hash, status: 'skipped_existing' });
+        return;
+      }
     } catch (e) {
       // The failure record itself could not be written: the run goes on; the file is retried next run.
       this.message = `Could not record a failure for ${path}: ${errorMessage(e)}`;
     }
+    this.counts.failed++;
+    this.counts.failedByStage[stage] = (this.counts.failedByStage[stage] ?? 0) + 1;
     this.hooks.onFileDone?.({ path, hash, status: 'failed', stage, error: err });
   }
 }

@@ -43,15 +43,17 @@ export class BatchWriter {
     this.queue = [];
     if (!ops.length) return;
     const results: unknown[] = [];
+    // IMMEDIATE: take the write lock up front (waiting out busy_timeout), so a read-then-write op
+    // cannot hit SQLITE_BUSY_SNAPSHOT when another process (the app or the CLI) committed meanwhile.
     try {
       this.db.transaction(() => {
         for (const op of ops) results.push(op.fn());
-      })();
+      }).immediate();
       ops.forEach((op, i) => op.resolve(results[i]));
     } catch {
       for (const op of ops) {
         try {
-          op.resolve(this.db.transaction(op.fn)());
+          op.resolve(this.db.transaction(op.fn).immediate());
         } catch (e) {
           op.reject(e);
         }
