@@ -4,7 +4,7 @@
  * thin: validation happens in dispatch (zod), logic lives in the engine.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, realpath, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
 import type { EventName, Events, Handlers } from '../shared/contract';
@@ -63,6 +63,14 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     return abs;
   };
 
+  /** A granted path that exists: a run over a typo would only record it as a vanished file. */
+  const existingPath = async (p: string): Promise<string> => {
+    const abs = await grantedPath(p);
+    const found = await lstat(abs).then(() => true, () => false);
+    if (!found) throw new ServiceError('not_found', `No such file or folder: "${p}".`);
+    return abs;
+  };
+
   const watchRun = (run: Run) => {
     void run.finished.then((summary) => {
       emit('run.finished', summary);
@@ -98,10 +106,10 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       platform: process.platform,
     }),
 
-    'ingest.preflight': async ({ paths }) => engine.preflight(await Promise.all(paths.map(grantedPath))),
+    'ingest.preflight': async ({ paths }) => engine.preflight(await Promise.all(paths.map(existingPath))),
 
     'ingest.start': async (input) => {
-      const paths = await Promise.all(input.paths.map(grantedPath));
+      const paths = await Promise.all(input.paths.map(existingPath));
       const options = settings.runOptions(paths, { skipFailed: input.skipFailed, ocr: input.ocr, concurrency: input.concurrency });
       const run = watchRun(engine.startRun(options, progressHook));
       return { runId: run.id };
@@ -123,14 +131,22 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       const folder = join(opts.dataDir, 'inbox', new Date().toISOString().replace(/[:.]/g, '-'));
       for (const f of files) {
         const rel = normalize(f.relativePath).replace(/^([/\\])+/, '');
-        if (rel.split(/[/\\]/).some((seg) => seg === '..' || seg === '') || rel.includes('\0') || isAbsolute(rel)) {
-          throw new ServiceError('invalid_input', `Refused file name "${f.relativePath}".`);
+        if (rel.split(/[/\\]/).some((seg) => seg === '..' || seg === '' || Buffer.byteLength(seg) > 255) || rel.includes('\0') || isAbsolute(rel)) {
+          throw new ServiceError('invalid_input', `Refused file name "${f.relativePath.slice(0, 300)}".`);
         }
       }
-      for (const f of files) {
-        const target = join(folder, normalize(f.relativePath).replace(/^([/\\])+/, ''));
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, Buffer.from(f.dataBase64, 'base64'));
+      // Written into a staging folder that becomes the inbox folder only when every file is in: all or nothing.
+      const staging = `${folder}.partial`;
+      try {
+        for (const f of files) {
+          const target = join(staging, normalize(f.relativePath).replace(/^([/\\])+/, ''));
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, Buffer.from(f.dataBase64, 'base64'));
+        }
+        await rename(staging, folder);
+      } catch (e) {
+        await rm(staging, { recursive: true, force: true });
+        throw new ServiceError('fs_error', `The dropped files could not be saved: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       return { folder, files: files.length };
     },
