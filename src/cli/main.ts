@@ -43,7 +43,9 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}" (try: intake --help)`);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`intake: ${e.message}\n`);
+      // One line, whatever the user typed: control characters (a newline in a path) are shown escaped.
+      const line = [...e.message].map((c) => (c < ' ' || c === '\u007f' ? JSON.stringify(c).slice(1, -1) : c)).join('');
+      process.stderr.write(`intake: ${line}\n`);
       return EXIT_USAGE;
     }
     throw e;
@@ -112,7 +114,12 @@ function stageArg(v: string | undefined): Stage | undefined {
 }
 
 function openEngine(db: string): Engine {
-  return new Engine({ library: db, dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir() });
+  try {
+    return new Engine({ library: db, dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir() });
+  } catch (e) {
+    // A directory, a file that is not a library, no permission: a config error, not a crash.
+    throw new UsageError(`cannot open the library ${db}: ${(e as Error).message}`);
+  }
 }
 
 async function ingestCommand(args: string[]): Promise<number> {
