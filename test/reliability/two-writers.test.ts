@@ -1,12 +1,15 @@
 // The desktop engine (browser-mode service) and a CLI run on the same library at the same time,
 // over overlapping folders: no SQLITE_BUSY crash, no duplicate rows, both finish.
 import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/main/db/connection';
 import { dispatch } from '../../src/main/dispatch';
+import { Library } from '../../src/main/engine/library';
 import { createIntakeService } from '../../src/main/service';
 import { browserPlatform } from '../../src/main/web/main';
 import type { RunSummary } from '../../src/shared/domain';
-import { Workspace } from '../support/workspace';
+import { Workspace, letter } from '../support/workspace';
 import { goodLetter, startCli, waitFor, withDb } from './support';
 
 let ws: Workspace;
@@ -88,4 +91,36 @@ describe('two writers on one database', () => {
       await service.close();
     }
   }, 120_000);
+});
+
+describe('a library held locked by another program', () => {
+  it('a run whose writes find the database locked past busy_timeout ends without crashing, records its outcome once the lock goes, and the next run stores every file once', async () => {
+    for (let i = 0; i < 20; i++) ws.write(`l${i}.txt`, letter(`Locked letter ${i}`));
+    // A short busy_timeout stands in for a lock held longer than the real one (say a DB browser with an open write).
+    const library = new Library(openDatabase(ws.dbPath, { busyTimeoutMs: 20 }));
+    const engine = ws.engine({ library });
+    const other = new Database(ws.dbPath);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('uncaughtException', onUnhandled);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const run = engine.startRun(ws.options({ ocr: false, concurrency: 2 }));
+      other.exec('BEGIN IMMEDIATE'); // the run row exists; everything after it finds the library locked
+      setTimeout(() => other.exec('COMMIT'), 2_500); // past the first progress checkpoint (2 s)
+      const s = await run.finished;
+      expect(['completed', 'interrupted']).toContain(s.status);
+      expect(library.runs.get(s.runId)?.status).toBe(s.status);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUnhandled);
+      process.off('unhandledRejection', onUnhandled);
+      if (other.inTransaction) other.exec('COMMIT');
+      other.close();
+    }
+    const again = await engine.ingest(ws.options({ ocr: false, skipFailed: false }));
+    expect(again.status).toBe('completed');
+    expect(library.documents.count()).toBe(20);
+    expect(library.failed.count()).toBe(0);
+  }, 60_000);
 });

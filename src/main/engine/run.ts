@@ -164,7 +164,11 @@ export class Run {
       this.emitProgress();
       if (Date.now() - this.lastCheckpoint > 2000) {
         this.lastCheckpoint = Date.now();
-        library.runs.checkpoint(this.id, this.counts);
+        try {
+          library.runs.checkpoint(this.id, this.counts);
+        } catch {
+          // Only a progress save: a library locked by another program must not crash the process from a timer.
+        }
       }
     }, PROGRESS_INTERVAL_MS);
     try {
@@ -183,7 +187,7 @@ export class Run {
     library.writer.flush();
     this.status = this.stopRequested?.status ?? 'completed';
     this.message = this.stopRequested?.message ?? this.message;
-    library.runs.finish(this.id, this.status, this.counts, this.message ?? null, nowSec());
+    await this.saveFinish(library);
     this.emitProgress();
     return {
       runId: this.id,
@@ -192,6 +196,23 @@ export class Run {
       durationMs: Date.now() - this.startedAt,
       ...(this.message ? { message: this.message } : {}),
     };
+  }
+
+  /** Records the outcome; a library locked by another program for longer than busy_timeout gets a few more tries. */
+  private async saveFinish(library: Library): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        library.writer.flush();
+        library.runs.finish(this.id, this.status, this.counts, this.message ?? null, nowSec());
+        return;
+      } catch (e) {
+        if (attempt >= 20) {
+          this.message = `${this.message ? `${this.message} ` : ''}The run's record could not be saved: ${errorMessage(e)}`;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   /** The scanner feeds a bounded queue; `concurrency` workers drain it. */
