@@ -107,7 +107,7 @@ export interface AiServer {
   /** Every request, in arrival order. */
   readonly requests: LoggedRequest[];
   /** Queue faults (used once each, in order) for one kind or any kind; or install a script function. */
-  script(plan: AiFault[] | AiScript, kind?: AiCallKind | 'any'): void;
+  script(plan: AiFault[] | AiScript, kind?: AiCallKind | 'any'): void; // a function with a kind applies to that kind only
   /** Forget queued faults and the script function. */
   clearScript(): void;
   /** Zero the counters and the request log (keeps scripts). */
@@ -353,7 +353,8 @@ export async function startAiServer(opts: AiServerOptions = {}): Promise<AiServe
       return listening;
     },
     script(plan, kind = 'any') {
-      if (typeof plan === 'function') scriptFn = plan;
+      // A function given with a kind applies to that kind only, like a queue.
+      if (typeof plan === 'function') scriptFn = kind === 'any' ? plan : (k, body, n) => (k === kind ? plan(k, body, n) : undefined);
       else queues[kind].push(...plan);
     },
     clearScript() {
