@@ -48,6 +48,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`intake: ${line}\n`);
       return EXIT_USAGE;
     }
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      process.stderr.write('intake: the library is locked by another program; try again when it has finished\n');
+      return EXIT_USAGE;
+    }
     throw e;
   }
 }
