@@ -120,20 +120,7 @@ export const useFailed = create<FailedState>()((set, get) => {
   };
 
   return {
-    sort: 'failed_at',
-    dir: 'desc',
-    filter: {},
-    total: null,
-    pages: {},
-    loading: false,
-    groups: [],
-    selected: new Set(),
-    detailId: null,
-    detail: null,
-    detailLoading: false,
-    outcomes: {},
-    busy: null,
-    report: null,
+    ...initialState(),
 
     rowAt(index) {
       return get().pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
@@ -349,14 +336,9 @@ export const useFailed = create<FailedState>()((set, get) => {
   };
 });
 
-/** Test hook: a fresh store between tests. */
-export function resetFailedStore(): void {
-  generation++;
-  inflight.clear();
-  lastRange = [0, PAGE_SIZE - 1];
-  if (refreshTimer) clearTimeout(refreshTimer);
-  refreshTimer = null;
-  useFailed.setState({
+/** The data part of the store as it is before anything is loaded. */
+function initialState() {
+  return {
     sort: 'failed_at',
     dir: 'desc',
     filter: {},
@@ -371,5 +353,15 @@ export function resetFailedStore(): void {
     outcomes: {},
     busy: null,
     report: null,
-  });
+  } satisfies Partial<FailedState>;
+}
+
+/** Test hook: a fresh store between tests. */
+export function resetFailedStore(): void {
+  generation++;
+  inflight.clear();
+  lastRange = [0, PAGE_SIZE - 1];
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  useFailed.setState(initialState());
 }
