@@ -36,7 +36,7 @@ export const FULL: CorpusSize = {
   scanPdfPages: 2,
   blobs: 4,
   blobMiB: 64,
-  killTextFiles: 4000,
+  killTextFiles: 8000,
   aiFiles: 600,
 };
 
@@ -49,7 +49,7 @@ export const QUICK: CorpusSize = {
   scanPdfPages: 2,
   blobs: 4,
   blobMiB: 16,
-  killTextFiles: 1500,
+  killTextFiles: 2000,
   aiFiles: 200,
 };
 

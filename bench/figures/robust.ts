@@ -8,6 +8,20 @@ import { rng } from '../corpus';
 import { descendants, isAlive } from '../proc';
 import { sample, type Row } from '../report';
 
+/** True once the CLI process `pid` has a running run in the library (the library may not exist yet). */
+function runningRow(db: string, pid: number): boolean {
+  try {
+    const conn = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      return !!conn.prepare("SELECT 1 FROM runs WHERE pid = ? AND status = 'running'").get(pid);
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
 export async function memoryFigure(ctx: Ctx): Promise<Row> {
   const { corpus } = ctx;
   const files = corpus.textPaths.length + corpus.scanPaths.length + corpus.scanPdfPaths.length;
@@ -17,10 +31,10 @@ export async function memoryFigure(ctx: Ctx): Promise<Row> {
   for (let i = 0; i < reps; i++) {
     const r = await runIngestChild(ctx, { db: freshDb(ctx, 'rss'), paths: [corpus.textDir, corpus.scanDir, corpus.scanPdfDir], runs: 1, options: { ocr: true } }, { memory: true });
     const m = r.memory!;
-    peaks.push(m.hwmSumMb);
+    peaks.push(m.peakSampledMb);
     const s = r.runs[0].summary;
-    ctx.log(`  RSS rep ${i + 1}: tree HWM sum ${m.hwmSumMb.toFixed(0)} MB (sampled peak ${m.peakSampledMb.toFixed(0)} MB, ${m.processes} processes), ${(r.runs[0].ms / 1000).toFixed(1)} s`);
-    notes.push(`rep ${i + 1}: ${s.ingested} ingested, ${s.failed} failed; per-process VmHWM ${Object.values(m.perProcessHwmMb).join(' + ')} MB; sampled tree peak ${m.peakSampledMb.toFixed(0)} MB`);
+    ctx.log(`  RSS rep ${i + 1}: sampled tree peak ${m.peakSampledMb.toFixed(0)} MB (${m.processes} processes over the run, VmHWM each ${Object.values(m.perProcessHwmMb).join(' + ')} MB), ${(r.runs[0].ms / 1000).toFixed(1)} s`);
+    notes.push(`rep ${i + 1}: ${s.ingested} ingested, ${s.failed} failed; sampled tree peak ${m.peakSampledMb.toFixed(0)} MB; VmHWM of each of the ${m.processes} processes seen (engine, then extraction children, recycled every 300 jobs): ${Object.values(m.perProcessHwmMb).join(', ')} MB`);
   }
   const a = sample(peaks);
   return {
@@ -33,7 +47,7 @@ export async function memoryFigure(ctx: Ctx): Promise<Row> {
     target: '≤ 500 MB',
     met: a.max <= 500,
     notes: [
-      `mix: ${corpus.textPaths.length} small text files + ${corpus.scanPaths.length} scanned PNGs + ${corpus.scanPdfPaths.length} image-only PDFs (${corpus.ocrPages.pdf} pages); figure = sum of VmHWM of the engine process and its extraction child (an upper bound of the tree's peak), sampled every 100 ms from /proc`,
+      `mix: ${corpus.textPaths.length} small text files + ${corpus.scanPaths.length} scanned PNGs + ${corpus.scanPdfPaths.length} image-only PDFs (${corpus.ocrPages.pdf} pages); figure = the highest sum of VmRSS over the engine process and its live extraction children, sampled every 100 ms from /proc`,
       ...notes,
     ],
   };
@@ -63,11 +77,15 @@ export async function killFigure(ctx: Ctx): Promise<Row> {
   const out: KillOutcome = { kills: 0, completedBeforeKill: 0, orphans: 0, integrity: '', nativeIntegrity: null, lost: [], duplicated: [], finalStatus: '' };
   const delays: number[] = [];
   for (let attempt = 0; out.kills < target && attempt < target * 3; attempt++) {
-    const delay = 400 + r() * 4600;
     const child = cli([]);
     child.stdout.resume();
     child.stderr.resume();
-    const exited = new Promise<void>((res) => child.on('close', () => res()));
+    let closed = false;
+    const exited = new Promise<void>((res) => child.on('close', () => ((closed = true), res())));
+    // Kill during the run: wait until its row says it is running, then a random 0–600 ms more.
+    const t0 = performance.now();
+    while (!closed && !runningRow(db, child.pid ?? -1)) await new Promise((res) => setTimeout(res, 25));
+    const delay = r() * 600;
     const result = await Promise.race([exited.then(() => 'exited' as const), new Promise<'kill'>((res) => setTimeout(() => res('kill'), delay))]);
     if (result === 'exited') {
       out.completedBeforeKill++;
@@ -77,7 +95,7 @@ export async function killFigure(ctx: Ctx): Promise<Row> {
     child.kill('SIGKILL');
     await exited;
     out.kills++;
-    delays.push(delay);
+    delays.push(performance.now() - t0);
     // The extraction process should notice its parent is gone; give it a moment, then end it ourselves.
     await new Promise((res) => setTimeout(res, 1500));
     for (const pid of kids.filter(isAlive)) {
@@ -89,7 +107,7 @@ export async function killFigure(ctx: Ctx): Promise<Row> {
       }
     }
   }
-  ctx.log(`  ${out.kills} kills (delays ${Math.min(...delays).toFixed(0)}–${Math.max(...delays).toFixed(0)} ms), ${out.completedBeforeKill} runs finished before their kill, ${out.orphans} orphaned child processes`);
+  ctx.log(`  ${out.kills} kills (${Math.min(...delays).toFixed(0)}–${Math.max(...delays).toFixed(0)} ms after spawn), ${out.completedBeforeKill} runs finished before their kill, ${out.orphans} orphaned child processes`);
   // The final, uninterrupted run.
   const final = cli([]);
   let stdout = '';
@@ -125,7 +143,7 @@ export async function killFigure(ctx: Ctx): Promise<Row> {
     target: '0 corrupt, 0 lost, 0 duplicated',
     met: ok,
     notes: [
-      `${ctx.corpus.killPaths.length} files (text, text PDFs, PNGs with OCR on, broken files that must be recorded as failed); SIGKILL at a seeded random 0.4–5 s after starting \`intake ingest\`; ${out.completedBeforeKill} run(s) finished before their kill time`,
+      `${ctx.corpus.killPaths.length} files (text, text PDFs, PNGs with OCR on, broken files that must be recorded as failed); SIGKILL at a seeded random 0–600 ms after \`intake ingest\` has its run row (${Math.min(...delays).toFixed(0)}–${Math.max(...delays).toFixed(0)} ms after spawn); ${out.completedBeforeKill} run(s) finished before their kill time`,
       `integrity_check: ${out.integrity}${out.nativeIntegrity != null ? ` (sqlite3 shell: ${out.nativeIntegrity})` : ''}; lost ${out.lost.length}${out.lost.length ? ` e.g. ${out.lost.slice(0, 3).join(', ')}` : ''}; duplicated ${out.duplicated.length}${out.duplicated.length ? ` e.g. ${out.duplicated.slice(0, 3).join(', ')}` : ''}; documents without a path ${docsWithoutPath}; final run ${out.finalStatus}`,
       `extraction processes left running after their CLI was killed: ${out.orphans} (ended by the bench)`,
     ],
