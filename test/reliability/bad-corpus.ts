@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { ErrorCode, FailureClass, Stage } from '../../src/shared/domain';
 import {
+  writeRawPdf,
   binaryBytes,
   latin1,
   makeCorruptPng,
@@ -55,17 +56,7 @@ export function makePasswordPdf(): Buffer {
     `<< /Filter /Standard /V 5 /R 6 /Length 256 /CF << /StdCF << /AuthEvent /DocOpen /CFM /AESV3 /Length 32 >> >> /StmF /StdCF /StrF /StdCF /O <${hex(48, 1)}> /U <${hex(48, 2)}> /OE <${hex(32, 3)}> /UE <${hex(32, 4)}> /Perms <${hex(16, 5)}> /P -1028 >>`,
     '<< /Length 16 >>\nstream\n0123456789abcdef\nendstream',
   ];
-  let out = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(out, 'latin1'));
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<${hex(16, 9)}> <${hex(16, 9)}>] >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
+  return writeRawPdf('1.7', objects, `/Encrypt 4 0 R /ID [<${hex(16, 9)}> <${hex(16, 9)}>]`);
 }
 
 /** 5 000 pages, one short line of text each (pdf-lib writes it in about a second). */

@@ -154,16 +154,7 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 2
 }
 
 /** A small seeded PRNG (mulberry32): random kill moments that a failing run can replay. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random as prng } from '../support/fixtures';
 
 /** Distinct readable text: every good file of a corpus needs its own hash. */
 export function goodLetter(i: number): string {

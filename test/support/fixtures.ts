@@ -198,18 +198,7 @@ export function makeEncryptedPdf(): Buffer {
     `<< /Filter /Standard /V 1 /R 2 /Length 40 /O <${hex(11)}> /U <${hex(99)}> /P -44 >>`,
     '<< /Length 12 >>\nstream\n(encrypted!)\nendstream',
   ];
-  let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(out, 'latin1'));
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<${hex(5).slice(0, 32)}> <${hex(5).slice(0, 32)}>] >>\n`;
-  out += `startxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
+  return writeRawPdf('1.4', objects, `/Encrypt 4 0 R /ID [<${hex(5).slice(0, 32)}> <${hex(5).slice(0, 32)}>]`);
 }
 
 // ---------------------------------------------------------------- DOCX
@@ -254,6 +243,24 @@ export function makeJunkDocx(): Buffer {
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Writes a PDF from raw object bodies (object n is objects[n-1], the catalog first) with a
+ * correct xref table; `trailerExtra` goes into the trailer dictionary (e.g. an /Encrypt entry).
+ */
+export function writeRawPdf(version: string, objects: string[], trailerExtra = ''): Buffer {
+  let out = `%PDF-${version}\n%\xe2\xe3\xcf\xd3\n`;
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(out, 'latin1'));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra} >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
 }
 
 /** Small deterministic PRNG (mulberry32). */
