@@ -13,7 +13,13 @@ const args = process.argv.slice(2);
 const build = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const electron = electronBinary();
+// Electron 45+ fetches its runtime on first use: try once (quietly) before falling back.
+let electron = electronBinary();
+if (!electron && !process.env.INTAKE_BROWSER_MODE) {
+  const installer = path.join(root, 'node_modules', 'electron', 'install.js');
+  spawnSync(process.execPath, [installer], { cwd: root, stdio: 'ignore', timeout: 300_000 });
+  electron = electronBinary();
+}
 let child;
 if (electron) {
   let binding;
