@@ -7,7 +7,7 @@
  * figure, bench/RESULTS.md).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO, type Ctx } from './context';
@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   const want = (id: string) => !only || only.has(id);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const started = performance.now();
+  // Other work on the machine skews every figure: the load averages go into the results.
+  const loadAtStart = loadavg()[0];
 
   log(`Intake bench — ${quick ? 'quick' : 'full'} run, seed ${seed}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
   const native = ensureNativeTools(log);
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
     native: Object.fromEntries((Object.keys(TOOLS) as Tool[]).map((t) => [t, native[t] ? toolVersion(t) : null])),
     corpus: corpus.size,
     seconds: Math.round(totalSec),
+    load1: { start: Math.round(loadAtStart * 10) / 10, end: Math.round(loadavg()[0] * 10) / 10 },
   };
   writeFileSync(join(REPO, 'bench', 'results.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
   log('wrote bench/results.json');
@@ -140,7 +143,7 @@ async function main(): Promise<void> {
     const md = [
       '# Benchmark results',
       '',
-      `Full run of \`npm run bench\` on ${meta.date.slice(0, 10)}: ${meta.cores} cores (${meta.cpu}), ${meta.memGiB} GiB, node ${meta.node}, ${meta.seconds} s.`,
+      `Full run of \`npm run bench\` on ${meta.date.slice(0, 10)}: ${meta.cores} cores (${meta.cpu}), ${meta.memGiB} GiB, node ${meta.node}, ${meta.seconds} s; 1-minute load average ${meta.load1.start} at the start, ${meta.load1.end} at the end.`,
       `Native tools: ${Object.entries(meta.native).map(([k, val]) => `${k}: ${val ?? 'not available'}`).join('; ')}.`,
       '',
       markdownTable(rows),
