@@ -152,13 +152,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     },
     'runs.list': ({ limit }) => engine.library.runs.list(limit),
 
-    'failed.list': (input) => {
-      const fp = currentFingerprint();
-      return {
-        rows: engine.library.failed.list(input, fp),
-        total: engine.library.failed.count(input.filter, fp),
-      };
-    },
+    'failed.list': (input) => engine.library.failed.page(input, currentFingerprint()),
     'failed.count': () => engine.library.failed.count(),
     'failed.get': ({ id }) => {
       const row = engine.library.failed.get(id, currentFingerprint());

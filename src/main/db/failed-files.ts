@@ -154,6 +154,14 @@ export class FailedFilesRepo {
     return (this.db.prepare(`SELECT count(*) AS n FROM failed_files ${where}`).get(params) as { n: number }).n;
   }
 
+  /** One page and the total matching the filter: what the inspector asks for. */
+  page(
+    opts: { offset: number; limit: number; sort: FailedSortColumn; dir: 'asc' | 'desc'; filter: FailedFilter },
+    currentFingerprint?: Record<string, unknown>,
+  ): { rows: FailedFile[]; total: number } {
+    return { rows: this.list(opts, currentFingerprint), total: this.count(opts.filter, currentFingerprint) };
+  }
+
   list(
     opts: { offset: number; limit: number; sort: FailedSortColumn; dir: 'asc' | 'desc'; filter: FailedFilter },
     currentFingerprint?: Record<string, unknown>,

@@ -133,4 +133,32 @@ export const MIGRATIONS: string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: indexes for every sort of the failed-files inspector, alone and under each filter (rowid is
+  // the implicit tie-breaker), so a page is an index walk, not a sort of up to 100 000 rows.
+  `
+  CREATE INDEX failed_files_filename ON failed_files (filename COLLATE NOCASE);
+  CREATE INDEX failed_files_reason ON failed_files (reason COLLATE NOCASE);
+  CREATE INDEX failed_files_attempts ON failed_files (attempts);
+  CREATE INDEX failed_files_first_failed_at ON failed_files (first_failed_at);
+  CREATE INDEX failed_files_stage_only ON failed_files (stage);
+  CREATE INDEX failed_files_code_only ON failed_files (error_code);
+  -- The inspector filters by stage, class or code and sorts by any column: one (filter, sort) index
+  -- per pair makes every filtered, sorted page an index walk of exactly the rows shown.
+  CREATE INDEX failed_files_stage_filename ON failed_files (stage, filename COLLATE NOCASE);
+  CREATE INDEX failed_files_class_filename ON failed_files (failure_class, filename COLLATE NOCASE);
+  CREATE INDEX failed_files_code_filename ON failed_files (error_code, filename COLLATE NOCASE);
+  CREATE INDEX failed_files_stage_attempts ON failed_files (stage, attempts);
+  CREATE INDEX failed_files_class_attempts ON failed_files (failure_class, attempts);
+  CREATE INDEX failed_files_code_attempts ON failed_files (error_code, attempts);
+  CREATE INDEX failed_files_stage_first ON failed_files (stage, first_failed_at);
+  CREATE INDEX failed_files_class_first ON failed_files (failure_class, first_failed_at);
+  CREATE INDEX failed_files_code_first ON failed_files (error_code, first_failed_at);
+  CREATE INDEX failed_files_stage_reason ON failed_files (stage, reason COLLATE NOCASE);
+  CREATE INDEX failed_files_class_reason ON failed_files (failure_class, reason COLLATE NOCASE);
+  CREATE INDEX failed_files_code_reason ON failed_files (error_code, reason COLLATE NOCASE);
+  CREATE INDEX failed_files_class_stage ON failed_files (failure_class, stage);
+  CREATE INDEX failed_files_class_code ON failed_files (failure_class, error_code);
+  CREATE INDEX failed_files_stage_code ON failed_files (stage, error_code);
+  CREATE INDEX failed_files_code_stage ON failed_files (error_code, stage);
+  `,
 ];
