@@ -270,20 +270,29 @@ export class Run {
           await new Promise<void>((r) => waiters.push(r));
           continue;
         }
-        try {
-          await this.processFile(entry);
-        } catch (e) {
-          fatal = e;
-          spaceWaiters.splice(0).forEach((w) => w());
-          return;
-        } finally {
-          this.inFlight.delete(entry.path);
-        }
+        // A file hands its worker back once it is classified (detach): its embeddings and store
+        // go on while the worker classifies the next file, so AI round trips overlap.
+        let detach!: () => void;
+        const detached = new Promise<void>((r) => (detach = r));
+        const task: Promise<void> = this.processFile(entry, detach)
+          .catch((e) => {
+            fatal ??= e;
+            spaceWaiters.splice(0).forEach((w) => w());
+          })
+          .finally(() => {
+            this.inFlight.delete(entry.path);
+            tails.delete(task);
+          });
+        tails.add(task);
+        await Promise.race([task, detached]);
+        while (tails.size > 2 * n) await Promise.race(tails);
       }
     };
 
     const n = Math.max(1, Math.min(64, this.options.concurrency));
+    const tails = new Set<Promise<void>>();
     await Promise.all([producer, ...Array.from({ length: n }, worker)]);
+    await Promise.all(tails);
     if (fatal) throw fatal;
   }
 
@@ -291,7 +300,7 @@ export class Run {
     this.inFlight.set(path, stage);
   }
 
-  private async processFile(entry: FileEntry): Promise<void> {
+  private async processFile(entry: FileEntry, detach: () => void = () => undefined): Promise<void> {
     const { library } = this.deps;
     const path = entry.path;
     this.setStage(path, 'hash');
@@ -341,14 +350,14 @@ export class Run {
     let release!: () => void;
     this.inRunHashes.set(hash, new Promise<void>((r) => (release = r)));
     try {
-      await this.ingest(entry, hash, content);
+      await this.ingest(entry, hash, content, detach);
     } finally {
       release();
     }
   }
 
   /** Extract → OCR → classify → embed → store, applying the terminal-failure rules of SPEC §2. */
-  private async ingest(entry: FileEntry, hash: string, content?: Buffer): Promise<void> {
+  private async ingest(entry: FileEntry, hash: string, content?: Buffer, detach: () => void = () => undefined): Promise<void> {
     const path = entry.path;
     const { ocr: ocrEnabled } = this.options;
     let stage: Stage = 'extract_text';
@@ -395,7 +404,8 @@ export class Run {
         }
       }
 
-      // embeddings
+      // embeddings — the worker may take the next file meanwhile.
+      detach();
       stage = 'embeddings';
       this.setStage(path, 'embeddings');
       const pieces = chunkText(text);
