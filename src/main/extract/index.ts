@@ -97,5 +97,8 @@ function resolveEntry(explicit?: string): { entry: string; execArgv: string[] } 
   if (!/\.[cm]?ts$/.test(entry)) return { entry, execArgv: [] };
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   if (!existsSync(entry)) throw new Error(`extractor entry not found: ${entry}`);
-  return { entry, execArgv: ['--import', tsx] };
+  // The parent watch is preloaded so it runs while tsx loads the rest of the child (≈ 0.5–2 s);
+  // a bundled worker loads in one piece and starts it from worker.ts.
+  const watch = join(dirname(here), 'parent-watch-preload.mjs');
+  return { entry, execArgv: ['--import', tsx, ...(existsSync(watch) ? ['--import', pathToFileURL(watch).href] : [])] };
 }

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import type { FileKind } from '../../shared/domain';
 import { IntakeError, type SerializedIntakeError } from '../../shared/errors';
-import type { ChildConfig, DebugOp, ExtractOp, ExtractReply, ExtractRequest } from './protocol';
+import { PARENT_PID_ENV, type ChildConfig, type DebugOp, type ExtractOp, type ExtractReply, type ExtractRequest } from './protocol';
 import type { ExtractResult } from './types';
 
 /**
@@ -32,7 +32,7 @@ export type SpawnChild = (entry: string, opts: SpawnArgs) => ChildLike;
 /** Default spawn: `child_process.fork`, stderr piped, no stdin. */
 export const forkChild: SpawnChild = (entry, { args, execArgv, env }) => {
   // detached: its own process group, so a Ctrl-C in the terminal reaches only the parent, which
-  // decides how to stop; the child still exits when the parent's IPC channel goes away.
+  // decides how to stop; the child still exits when the parent goes away (parent-watch.ts).
   const cp = fork(entry, args, { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
   // Sending to a dead child reports through 'error'; the exit handler does the bookkeeping.
   cp.on('error', () => undefined);
@@ -338,7 +338,8 @@ function lastLine(s: string): string {
 }
 
 function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The child ends itself once this process is gone (parent-watch.ts).
+  const env: NodeJS.ProcessEnv = { ...process.env, [PARENT_PID_ENV]: String(process.pid) };
   // Forked from Electron's main process, process.execPath is Electron: make it behave as Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;

@@ -26,3 +26,6 @@ export type ExtractReply =
 export interface ChildConfig extends Pick<ExtractorOptions, 'ocrLanguages' | 'pageCap' | 'cachePath'> {
   debug?: boolean;
 }
+
+/** Environment variable through which the pool tells a child its pid (see parent-watch.ts). */
+export const PARENT_PID_ENV = 'INTAKE_EXTRACT_PARENT_PID';

@@ -5,6 +5,7 @@
  */
 import { IntakeError, errorMessage } from '../../shared/errors';
 import { ExtractionCore } from './core';
+import { watchParent } from './parent-watch';
 import type { ChildConfig, ExtractReply, ExtractRequest } from './protocol';
 
 interface ParentPort {
@@ -68,8 +69,8 @@ function onMessage(msg: unknown): void {
 
 if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
 else process.on('message', onMessage);
-// The parent going away ends us too: no orphaned extractors.
-process.on('disconnect', () => process.exit(0));
+// The parent going away ends us too, even mid-OCR: no orphaned extractors.
+watchParent();
 process.on('unhandledRejection', (e) => {
   process.stderr.write(`extractor: unhandled rejection: ${errorMessage(e)}\n`);
 });

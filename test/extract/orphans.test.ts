@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PARENT_PID_ENV } from '../../src/main/extract/protocol';
+import * as fx from '../support/fixtures';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const parentWatch = pathToFileURL(join(here, '../../src/main/extract/parent-watch-preload.mjs')).href;
+
+let dir: string;
+let bigScan: string;
+const started: ChildProcess[] = [];
+const leftovers: number[] = [];
+
+/**
+ * True while `pid` runs. An exited process that its new parent (init or a
+ * subreaper) has not reaped yet is a zombie: it has ended, so it counts as gone.
+ */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+async function goneWithin(pids: number[], ms: number): Promise<number> {
+  const t0 = Date.now();
+  while (pids.some(running)) {
+    if (Date.now() - t0 > ms) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return Date.now() - t0;
+}
+
+function firstLine(cp: ChildProcess, ms = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no output in time; stderr: ${err}`)), ms);
+    cp.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    cp.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, nl));
+      }
+    });
+    cp.on('exit', (code) => reject(new Error(`exited (${code}) before printing; stderr: ${err}`)));
+  });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'intake-orphans-'));
+  // A full A4 page of text at 300 dpi: several seconds of OCR, so the kill lands mid-job.
+  bigScan = join(dir, 'page.png');
+  writeFileSync(bigScan, fx.makeTextPng('The quarterly invoice from Acme Corporation totals four hundred dollars payable within thirty days '.repeat(25), { width: 2480, height: 3508 }));
+});
+
+afterAll(() => {
+  for (const cp of started) if (cp.exitCode === null && cp.signalCode === null) cp.kill('SIGKILL');
+  for (const pid of leftovers.filter(running)) process.kill(pid, 'SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('extractor children do not outlive their parent', () => {
+  it('a parent killed with SIGKILL mid-OCR takes its extraction child with it within ~2 s', async () => {
+    const parent = spawn(process.execPath, [join(here, 'orphan-parent.mjs'), bigScan, join(dir, 'ocr-cache'), '1500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(parent);
+    const { pids } = JSON.parse(await firstLine(parent)) as { pids: number[] };
+    expect(pids.length).toBe(1);
+    leftovers.push(...pids);
+    expect(pids.every(running)).toBe(true);
+    parent.kill('SIGKILL');
+    const ms = await goneWithin(pids, 5000);
+    expect(pids.filter(running)).toEqual([]);
+    expect(ms).toBeLessThan(2500);
+  });
+
+  it('without an IPC channel (no "disconnect", as under Electron), the child still ends when the parent pid dies', async () => {
+    // Stand-in parent: a sleeping process whose pid the child is told, as the pool does.
+    const fakeParent = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    started.push(fakeParent);
+    const child = spawn(process.execPath, ['--import', tsx, '--import', parentWatch, '-e', 'setInterval(() => {}, 1000)'], {
+      stdio: 'ignore',
+      env: { ...process.env, [PARENT_PID_ENV]: String(fakeParent.pid) },
+    });
+    started.push(child);
+    leftovers.push(child.pid!);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(running(child.pid!)).toBe(true);
+    fakeParent.kill('SIGKILL');
+    const ms = await goneWithin([child.pid!], 5000);
+    expect(running(child.pid!)).toBe(false);
+    expect(ms).toBeLessThan(2500);
+  });
+});
