@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExtractor, type ProcessExtractor } from '../../src/main/extract';
+import { OCR_IMAGE_MAX_PIXELS, prepareImageForOcr } from '../../src/main/extract/downscale';
+import { imageInfo } from '../../src/main/extract/image';
 import type { IntakeError } from '../../src/shared/errors';
 import * as fx from '../support/fixtures';
 
@@ -74,6 +76,25 @@ describe('OCR', () => {
     expect(res).toMatchObject({ source: 'ocr', pages: 6, ocrPages: 2, truncated: true });
     expectInvoiceText(res.text);
     expect(res.text.split('quarterly').length - 1).toBe(2);
+  });
+
+  it('a 300 dpi A4 scan is downscaled to ≈ 200 dpi before OCR and still read word for word', async () => {
+    // 12 pt text at 300 dpi is 50 px high; the page is 2480 × 3508 px (8.7 MP).
+    const png = fx.makeTextPng(`${WORDS} `.repeat(6), { width: 2480, height: 3508, fontSize: 50 });
+    const scaled = await prepareImageForOcr(png, imageInfo(png)!);
+    const info = imageInfo(scaled)!;
+    expect(info.format).toBe('png');
+    expect(info.width * info.height).toBeLessThanOrEqual(OCR_IMAGE_MAX_PIXELS);
+    expect(info.width).toBeGreaterThan(1600); // ≈ 200 dpi, not less
+    const res = await extractor.ocr(file('a4-300dpi.png', png), 'image');
+    expect(res.confidence).toBeGreaterThan(80);
+    expectInvoiceText(res.text);
+    expect(res.text.split('quarterly').length - 1).toBe(6);
+  });
+
+  it('an image within the limits goes to tesseract untouched', async () => {
+    const png = fx.makeTextPng(WORDS);
+    expect(await prepareImageForOcr(png, imageInfo(png)!)).toBe(png);
   });
 
   it('refuses noise: junk at low confidence is ocr_no_text', async () => {

@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import { IntakeError } from '../../shared/errors';
+import type { ImageInfo } from './image';
+
+/**
+ * Raster images are read by tesseract at no more than this. 4 MP is an A4 or
+ * Letter page at ≈ 200 dpi — what PDF pages are rendered at (pdf.ts) — which
+ * tesseract reads as well as 300 dpi on printed text, ≈ 2× faster and with
+ * about half the WASM heap.
+ */
+export const OCR_IMAGE_MAX_PIXELS = 4_000_000;
+/** Longest side after scaling, whatever the shape (receipts, long strips). */
+export const OCR_IMAGE_MAX_SIDE = 4500;
+
+export interface OcrImageLimits {
+  maxPixels: number;
+  maxSide: number;
+}
+
+export const OCR_IMAGE_LIMITS: OcrImageLimits = { maxPixels: OCR_IMAGE_MAX_PIXELS, maxSide: OCR_IMAGE_MAX_SIDE };
+
+/** The factor (≤ 1) that brings a `width` × `height` image within the limits. */
+export function ocrScale(width: number, height: number, limits: OcrImageLimits = OCR_IMAGE_LIMITS): number {
+  return Math.min(1, limits.maxSide / Math.max(width, height, 1), Math.sqrt(limits.maxPixels / Math.max(width * height, 1)));
+}
+
+/**
+ * The encoded image to hand tesseract. Images within the limits go as they are
+ * (GIF, which leptonica cannot read, is re-encoded). Larger ones are decoded
+ * with the @napi-rs/canvas that pdf.js ships, resized with high-quality
+ * smoothing and re-encoded as PNG (leptonica reads PNG fastest; an 8-bit BMP
+ * was measured at 3× the time and twice the WASM heap). TIFF, which that
+ * canvas does not decode, always goes as it is.
+ */
+export async function prepareImageForOcr(bytes: Buffer, info: ImageInfo, limits: OcrImageLimits = OCR_IMAGE_LIMITS): Promise<Buffer> {
+  if (info.format === 'tiff') return bytes;
+  const scale = ocrScale(info.width, info.height, limits);
+  if (scale >= 1 && info.format !== 'gif') return bytes;
+  const { createCanvas, loadImage } = napiCanvas();
+  let img: Awaited<ReturnType<typeof loadImage>>;
+  try {
+    img = await loadImage(bytes);
+  } catch (e) {
+    // Damaged beyond what the canvas decodes: GIF has no other reader; others let tesseract judge.
+    if (info.format === 'gif') throw new IntakeError('image_corrupt', 'image is damaged or not a supported image', { message: String(e), cause: e });
+    return bytes;
+  }
+  const w = Math.max(1, Math.floor(img.width * scale));
+  const h = Math.max(1, Math.floor(img.height * scale));
+  const canvas = createCanvas(w, h);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, w, h);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(img, 0, 0, w, h);
+  // Encoded off the main thread (≈ 150 ms for 4 MP), so text jobs beside it are not held up.
+  return canvas.encode('png');
+}
+
+/** The @napi-rs/canvas that pdfjs-dist depends on, resolved from pdfjs-dist itself. */
+export function napiCanvas(): typeof import('@napi-rs/canvas') {
+  const fromHere = createRequire(import.meta.url);
+  return createRequire(fromHere.resolve('pdfjs-dist/package.json'))('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+}
