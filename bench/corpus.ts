@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { PDFDocument, StandardFonts, degrees, rgb } from 'pdf-lib';
+import { random } from '../test/support/fixtures';
 
 export interface CorpusSize {
   textFiles: number;
@@ -80,17 +81,8 @@ export interface Corpus {
   reused: boolean;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), shared with the tests' fixtures. */
+export const rng = random;
 
 const WORDS = `account address agreement amount annual answer appointment april august balance bank bill board budget
 business calendar call car card case change charge claim client company confirm contract cost council county credit

@@ -83,6 +83,11 @@ export interface RunCounts {
   failedByStage: Partial<Record<Stage, number>>;
 }
 
+/** Counts of a run that has not processed anything yet. */
+export function emptyCounts(): RunCounts {
+  return { scanned: 0, ingested: 0, skippedExisting: 0, skippedFailed: 0, unsupported: 0, failed: 0, failedByStage: {} };
+}
+
 /** The `--json` object of `intake ingest` (SPEC §5) plus the status. */
 export interface RunSummary extends RunCounts {
   runId: number;

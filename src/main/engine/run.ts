@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { FileKind, RunCounts, RunOptions, RunProgress, RunStatus, RunSummary, Stage } from '../../shared/domain';
+import { emptyCounts, type FileKind, type RunCounts, type RunOptions, type RunProgress, type RunStatus, type RunSummary, type Stage } from '../../shared/domain';
 import { IntakeError, errorMessage, isIntakeError } from '../../shared/errors';
 import type { AiProvider } from '../ai/types';
 import type { ExtractResult, Extractor } from '../extract/types';
@@ -59,15 +59,7 @@ class RunStop extends Error {
 export class Run {
   readonly id: number;
   private readonly startedAt = Date.now();
-  private readonly counts: RunCounts = {
-    scanned: 0,
-    ingested: 0,
-    skippedExisting: 0,
-    skippedFailed: 0,
-    unsupported: 0,
-    failed: 0,
-    failedByStage: {},
-  };
+  private readonly counts: RunCounts = emptyCounts();
   private status: RunStatus = 'running';
   private message: string | undefined;
   private total = 0;

@@ -1,6 +1,6 @@
 /** The ingest run: chosen paths, preflight, options, live progress, summary, recent runs. */
 import { create } from 'zustand';
-import type { Preflight, RunProgress, RunRow, RunSummary } from '../../../shared/domain';
+import { emptyCounts, type Preflight, type RunProgress, type RunRow, type RunSummary } from '../../../shared/domain';
 import { call, subscribe } from '../api';
 import { refCounted } from './attach';
 import { toastError } from './toasts';
@@ -205,13 +205,7 @@ function emptyProgress(runId: number): RunProgress {
     ratePerSec: 0,
     etaSec: null,
     elapsedMs: 0,
-    scanned: 0,
-    ingested: 0,
-    skippedExisting: 0,
-    skippedFailed: 0,
-    unsupported: 0,
-    failed: 0,
-    failedByStage: {},
+    ...emptyCounts(),
   };
 }
 
