@@ -110,11 +110,17 @@ export function timeShell(script: string, env: NodeJS.ProcessEnv = process.env):
   return ms;
 }
 
+/** True while the process runs; an exited process its parent has not reaped yet (state Z) is gone. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
