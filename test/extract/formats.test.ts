@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExtractor, type ProcessExtractor } from '../../src/main/extract';
 import { checkImage, imageInfo } from '../../src/main/extract/image';
 import { TEXT_BYTE_CAP, decodeText, detectEncoding } from '../../src/main/extract/text';
-import type { IntakeError } from '../../src/shared/errors';
 import * as fx from '../support/fixtures';
+import { failure } from './support';
 
 let dir: string;
 let extractor: ProcessExtractor;
@@ -15,15 +15,6 @@ function file(name: string, bytes: Uint8Array | string): string {
   const p = join(dir, name);
   writeFileSync(p, bytes);
   return p;
-}
-
-async function failure(p: Promise<unknown>): Promise<IntakeError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as IntakeError;
-  }
-  throw new Error('expected the extraction to fail');
 }
 
 beforeAll(() => {

@@ -7,6 +7,7 @@ import { OCR_IMAGE_MAX_PIXELS, prepareImageForOcr } from '../../src/main/extract
 import { imageInfo } from '../../src/main/extract/image';
 import type { IntakeError } from '../../src/shared/errors';
 import * as fx from '../support/fixtures';
+import { failure } from './support';
 
 const WORDS = 'The quarterly invoice from Acme Corporation totals four hundred dollars payable within thirty days';
 
@@ -19,15 +20,6 @@ function file(name: string, bytes: Uint8Array): string {
   const p = join(dir, name);
   writeFileSync(p, bytes);
   return p;
-}
-
-async function failure(p: Promise<unknown>): Promise<IntakeError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as IntakeError;
-  }
-  throw new Error('expected the extraction to fail');
 }
 
 async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
