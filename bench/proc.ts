@@ -1,6 +1,7 @@
 /** Child processes of the bench: spawning one, timing shell commands, and sampling a process tree's memory from /proc. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { isRunning } from '../test/support/process';
 
 /** Direct and indirect children of `root` (Linux /proc). */
 export function descendants(root: number): number[] {
@@ -110,17 +111,5 @@ export function timeShell(script: string, env: NodeJS.ProcessEnv = process.env):
   return ms;
 }
 
-/** True while the process runs; an exited process its parent has not reaped yet (state Z) is gone. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+/** True while the process runs; an exited but unreaped (zombie) process is gone. */
+export const isAlive = isRunning;

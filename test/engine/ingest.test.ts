@@ -1,6 +1,9 @@
 import { chmodSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProcessExtractor } from '../../src/main/extract';
+import { makeTextPdf } from '../support/fixtures';
+import { isRunning } from '../support/process';
 import { INVOICE, Workspace, letter } from '../support/workspace';
 
 let ws: Workspace;
@@ -232,5 +235,31 @@ describe('ingesting a folder with the local provider', () => {
     run.resume();
     const s = await run.finished;
     expect(s).toMatchObject({ status: 'completed', ingested: 50 });
+  });
+
+  it('an extractor replaced by a settings change during a run is closed once no run uses it', async () => {
+    for (let i = 0; i < 6; i++) ws.write(`a/${i}.pdf`, await makeTextPdf([letter(`First batch letter ${i}`)]));
+    for (let i = 0; i < 6; i++) ws.write(`b/${i}.pdf`, await makeTextPdf([letter(`Second batch letter ${i}`)]));
+    const engine = ws.engine();
+    const current = () => (engine as unknown as { extractorInstance: { extractor: ProcessExtractor } | null }).extractorInstance?.extractor;
+    let first: ProcessExtractor | undefined;
+    let sawFirst!: () => void;
+    const started = new Promise<void>((r) => (sawFirst = r));
+    const runA = engine.startRun(ws.options({ paths: [join(ws.docs, 'a')], ocr: false, concurrency: 1 }), {
+      onFileDone: () => {
+        first ??= current();
+        sawFirst();
+      },
+    });
+    await started;
+    const oldPids = first!.pids();
+    expect(oldPids.length).toBeGreaterThan(0);
+    // A different page cap needs a new extractor while run A still holds the old one.
+    const runB = engine.startRun(ws.options({ paths: [join(ws.docs, 'b')], ocr: false, ocrPageCap: 7 }));
+    const [a, b] = await Promise.all([runA.finished, runB.finished]);
+    expect(a.ingested + b.ingested).toBe(12);
+    expect(current()).not.toBe(first);
+    await expect.poll(() => first!.pids().length, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => oldPids.filter(isRunning), { timeout: 10_000 }).toEqual([]);
   });
 });

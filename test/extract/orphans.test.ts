@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARENT_PID_ENV } from '../../src/main/extract/protocol';
 import * as fx from '../support/fixtures';
+import { isRunning } from '../support/process';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -17,27 +18,9 @@ let bigScan: string;
 const started: ChildProcess[] = [];
 const leftovers: number[] = [];
 
-/**
- * True while `pid` runs. An exited process that its new parent (init or a
- * subreaper) has not reaped yet is a zombie: it has ended, so it counts as gone.
- */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
 async function goneWithin(pids: number[], ms: number): Promise<number> {
   const t0 = Date.now();
-  while (pids.some(running)) {
+  while (pids.some(isRunning)) {
     if (Date.now() - t0 > ms) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -71,7 +54,7 @@ beforeAll(() => {
 
 afterAll(() => {
   for (const cp of started) if (cp.exitCode === null && cp.signalCode === null) cp.kill('SIGKILL');
-  for (const pid of leftovers.filter(running)) process.kill(pid, 'SIGKILL');
+  for (const pid of leftovers.filter(isRunning)) process.kill(pid, 'SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -82,10 +65,10 @@ describe('extractor children do not outlive their parent', () => {
     const { pids } = JSON.parse(await firstLine(parent)) as { pids: number[] };
     expect(pids.length).toBe(1);
     leftovers.push(...pids);
-    expect(pids.every(running)).toBe(true);
+    expect(pids.every(isRunning)).toBe(true);
     parent.kill('SIGKILL');
     const ms = await goneWithin(pids, 5000);
-    expect(pids.filter(running)).toEqual([]);
+    expect(pids.filter(isRunning)).toEqual([]);
     expect(ms).toBeLessThan(2500);
   });
 
@@ -100,10 +83,10 @@ describe('extractor children do not outlive their parent', () => {
     started.push(child);
     leftovers.push(child.pid!);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(running(child.pid!)).toBe(true);
+    expect(isRunning(child.pid!)).toBe(true);
     fakeParent.kill('SIGKILL');
     const ms = await goneWithin([child.pid!], 5000);
-    expect(running(child.pid!)).toBe(false);
+    expect(isRunning(child.pid!)).toBe(false);
     expect(ms).toBeLessThan(2500);
   });
 });

@@ -62,6 +62,8 @@ export function defaultRunOptions(paths: string[], overrides: Partial<RunOptions
 export class Engine {
   readonly library: Library;
   private extractorInstance: { key: string; extractor: Extractor } | null = null;
+  /** Extractors replaced after a settings change while runs were using them. */
+  private retiredExtractors: Extractor[] = [];
   private readonly runs = new Map<number, Run>();
 
   constructor(private readonly opts: EngineOptions) {
@@ -101,10 +103,9 @@ export class Engine {
       };
       const key = JSON.stringify([options.ocrLanguages, options.pageCap, options.timeoutMs]);
       if (this.extractorInstance?.key !== key) {
-        const old = this.extractorInstance;
+        // Runs still using the old one finish with it; it is closed when no run is left.
+        if (this.extractorInstance) this.retiredExtractors.push(this.extractorInstance.extractor);
         this.extractorInstance = { key, extractor: createExtractor(options) };
-        // Let runs still using the old one finish with it.
-        if (old && !this.activeRuns().length) await old.extractor.close();
       }
       return this.extractorInstance.extractor;
     };
@@ -120,7 +121,10 @@ export class Engine {
       record,
     );
     this.runs.set(run.id, run);
-    void run.finished.finally(() => this.runs.delete(run.id));
+    void run.finished.finally(() => {
+      this.runs.delete(run.id);
+      if (!this.runs.size) void this.closeRetiredExtractors();
+    });
     return run;
   }
 
@@ -247,6 +251,12 @@ export class Engine {
     await Promise.allSettled(this.activeRuns().map((r) => r.finished));
     await this.extractorInstance?.extractor.close();
     this.extractorInstance = null;
+    await this.closeRetiredExtractors();
     this.library.close();
+  }
+
+  private async closeRetiredExtractors(): Promise<void> {
+    const retired = this.retiredExtractors.splice(0);
+    await Promise.allSettled(retired.map((x) => x.close()));
   }
 }
