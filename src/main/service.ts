@@ -48,9 +48,14 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
 
   const emit = <E extends EventName>(event: E, payload: Events[E]) => emitter.emit(event, payload);
   const failedChanged = () => emit('failed.changed', { count: engine.library.failed.count() });
-  const currentFingerprint = () => {
-    const o = settings.runOptions([]);
-    return engine.fingerprint(o);
+  // Today's settings as a fingerprint, for "eligible for retry". Every failed-files page needs it,
+  // so it is computed once and again only after the settings change (key file read, provider built).
+  let fingerprintCache: Record<string, unknown> | null = null;
+  const currentFingerprint = () => (fingerprintCache ??= engine.fingerprint(settings.runOptions([])));
+  /** After the Database screen wrote a row: the failed count or the settings may have changed. */
+  const afterTableWrite = (table: string) => {
+    if (table === 'settings') fingerprintCache = null;
+    if (table === 'failed_files') failedChanged();
   };
 
   /** Resolves a renderer-supplied path and refuses anything outside the granted roots. */
@@ -192,22 +197,25 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     'db.rows': (input) => tableCall(() => tables.rows(input.table, input)),
     'db.insert': ({ table, values }) => {
       const id = tableCall(() => tables.insert(table, values));
-      if (table === 'failed_files') failedChanged();
+      afterTableWrite(table);
       return { id };
     },
     'db.update': ({ table, id, values }) => {
       const changed = tableCall(() => tables.update(table, id, values));
-      if (table === 'failed_files') failedChanged();
+      afterTableWrite(table);
       return { changed };
     },
     'db.delete': ({ table, id }) => {
       const changed = tableCall(() => tables.delete(table, id));
-      if (table === 'failed_files') failedChanged();
+      afterTableWrite(table);
       return { changed };
     },
 
     'settings.get': () => settings.get(),
-    'settings.set': (input) => settings.update(input),
+    'settings.set': (input) => {
+      fingerprintCache = null;
+      return settings.update(input);
+    },
     'settings.testConnection': async () => {
       try {
         return await engine.provider(settings.aiWithKey()).testConnection();
