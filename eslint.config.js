@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     // Layering: nothing below the shell may touch Electron.
-    files: ['src/main/engine/**', 'src/main/db/**', 'src/main/ai/**', 'src/main/extract/**', 'src/main/web/**', 'src/cli/**', 'src/shared/**', 'src/renderer/**'],
+    files: ['src/main/engine/**', 'src/main/db/**', 'src/main/ai/**', 'src/main/extract/**', 'src/main/web/**', 'src/main/app/**', 'src/cli/**', 'src/shared/**', 'src/renderer/**'],
     rules: { 'no-restricted-imports': ['error', noElectron] },
   },
 );

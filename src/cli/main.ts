@@ -9,7 +9,7 @@ import type { AiSettings, FailedFile, RunOptions, RunProgress, RunSummary, Stage
 import { STAGES } from '../shared/domain';
 import { CODE_LABEL } from '../shared/errors';
 import { DEFAULT_AI, Engine, defaultRunOptions } from '../main/engine/engine';
-import { defaultDataDir, defaultDbPath } from '../main/paths';
+import { defaultDataDir, defaultDbPath } from '../main/app/paths';
 import { watchFolders } from '../main/engine/watch';
 
 const USAGE = `Usage:

@@ -9,8 +9,8 @@ import type { SpawnChild } from './extract';
 import { registerIpc } from './ipc';
 import { desktopSecretBox } from './secrets';
 import { appLocation, contentSecurityPolicy, hardenSession, hardenWebContents, isExternalLink, secureWebPreferences } from './security';
-import { createIntakeService } from './service';
-import type { IntakeService, Platform } from './service-api';
+import { createIntakeService } from './app/service';
+import type { IntakeService, Platform } from './app/service-api';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const APP_NAME = 'Intake';

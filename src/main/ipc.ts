@@ -4,9 +4,9 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { contract, EVENT_NAMES, IPC_PREFIX, type Channel, type Envelope } from '../shared/contract';
-import { dispatch } from './dispatch';
+import { dispatch } from './app/dispatch';
 import { isTrustedSender, type AppLocation } from './security';
-import type { IntakeService } from './service-api';
+import type { IntakeService } from './app/service-api';
 
 export interface IpcOptions {
   service: Pick<IntakeService, 'handlers' | 'on'>;

@@ -4,7 +4,7 @@
  * box is used instead and the Settings screen says so.
  */
 import { safeStorage } from 'electron';
-import type { SecretBox } from './service-api';
+import type { SecretBox } from './app/service-api';
 import { keyFileSecretBox } from './web/secrets';
 
 export function isSafeStorageUsable(): boolean {

@@ -2,9 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events } from '../../src/shared/contract';
-import { dispatch } from '../../src/main/dispatch';
-import { createIntakeService } from '../../src/main/service';
-import type { IntakeService, Platform } from '../../src/main/service-api';
+import { dispatch } from '../../src/main/app/dispatch';
+import { createIntakeService } from '../../src/main/app/service';
+import type { IntakeService, Platform } from '../../src/main/app/service-api';
 import { makeTextPng } from '../support/fixtures';
 import { INVOICE, Workspace, letter } from '../support/workspace';
 

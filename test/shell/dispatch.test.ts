@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatch, toErrorBody } from '../../src/main/dispatch';
+import { dispatch, toErrorBody } from '../../src/main/app/dispatch';
 import { IntakeError } from '../../src/shared/errors';
 import { fakeService } from './fake-service';
 

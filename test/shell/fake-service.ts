@@ -1,7 +1,7 @@
 /** A stand-in IntakeService: every handler is a vi.fn, events are emitted by the test. */
 import { vi, type Mock } from 'vitest';
 import { contract, type Channel, type EventName, type Events, type Handlers } from '../../src/shared/contract';
-import type { IntakeService } from '../../src/main/service-api';
+import type { IntakeService } from '../../src/main/app/service-api';
 
 export interface FakeService extends IntakeService {
   handlers: Handlers & { [C in Channel]: Mock };

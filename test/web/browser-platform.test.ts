@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../src/main/dispatch';
+import { dispatch } from '../../src/main/app/dispatch';
 import { browserPlatform, dbPathIn } from '../../src/main/web/main';
 import { fakeService } from '../shell/fake-service';
 

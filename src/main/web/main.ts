@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultDataDir } from '../paths';
-import type { IntakeService, Platform } from '../service-api';
+import { defaultDataDir } from '../app/paths';
+import type { IntakeService, Platform } from '../app/service-api';
 import { keyFileSecretBox } from './secrets';
 import { startWebServer, type WebServer } from './server';
 
@@ -75,7 +75,7 @@ export async function runBrowserMode(opts: BrowserModeOptions = {}): Promise<Bro
     log?.(`The renderer is not built (${rendererDir}); run \`npm run build\` first.`);
   }
 
-  const { createIntakeService } = await import('../service');
+  const { createIntakeService } = await import('../app/service');
   const service = await createIntakeService({ dbPath, dataDir, platform: browserPlatform(dataDir), version: readVersion() });
   let server: WebServer;
   try {

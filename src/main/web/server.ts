@@ -10,9 +10,9 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES, type Envelope } from '../../shared/contract';
-import { dispatch, isChannel } from '../dispatch';
+import { dispatch, isChannel } from '../app/dispatch';
 import { contentSecurityPolicy } from '../security';
-import type { IntakeService } from '../service-api';
+import type { IntakeService } from '../app/service-api';
 
 export interface WebServerOptions {
   service: Pick<IntakeService, 'handlers' | 'on'>;

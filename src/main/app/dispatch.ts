@@ -3,8 +3,8 @@
  * browser-mode web server both call dispatch(), so validation and error mapping exist once.
  */
 import { z } from 'zod';
-import { contract, type Channel, type Envelope, type ErrorBody, type Handlers } from '../shared/contract';
-import { isIntakeError } from '../shared/errors';
+import { contract, type Channel, type Envelope, type ErrorBody, type Handlers } from '../../shared/contract';
+import { isIntakeError } from '../../shared/errors';
 
 const MAX_MESSAGE = 2000;
 const MAX_ISSUES = 5;

@@ -3,7 +3,7 @@
  * engine: one set of handlers for the whole contract, push events, and close().
  * Implemented by createIntakeService() in ./service.ts. No electron import here.
  */
-import type { EventName, Events, Handlers } from '../shared/contract';
+import type { EventName, Events, Handlers } from '../../shared/contract';
 
 /** What only the host can do; the browser mode and tests provide their own. */
 export interface Platform {

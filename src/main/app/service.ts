@@ -7,12 +7,12 @@ import { EventEmitter } from 'node:events';
 import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
-import type { EventName, Events, Handlers } from '../shared/contract';
-import type { FailedFilter, RunProgress } from '../shared/domain';
-import { IntakeError } from '../shared/errors';
-import { TableBrowser, TableBrowserError } from './db/table-browser';
-import { Engine } from './engine/engine';
-import type { Run } from './engine/run';
+import type { EventName, Events, Handlers } from '../../shared/contract';
+import type { FailedFilter, RunProgress } from '../../shared/domain';
+import { IntakeError } from '../../shared/errors';
+import { TableBrowser, TableBrowserError } from '../db/table-browser';
+import { Engine } from '../engine/engine';
+import type { Run } from '../engine/run';
 import { SettingsStore } from './settings';
 import type { IntakeService, ServiceOptions } from './service-api';
 

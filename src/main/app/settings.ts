@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { AiSettings, RunOptions, Settings } from '../shared/domain';
-import type { Db } from './db/connection';
-import { DEFAULT_AI } from './engine/engine';
+import type { AiSettings, RunOptions, Settings } from '../../shared/domain';
+import type { Db } from '../db/connection';
+import { DEFAULT_AI } from '../engine/engine';
 import type { SecretBox } from './service-api';
 
 type StoredSettings = Omit<Settings, 'ai'> & { ai: Omit<AiSettings, 'apiKey'> };
