@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'ai_auth',
   'ai_model_missing',
   'ai_unavailable',
+  'ai_response_too_large',
+  'ai_dimension_changed',
   // store
   'db_error',
   'unknown',

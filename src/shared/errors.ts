@@ -28,6 +28,8 @@ export const CODE_CLASS: Record<ErrorCode, FailureClass> = {
   ai_auth: 'config',
   ai_model_missing: 'config',
   ai_unavailable: 'transient',
+  ai_response_too_large: 'content',
+  ai_dimension_changed: 'config',
   db_error: 'transient',
   unknown: 'input',
 };
@@ -60,6 +62,8 @@ export const CODE_LABEL: Record<ErrorCode, string> = {
   ai_auth: 'AI key rejected',
   ai_model_missing: 'AI model missing',
   ai_unavailable: 'AI unavailable',
+  ai_response_too_large: 'AI answer too large',
+  ai_dimension_changed: 'Embedding size changed',
   db_error: 'Database error',
   unknown: 'Unexpected error',
 };

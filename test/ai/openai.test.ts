@@ -312,7 +312,8 @@ describe('embeddings', () => {
       await p.embed(['a']);
       target = other.url;
       const e = await failure(p.embed(['b']));
-      expect(e.code).toBe('ai_bad_output');
+      expect(e.code).toBe('ai_dimension_changed');
+      expect(e.failureClass).toBe('config');
       expect(e.reason).toMatch(/dimension changed \(64 → 32\)/);
       expect(ai.calls.embeddings + other.calls.embeddings).toBe(2);
     } finally {

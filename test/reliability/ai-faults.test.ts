@@ -85,8 +85,6 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
 
   const permanentPerFile: [string, AiFault, string, string, number][] = [
     // name, fault on every chat call, code, class, chat calls per file
-    ['500', 'server_error', 'ai_server_error', 'transient', MAX_TRIES],
-    ['503', 'unavailable', 'ai_server_error', 'transient', MAX_TRIES],
     ['malformed JSON', 'malformed_json', 'ai_bad_output', 'content', 2],
     ['schema-violating JSON', 'schema_violation', 'ai_bad_output', 'content', 2],
     ['empty content', 'empty_content', 'ai_bad_output', 'content', 2],

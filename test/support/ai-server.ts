@@ -36,8 +36,14 @@
  *   { status, message?, headers? }                      any status with an OpenAI-style error body
  *   { content }                                         200 whose message content is exactly this string
  *   { delayMs, then? }                                  wait, then behave like `then` (default 'ok')
+ *   'reset_mid_body'          200 headers and half the body, then the socket is destroyed
+ *   'html_page'               200 text/html: a proxy's login page (a wrong base URL looks the same)
+ *   { gzipBomb: bytes }       200 gzip-encoded JSON that inflates to `bytes` (streamed: ≈ 1 KB per MB on the wire)
+ *   { declaredBytes: n }      200 whose Content-Length says n bytes (the body is cut short)
+ *   { vectors: unknown[][] }  embeddings: exactly these raw vectors (nulls, strings, any dimension)
  */
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo, Socket } from 'node:net';
 import { DOC_BEGIN, DOC_END } from '../../src/main/ai/prompt';
 import { hashEmbed } from '../../src/main/ai/hash-embed';
@@ -62,7 +68,12 @@ export type AiFault =
   | { rateLimit: { retryAfterSec?: number; retryAfterMs?: number } }
   | { status: number; message?: string; headers?: Record<string, string> }
   | { content: string }
-  | { delayMs: number; then?: AiFault };
+  | { delayMs: number; then?: AiFault }
+  | 'reset_mid_body'
+  | 'html_page'
+  | { gzipBomb: number }
+  | { declaredBytes: number }
+  | { vectors: unknown[][] };
 
 /** Decides a request's behaviour; `n` counts requests of that kind from 1. undefined → 'ok'. */
 export type AiScript = (kind: AiCallKind, body: unknown, n: number) => AiFault | undefined;
@@ -239,6 +250,45 @@ export async function startAiServer(opts: AiServerOptions = {}): Promise<AiServe
     if (fault === 'reset') {
       req.socket.destroy();
       return;
+    }
+    if (fault === 'reset_mid_body') {
+      const text = JSON.stringify(kind === 'embeddings' ? embeddingList('m', [Array.from(hashEmbed('x', embedDim))], false) : chatCompletion('m', JSON.stringify(classify('x'))));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.write(text.slice(0, Math.floor(text.length / 2)), () => req.socket.destroy());
+      return;
+    }
+    if (fault === 'html_page') {
+      const html = '<!DOCTYPE html>\n<html><head><title>Sign in - Corporate Proxy</title></head><body><form>Please log in</form></body></html>';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
+      res.end(html);
+      return;
+    }
+    if (typeof fault === 'object' && 'gzipBomb' in fault) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      const gzip = zlib.createGzip({ level: 1 });
+      gzip.pipe(res);
+      const zeros = Buffer.alloc(1024 * 1024, 0x20); // spaces: valid JSON whitespace, endless
+      let left = fault.gzipBomb;
+      const pump = (): void => {
+        while (left > 0 && !res.destroyed) {
+          const n = Math.min(left, zeros.length);
+          left -= n;
+          if (!gzip.write(n === zeros.length ? zeros : zeros.subarray(0, n))) return void gzip.once('drain', pump);
+        }
+        gzip.end();
+      };
+      res.on('close', () => gzip.destroy());
+      gzip.write('{"choices":');
+      pump();
+      return;
+    }
+    if (typeof fault === 'object' && 'declaredBytes' in fault) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(fault.declaredBytes) });
+      res.write('{"choices":', () => req.socket.destroy());
+      return;
+    }
+    if (typeof fault === 'object' && 'vectors' in fault) {
+      return send(res, 200, { object: 'list', model: body.model, data: fault.vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })) });
     }
     if (typeof fault === 'object' && 'rateLimit' in fault) {
       const headers: Record<string, string> = {};

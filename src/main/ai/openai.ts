@@ -13,6 +13,13 @@ export const EMBED_BATCH = 64;
 /** Each embedding input is trimmed to this many tokens (chunks are far smaller in practice). */
 const EMBED_MAX_TOKENS = 8_000;
 
+/**
+ * Largest answer body read, after decompression (the Content-Length of a compressed answer is
+ * checked against it too). A 64-vector batch of 3072-d floats is ≈ 4 MB of JSON; a classification
+ * a few KB. Far beyond that is a broken or hostile server, and reading it whole would exhaust memory.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 export interface OpenAiProviderOptions {
   /** Overrides of the retry policy (tests shrink the backoff base). */
   retry?: Partial<RetryPolicy>;
@@ -22,6 +29,8 @@ export interface OpenAiProviderOptions {
   embedBatchSize?: number;
   /** Custom fetch (proxies, tests). */
   fetch?: typeof fetch;
+  /** Answer size cap in bytes (tests shrink it). */
+  maxResponseBytes?: number;
 }
 
 type ResponseFormatMode = 'json_schema' | 'json_object';
@@ -74,7 +83,7 @@ export class OpenAiProvider implements AiProvider {
       apiKey: settings.apiKey || 'no-key',
       timeout: this.policy.timeoutMs,
       maxRetries: 0, // retry.ts is the only retry loop
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      fetch: cappedFetch(opts.fetch ?? fetch, opts.maxResponseBytes ?? MAX_RESPONSE_BYTES),
     });
   }
 
@@ -124,6 +133,7 @@ export class OpenAiProvider implements AiProvider {
           this.ctx('classify', this.chatModel, signal),
           this.policy,
         );
+        notJsonAnswer(res, this.baseUrl, 'classify');
         return res.choices?.[0]?.message?.content ?? null;
       } catch (e) {
         // Older local servers know json_object but not json_schema: fall back once, for good.
@@ -154,6 +164,7 @@ export class OpenAiProvider implements AiProvider {
         this.ctx('embeddings', this.embedModel, signal),
         this.policy,
       );
+      notJsonAnswer(res, this.baseUrl, 'embeddings');
       try {
         return this.readVectors(res, batch.length);
       } catch (e) {
@@ -174,6 +185,8 @@ export class OpenAiProvider implements AiProvider {
       const index = typeof item?.index === 'number' ? item.index : pos;
       const raw = typeof item?.embedding === 'string' ? decodeBase64Floats(item.embedding) : item?.embedding;
       if (!Array.isArray(raw) || raw.length === 0) throw new BadAnswer(`vector ${index} is missing`);
+      // Float32Array.from would turn null, "1" or true into numbers silently.
+      if (!raw.every((v) => typeof v === 'number')) throw new BadAnswer(`vector ${index} has a non-numeric value`);
       if (index < 0 || index >= expected || vectors[index]) throw new BadAnswer(`vector index ${index} is out of place`);
       const vec = Float32Array.from(raw as number[]);
       let norm = 0;
@@ -188,9 +201,7 @@ export class OpenAiProvider implements AiProvider {
     for (const v of vectors) if (!v || v.length !== dim) throw new BadAnswer(`vectors of different dimensions (${dim} and ${v?.length ?? 0})`);
     if (this.embedDim !== null && dim !== this.embedDim) {
       // A different model answered (or the server changed models): mixing dimensions would corrupt search.
-      throw new IntakeError('ai_bad_output', `AI embedding dimension changed (${this.embedDim} → ${dim})`, {
-        message: `Embeddings from "${this.embedModel}" at ${this.baseUrl} changed dimension from ${this.embedDim} to ${dim}`,
-      });
+      throw dimensionChanged(this.embedModel, this.baseUrl, this.embedDim, dim);
     }
     this.embedDim = dim;
     return vectors as Float32Array[];
@@ -228,6 +239,66 @@ export class OpenAiProvider implements AiProvider {
       return { ok: false, message: connectionAdvice(e, this.baseUrl, timeoutMs) };
     }
   }
+}
+
+/** The error for an embedding model whose vectors changed size: a configuration problem, not a file's. */
+export function dimensionChanged(model: string, baseUrl: string, before: number, now: number): IntakeError {
+  return new IntakeError('ai_dimension_changed', `AI embedding dimension changed (${before} → ${now})`, {
+    message:
+      `Embeddings from "${model}" at ${baseUrl} now have ${now} dimensions, but the library holds ${before}-dimension vectors from it. ` +
+      'Mixing them would break meaning search: choose the model the library was built with, or re-embed the library for the new one.',
+  });
+}
+
+/**
+ * A 200 whose body is not JSON (HTML from a proxy login page or a wrong base URL): the
+ * client hands it over as a string. Not the file's fault, and no use re-asking.
+ */
+function notJsonAnswer(res: unknown, baseUrl: string, operation: string): undefined {
+  if (res !== null && typeof res === 'object') return undefined;
+  const body = typeof res === 'string' ? res : String(res);
+  const html = /^\s*<(!doctype|html|head|body|\?xml)/i.test(body);
+  const what = html ? 'HTML' : 'something that is not JSON';
+  throw new IntakeError('ai_unavailable', `AI server answers ${what}`, {
+    message: `${operation} at ${baseUrl} got ${what} instead of an OpenAI-compatible JSON answer${html ? ` ("${oneLineOf(body)}")` : ''}: is the base URL right (most end in /v1), or is a proxy asking for a login?`,
+  });
+}
+
+function oneLineOf(body: string): string {
+  const title = /<title[^>]*>([^<]{1,120})/i.exec(body)?.[1];
+  return (title ?? body).replace(/\s+/g, ' ').trim().slice(0, 120);
+}
+
+/**
+ * fetch with a cap on the answer's size: the declared Content-Length, then the bytes actually
+ * read after decompression (a 2 MB gzip can inflate to gigabytes). Over the cap → ai_response_too_large.
+ */
+export function cappedFetch(inner: typeof fetch, maxBytes: number): typeof fetch {
+  const tooLarge = (url: string, what: string): IntakeError =>
+    new IntakeError('ai_response_too_large', 'AI answer too large', {
+      message: `The answer from ${url} ${what}, more than the ${Math.round(maxBytes / 1048576)} MiB an answer may have; it was not read.`,
+    });
+  return async (input, init) => {
+    const res = await inner(input, init);
+    const url = res.url || String(input instanceof Request ? input.url : input);
+    const declared = Number(res.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge(url, `declares ${declared} bytes`);
+    }
+    if (!res.body) return res;
+    let seen = 0;
+    const counted = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, ctl) {
+          seen += chunk.byteLength;
+          if (seen > maxBytes) ctl.error(tooLarge(url, `grew past ${maxBytes} bytes once decompressed`));
+          else ctl.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
 }
 
 /** A sentence a user can act on, for the Settings screen's "Test connection". */

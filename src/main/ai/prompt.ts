@@ -1,6 +1,7 @@
 // The classification prompt, its JSON schema and the validation of the answer.
 // Bump PROMPT_VERSION whenever any of them changes: failed rows remember it.
 import { z } from 'zod';
+import { stripInvisible } from '../../shared/clean-text';
 import type { Classification } from '../../shared/domain';
 import { saneDate } from './dates';
 import { DOC_TYPES, normalizeDocType } from './doc-types';
@@ -86,7 +87,8 @@ function normalizeLanguage(v: string | null): string | null {
 }
 
 const oneLine = (s: string, max: number): string => {
-  const t = s.replace(/\s+/g, ' ').trim();
+  // The model's words are stored and shown: no control characters, no bidi overrides.
+  const t = stripInvisible(s).replace(/\s+/g, ' ').trim();
   return t.length <= max ? t : `${t.slice(0, max - 1).trimEnd()}…`;
 };
 

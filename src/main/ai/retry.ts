@@ -98,6 +98,27 @@ export function parseRetryAfter(headers: Headers | undefined, now: number = Date
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
+function ownError(e: unknown): IntakeError | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    if (cur instanceof IntakeError) return cur;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** True when a socket error sits in the cause chain: a reset or close mid-body reaches us as TypeError("terminated"). */
+function isSocketFailure(e: unknown): boolean {
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|UND_ERR_CLOSED|ECONNABORTED)$/.test(code)) return true;
+    if (cur instanceof TypeError && cur.message === 'terminated') return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function connectionCause(e: unknown): string {
   // undici: TypeError('fetch failed') { cause: Error { code: 'ECONNREFUSED' } } — or "other side closed".
   let cur: unknown = e;
@@ -125,7 +146,9 @@ function deepMessage(e: unknown): string {
 
 /** Classifies one failed try. `timedOut`: our own per-try deadline fired. */
 export function classifyFailure(e: unknown, timedOut: boolean, timeoutMs: number): AiFailure {
-  if (e instanceof IntakeError) return { code: e.code, retryable: e.transient, short: e.reason, detail: e.message, cause: e };
+  // Our own verdicts (an answer too large) come back wrapped by the client as a connection error.
+  const own = ownError(e);
+  if (own) return { code: own.code, retryable: own.transient, short: own.reason, detail: own.message, cause: own };
   if (timedOut || e instanceof APIConnectionTimeoutError) {
     return { code: 'ai_timeout', retryable: true, short: `no answer within ${formatMs(timeoutMs)}`, detail: `request timed out after ${timeoutMs} ms`, cause: e };
   }
@@ -146,6 +169,8 @@ export function classifyFailure(e: unknown, timedOut: boolean, timeoutMs: number
     if (status === 400 || status === 413 || status === 422) return { code: 'ai_bad_output', retryable: false, status, short: `request rejected (${status})`, detail, cause: e };
     return { code: 'unknown', retryable: false, status, short: `HTTP ${status}`, detail, cause: e };
   }
+  // The answer's body broke off (reset, closed) after the headers arrived: as transient as a refused connection.
+  if (isSocketFailure(e)) return { code: 'ai_connection', retryable: true, short: 'connection reset during the answer', detail: deepMessage(e), cause: e };
   if (e instanceof SyntaxError) return { code: 'ai_bad_output', retryable: false, short: 'unreadable response', detail: deepMessage(e), cause: e };
   return { code: 'unknown', retryable: false, short: 'unexpected error', detail: deepMessage(e), cause: e };
 }
@@ -165,6 +190,8 @@ export interface RetryContext {
 function finalError(f: AiFailure, ctx: RetryContext, tries: number, extra = ''): IntakeError {
   const after = tries > 1 ? ` after ${tries} tries` : '';
   let reason: string;
+  // An IntakeError already carries its own words ("AI answer too large"): no second prefix.
+  if (f.cause instanceof IntakeError) return new IntakeError(f.code, f.short, { message: `${f.short}. ${ctx.operation} with model "${ctx.model}" at ${ctx.baseUrl}: ${f.detail}`, cause: f.cause });
   switch (f.code) {
     case 'ai_server_error':
       reason = `AI server error ${f.short}${after}`;

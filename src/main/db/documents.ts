@@ -105,6 +105,12 @@ export class DocumentsRepo {
     return id;
   }
 
+  /** The dimension of the vectors stored for an embedding model, or undefined when it has none. */
+  embeddingDimension(model: string): number | undefined {
+    const row = this.db.prepare<[string], { bytes: number }>('SELECT length(embedding) AS bytes FROM chunks WHERE embedding_model = ? AND embedding IS NOT NULL LIMIT 1').get(model);
+    return row ? row.bytes / 4 : undefined;
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
   }

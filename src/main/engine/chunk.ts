@@ -1,3 +1,5 @@
+import { hasWordCharacters } from '../../shared/clean-text';
+
 /**
  * Splits text into ~size-character chunks, preferring paragraph, then sentence,
  * then word boundaries, with `overlap` characters repeated between neighbours.
@@ -5,7 +7,7 @@
 export function chunkText(text: string, size = 1000, overlap = 150): string[] {
   const clean = text.replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
   if (!clean) return [];
-  if (clean.length <= size) return [clean];
+  if (clean.length <= size) return hasWordCharacters(clean) ? [clean] : [];
   const chunks: string[] = [];
   let start = 0;
   while (start < clean.length) {
@@ -20,7 +22,8 @@ export function chunkText(text: string, size = 1000, overlap = 150): string[] {
       end = start + cut;
     }
     const piece = clean.slice(start, end).trim();
-    if (piece) chunks.push(piece);
+    // A chunk of only symbols or padding means nothing to search and costs an embedding.
+    if (piece && hasWordCharacters(piece)) chunks.push(piece);
     if (end >= clean.length) break;
     let next = Math.max(end - overlap, start + 1);
     // Start the overlap on a word boundary.

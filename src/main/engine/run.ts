@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { emptyCounts, type FileKind, type RunCounts, type RunOptions, type RunProgress, type RunStatus, type RunSummary, type Stage } from '../../shared/domain';
+import { cleanExtractedText, endAtNulPadding } from '../../shared/clean-text';
 import { IntakeError, errorMessage, isIntakeError } from '../../shared/errors';
+import { dimensionChanged } from '../ai/openai';
 import type { AiProvider } from '../ai/types';
 import type { ExtractResult, Extractor } from '../extract/types';
 import { MIME_BY_EXT } from '../extract/types';
@@ -76,6 +78,8 @@ export class Run {
   /** The run is stopping for an AI reason: no more AI calls. */
   private aiHalted = false;
   private readonly inRunHashes = new Map<string, Promise<void>>();
+  /** The vector size the library holds for the run's embedding model (null: none stored yet). */
+  private libraryDim: number | null | undefined;
   private progressTimer: NodeJS.Timeout | null = null;
   private lastCheckpoint = Date.now();
   readonly finished: Promise<RunSummary>;
@@ -362,7 +366,8 @@ export class Run {
         extracted = await this.runOcr(path, entry.kind);
       } else {
         this.setStage(path, 'extract_text');
-        extracted = content ? { text: decodeText(content), source: 'text' } : await this.extractor().then((x) => x.extractText(path, entry.kind));
+        extracted = content ? { text: decodeText(endAtNulPadding(content)), source: 'text' } : await this.extractor().then((x) => x.extractText(path, entry.kind));
+        extracted.text = cleanExtractedText(extracted.text);
         if (isInsufficient(extracted.text)) {
           const n = meaningfulChars(extracted.text);
           if (!ocrEnabled) {
@@ -401,7 +406,7 @@ export class Run {
       stage = 'embeddings';
       this.setStage(path, 'embeddings');
       const pieces = chunkText(text);
-      const vectors = pieces.length ? await this.aiCall(entry, hash, () => this.deps.provider.embed(pieces, { signal: this.abort.signal })) : [];
+      const vectors = pieces.length ? await this.aiCall(entry, hash, () => this.deps.provider.embed(pieces, { signal: this.abort.signal }).then((v) => this.checkDimension(v))) : [];
       if (vectors.length !== pieces.length) throw new IntakeError('ai_bad_output', 'wrong number of embeddings', { message: `asked for ${pieces.length}, got ${vectors.length}` });
 
       // db_insert — one transaction: document, path, chunks, FTS, clearing the failure.
@@ -456,6 +461,17 @@ export class Run {
     }
   }
 
+  /** Vectors of another size than the library holds for this model would break meaning search: a configuration error. */
+  private checkDimension(vectors: Float32Array[]): Float32Array[] {
+    const { provider, library } = this.deps;
+    this.libraryDim ??= library.documents.embeddingDimension(provider.embedModel) ?? null;
+    const dim = vectors[0]?.length;
+    if (dim !== undefined && this.libraryDim !== null && dim !== this.libraryDim) {
+      throw dimensionChanged(provider.embedModel, provider.name === 'openai' ? 'the AI server' : 'the local encoder', this.libraryDim, dim);
+    }
+    return vectors;
+  }
+
   private extractor(): Promise<Extractor> {
     return this.deps.extractor();
   }
@@ -464,6 +480,7 @@ export class Run {
     this.setStage(path, 'ocr');
     try {
       const res = await (await this.extractor()).ocr(path, kind);
+      res.text = cleanExtractedText(res.text);
       if (isInsufficient(res.text)) {
         throw new IntakeError('ocr_no_text', 'OCR found no usable text', { message: `OCR produced ${meaningfulChars(res.text)} meaningful characters.` });
       }
@@ -501,13 +518,20 @@ export class Run {
         this.aiHalted = true;
         throw new RunStop('paused', `${e.reason}: ${e.message}. Check the AI settings; the run stopped and no file was marked failed.`);
       }
-      if (e.code === 'ai_connection' || e.code === 'ai_unavailable' || e.code === 'ai_rate_limited') {
+      if (e.code === 'ai_connection' || e.code === 'ai_unavailable' || e.code === 'ai_rate_limited' || e.code === 'ai_server_error') {
         this.aiProven = false;
         this.aiDownStreak.push({ entry, hash, stage, error: e });
         if (this.aiDownStreak.length >= AI_DOWN_LIMIT) {
           this.aiDownStreak = [];
           this.aiHalted = true;
-          const what = e.code === 'ai_rate_limited' ? `The AI service keeps rate-limiting requests (${e.reason})` : `The AI endpoint is unreachable (${e.message})`;
+          const what =
+            e.code === 'ai_rate_limited'
+              ? `The AI service keeps rate-limiting requests (${e.reason})`
+              : e.code === 'ai_server_error'
+                ? `The AI server keeps failing (${e.reason}): it may be overloaded or down`
+                : e.code === 'ai_unavailable'
+                  ? `${e.reason}: ${e.message}`
+                  : `The AI endpoint is unreachable (${e.message})`;
           throw new RunStop('paused', `${what}; the run paused after ${AI_DOWN_LIMIT} files in a row and marked none of them failed.`);
         }
         throw new DeferredAiDown();
