@@ -7,6 +7,7 @@ import { contentSecurityPolicy } from './src/main/security';
 
 const root = import.meta.dirname;
 const extractWorker = path.join(root, 'src/main/extract/worker.ts');
+const encoderWorker = path.join(root, 'src/main/ai/encoder-worker.mjs');
 
 /**
  * The renderer's CSP meta comes from the same function as the session header (security.ts), so
@@ -41,6 +42,8 @@ export default defineConfig({
           index: path.join(root, 'src/main/index.ts'),
           // The extraction child (utilityProcess / child process); built once it exists.
           ...(fs.existsSync(extractWorker) ? { 'extract-worker': extractWorker } : {}),
+          // The sentence encoder's worker thread (TF.js and the model load from node_modules at run time).
+          'encoder-worker': encoderWorker,
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

@@ -8,5 +8,8 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // The hashed vectors unless a test asks for the sentence encoder: loading it (≈ 250 MB, 1–2 s
+    // of CPU) is for the few tests about embeddings and search, once per file.
+    env: { INTAKE_ENCODER: 'hash' },
   },
 });

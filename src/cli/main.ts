@@ -5,8 +5,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { AiSettings, FailedFile, RunOptions, RunProgress, RunSummary, Stage } from '../shared/domain';
-import { STAGES } from '../shared/domain';
+import type { AiSettings, EmbeddingStatus, FailedFile, RunOptions, RunProgress, RunSummary, SearchMode, Stage } from '../shared/domain';
+import { SEARCH_MODES, STAGES } from '../shared/domain';
+import type { SearchHit } from '../main/engine/search';
 import { CODE_LABEL } from '../shared/errors';
 import { DEFAULT_AI, Engine, defaultRunOptions } from '../main/engine/engine';
 import { defaultDataDir, defaultDbPath } from '../main/app/paths';
@@ -19,6 +20,8 @@ const USAGE = `Usage:
   intake failed list [--db FILE] [--stage S] [--json]
   intake failed reset <id|hash ...|--all|--stage S> [--db FILE]
   intake failed reprocess <id|hash ...|--all|--stage S> [--db FILE] [--no-ocr] [--ai ...] [--json]
+  intake search <query> [--mode hybrid|keyword|semantic] [--limit N] [--db FILE] [--json]
+  intake reembed [--db FILE]
   intake serve [--port N] [--db FILE]
 
 The API key for --ai openai comes from OPENAI_API_KEY. The database defaults to
@@ -40,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'ingest') return await ingestCommand(rest);
     if (command === 'failed') return await failedCommand(rest);
     if (command === 'serve') return await serveCommand(rest);
+    if (command === 'search') return await searchCommand(rest);
+    if (command === 'reembed') return await reembedCommand(rest);
     throw new UsageError(`unknown command "${command}" (try: intake --help)`);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -165,6 +170,7 @@ async function ingestCommand(args: string[]): Promise<number> {
     const summary = await run.finished;
     bar?.clear();
     printSummary(summary, !!v.json);
+    if (!interrupted && engine.embedder.running) await embedWithProgress(engine, !!v.json, () => interrupted);
     if (v.watch && !interrupted && summary.status === 'completed') {
       if (!v.json) process.stdout.write(`Watching ${positionals.join(', ')} for new and changed files (Ctrl-C to stop)…\n`);
       await new Promise<void>((resolve) => {
@@ -335,4 +341,126 @@ async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/** Waits for the background embedder, with a progress line on a TTY; Ctrl-C leaves the rest pending. */
+async function embedWithProgress(engine: Engine, quiet: boolean, interrupted: () => boolean): Promise<void> {
+  const tty = !quiet && process.stderr.isTTY;
+  const start = engine.embedder.status();
+  const todo = start.pending;
+  if (!quiet) process.stderr.write(`Embedding ${todo} chunk${todo === 1 ? '' : 's'} for meaning search (Ctrl-C leaves the rest for later; they stay keyword-searchable)…\n`);
+  engine.onEmbedProgress = (s: EmbeddingStatus) => {
+    if (tty) process.stderr.write(`\r  ${s.current}/${s.chunks} chunks embedded with ${s.model}${s.pending ? `, ${s.pending} to go` : ''}   `);
+  };
+  const stop = () => void engine.embedder.close();
+  const poll = setInterval(() => interrupted() && stop(), 200);
+  try {
+    await engine.embedder.idle();
+  } finally {
+    clearInterval(poll);
+    engine.onEmbedProgress = null;
+    if (tty) process.stderr.write('\n');
+  }
+}
+
+function existingDb(flag: string | undefined): string {
+  const db = dbPath(flag);
+  if (!existsSync(db)) throw new UsageError(`no library at ${db} (ingest something first, or pass --db FILE)`);
+  return db;
+}
+
+async function searchCommand(args: string[]): Promise<number> {
+  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: {
+    db: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'hybrid' },
+    limit: { type: 'string', default: '10' },
+    ai: { type: 'string' },
+    'ai-base-url': { type: 'string' },
+    'embed-model': { type: 'string' },
+  }, allowPositionals: true, strict: true }));
+  const query = positionals.join(' ').trim();
+  if (!query) throw new UsageError('search needs a query, e.g. intake search "letter from my doctor"');
+  if (query.length > 500) throw new UsageError('the query is too long (500 characters at most)');
+  if (!(SEARCH_MODES as readonly string[]).includes(v.mode)) throw new UsageError(`--mode must be one of ${SEARCH_MODES.join(', ')}; not "${v.mode}"`);
+  const limit = Number(v.limit);
+  if (!/^\d+$/.test(v.limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000, not "${v.limit}"`);
+  const engine = openEngine(existingDb(v.db));
+  try {
+    engine.useAi(aiSettings(v));
+    const { rows } = await engine.searchDocuments(query, { mode: v.mode as SearchMode, offset: 0, limit });
+    if (v.json) {
+      const out = rows.map((r) => ({ id: r.id, title: r.title, filePath: r.filePath, docType: r.docType, correspondent: r.correspondent, date: r.docDate, score: r.score, snippet: r.snippet }));
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+      return EXIT_OK;
+    }
+    if (!rows.length) {
+      process.stdout.write(`No documents match "${query}".\n`);
+      return EXIT_OK;
+    }
+    const bold = process.stdout.isTTY ? (s: string) => `\u001b[1m${s}\u001b[22m` : (s: string) => s;
+    process.stdout.write(`${rows.length} document${rows.length === 1 ? '' : 's'} for "${query}" (${v.mode}), best first:\n\n`);
+    rows.forEach((r, i) => process.stdout.write(`${formatHit(r, i + 1, bold)}\n\n`));
+    return EXIT_OK;
+  } finally {
+    await engine.close();
+  }
+}
+
+function formatHit(r: SearchHit, n: number, bold: (s: string) => string): string {
+  const meta = [r.docType, r.correspondent, r.docDate].filter((x) => x && x !== 'other').join(' · ');
+  let snippet = '';
+  let at = 0;
+  for (const h of r.highlights) {
+    snippet += r.snippet.slice(at, h.start) + bold(r.snippet.slice(h.start, h.end));
+    at = h.end;
+  }
+  snippet += r.snippet.slice(at);
+  return [`${String(n).padStart(2)}. ${bold(r.title)}${meta ? `  — ${meta}` : ''}`, `    ${r.filePath}`, `    ${snippet}`].join('\n');
+}
+
+async function reembedCommand(args: string[]): Promise<number> {
+  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: {
+    db: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    ai: { type: 'string' },
+    'ai-base-url': { type: 'string' },
+    'embed-model': { type: 'string' },
+  }, allowPositionals: true, strict: true }));
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const engine = openEngine(existingDb(v.db));
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    process.stderr.write('\nStopping after the current batch; `intake reembed` carries on from there.\n');
+    void engine.embedder.close();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    engine.useAi(aiSettings(v));
+    const before = engine.embedder.status();
+    const todo = before.pending + before.failed + before.outdated;
+    const tty = !v.json && process.stderr.isTTY;
+    if (!v.json) process.stdout.write(`Re-embedding ${todo} of ${before.chunks} chunks with ${before.model} (text, OCR and classification stay as they are)…\n`);
+    engine.onEmbedProgress = (s) => {
+      if (tty) process.stderr.write(`\r  ${s.current}/${s.chunks} chunks embedded   `);
+    };
+    const after = await engine.embedder.reembed();
+    if (tty) process.stderr.write('\n');
+    if (v.json) process.stdout.write(`${JSON.stringify(after)}\n`);
+    else {
+      process.stdout.write(`${after.current} of ${after.chunks} chunks embedded with ${after.model}.`);
+      const left = after.pending + after.outdated;
+      if (after.failed) process.stdout.write(` ${after.failed} failed (${after.lastError ?? 'unknown error'}); run intake reembed again to retry them.`);
+      if (left) process.stdout.write(` ${left} left for the next intake reembed.`);
+      process.stdout.write('\n');
+    }
+    return interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    await engine.close();
+  }
 }

@@ -28,6 +28,8 @@ const CHANNELS = {
   'failed.reprocess': true,
   'documents.list': true,
   'documents.get': true,
+  'library.embedding': true,
+  'library.reembed': true,
   'db.tables': true,
   'db.rows': true,
   'db.insert': true,
@@ -42,7 +44,7 @@ const CHANNELS = {
   'fs.list': true,
 } as const satisfies Record<Channel, true>;
 
-const EVENTS = { 'run.progress': true, 'run.finished': true, 'failed.changed': true } as const satisfies Record<EventName, true>;
+const EVENTS = { 'run.progress': true, 'run.finished': true, 'failed.changed': true, 'embed.progress': true } as const satisfies Record<EventName, true>;
 
 const has = (table: object, key: unknown): boolean => typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key);
 

@@ -4,10 +4,11 @@
  * from this table; nothing else crosses the process boundary.
  */
 import { z } from 'zod';
-import { ERROR_CODES, FAILURE_CLASSES, STAGES } from './domain';
+import { ERROR_CODES, FAILURE_CLASSES, SEARCH_MODES, STAGES } from './domain';
 import type {
   DocumentDetail,
   DocumentRow,
+  EmbeddingStatus,
   FailedFile,
   FailedFileDetail,
   FailureGroup,
@@ -132,11 +133,13 @@ export const contract = {
       .object({
         ...paging,
         q: shortText.optional(),
-        mode: z.enum(['keyword', 'semantic']).default('keyword'),
+        mode: z.enum(SEARCH_MODES).default('hybrid'),
       })
       .strict(),
   },
   'documents.get': { input: z.object({ id }).strict() },
+  'library.embedding': { input: z.object({}).strict() },
+  'library.reembed': { input: z.object({}).strict() },
   'db.tables': { input: z.object({}).strict() },
   'db.rows': {
     input: z.object({ table: tableName, ...paging, sort: columnName.optional(), dir: sortDir.default('desc') }).strict(),
@@ -197,6 +200,9 @@ export interface Outputs {
   'failed.reprocess': ReprocessReport;
   'documents.list': Page<DocumentRow>;
   'documents.get': DocumentDetail;
+  'library.embedding': EmbeddingStatus;
+  /** Starts re-embedding in the background; progress arrives as `embed.progress`. */
+  'library.reembed': EmbeddingStatus;
   'db.tables': TableInfo[];
   'db.rows': Page<Record<string, unknown>>;
   'db.insert': { id: number };
@@ -217,9 +223,10 @@ export interface Events {
   'run.progress': RunProgress;
   'run.finished': RunSummary;
   'failed.changed': { count: number };
+  'embed.progress': EmbeddingStatus;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['run.progress', 'run.finished', 'failed.changed'];
+export const EVENT_NAMES: EventName[] = ['run.progress', 'run.finished', 'failed.changed', 'embed.progress'];
 
 export interface ErrorBody {
   code: string;

@@ -228,9 +228,39 @@ export interface DocumentRow {
   aiModel: string;
   createdAt: number;
   updatedAt: number;
-  /** Search hit snippet or similarity, when the row came from a search. */
+  /** When the row came from a search: the best passage (plain text), the query's terms in it, a 0–1 relevance. */
   snippet?: string;
+  highlights?: SearchHighlight[];
   score?: number;
+}
+
+/** hybrid: keywords and meaning fused; keyword: FTS5 only; semantic: vectors only ("meaning" in the UI). */
+export const SEARCH_MODES = ['hybrid', 'keyword', 'semantic'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** A range of a snippet to show highlighted: [start, end) in UTF-16 code units. */
+export interface SearchHighlight {
+  start: number;
+  end: number;
+}
+
+/** The library's vectors against the model search uses now. */
+export interface EmbeddingStatus {
+  model: string;
+  dim: number;
+  chunks: number;
+  /** Embedded with today's model. */
+  current: number;
+  /** Waiting for the background embedder (searchable by keyword meanwhile). */
+  pending: number;
+  /** Gave up after repeated errors; `reembed` tries them again. */
+  failed: number;
+  /** Embedded with another model: eligible for re-embedding. */
+  outdated: number;
+  outdatedDocuments: number;
+  lastError: string | null;
+  /** The background embedder is working now. */
+  running: boolean;
 }
 
 export interface DocumentDetail extends DocumentRow {

@@ -32,7 +32,8 @@ describe('ingesting a folder with the local provider', () => {
     const chunks = db.prepare('SELECT count(*) AS n, min(length(embedding)) AS bytes FROM chunks WHERE document_id = ?').get(invoice.id) as { n: number; bytes: number };
     expect(chunks.n).toBeGreaterThan(0);
     expect(chunks.bytes % 4).toBe(0);
-    expect(engine.library.documents.search('toner', 0, 10).rows.map((r) => r.filename)).toEqual(['invoice.txt']);
+    const found = await engine.searchDocuments('toner', { mode: 'keyword', offset: 0, limit: 10 });
+    expect(found.rows.map((r) => r.filename)).toEqual(['invoice.txt']);
     const run = engine.library.runs.get(summary.runId)!;
     expect(run.status).toBe('completed');
     expect(run.counts?.ingested).toBe(3);

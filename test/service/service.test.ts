@@ -69,12 +69,17 @@ describe('the service behind the app', () => {
     expect((await changed).count).toBe(2);
     expect(progress.at(-1)).toMatchObject({ runId, done: 4, total: 4 });
 
-    const keyword = await call<{ rows: { filename: string; snippet?: string }[] }>('documents.list', { q: 'toner', mode: 'keyword' });
+    const keyword = await call<{ rows: { filename: string; snippet: string; highlights: { start: number; end: number }[] }[] }>('documents.list', { q: 'toner', mode: 'keyword' });
     expect(keyword.rows.map((r) => r.filename)).toEqual(['invoice.txt']);
-    expect(keyword.rows[0].snippet).toContain('«toner»');
+    const [hit] = keyword.rows;
+    expect(hit.highlights.map((h) => hit.snippet.slice(h.start, h.end).toLowerCase())).toContain('toner');
+    expect(hit.snippet).not.toMatch(/[«»]/);
     const semantic = await call<{ rows: { filename: string; score: number }[] }>('documents.list', { q: 'hedge and lawn in the garden', mode: 'semantic' });
     expect(semantic.rows[0].filename).toBe('garden.txt');
-    expect(semantic.rows[0].score).toBeGreaterThan(semantic.rows[1].score);
+    expect(semantic.rows.every((r) => r.score <= semantic.rows[0].score)).toBe(true);
+    // The relevance floor: a query about nothing in the library lists nothing.
+    const unrelated = await call<{ rows: unknown[]; total: number }>('documents.list', { q: 'xylophone zeppelin', mode: 'hybrid' });
+    expect(unrelated).toEqual({ rows: [], total: 0 });
 
     const page = await call<{ rows: { filename: string; stage: string }[]; total: number }>('failed.list', { sort: 'filename', dir: 'asc' });
     expect(page.total).toBe(2);

@@ -5,9 +5,11 @@ import { findDocDate } from './dates';
 import { DOC_TYPES, type DocType } from './doc-types';
 import { hashEmbed } from './hash-embed';
 import { COMPANY_SUFFIXES, EXTRA_NON_TAGS, FROM_LABELS, HEADER_LABELS, STOPWORDS, SUBJECT_LABELS, TO_LABELS, TYPE_RULES } from './lexicon';
+import { sharedEncoder, type SentenceEncoder } from './encoder';
 import type { AiProvider, CallOptions } from './types';
 
 export const LOCAL_CHAT_MODEL = 'local-rules-v1';
+/** The hashed bag-of-words vectors: the baseline, and what `INTAKE_ENCODER=hash` selects. */
 export const LOCAL_EMBED_MODEL = 'local-hash-256';
 export const LOCAL_PROMPT_VERSION = 'local-rules-v1';
 
@@ -222,11 +224,25 @@ export function classifyLocally(text: string, now: number = Date.now()): Classif
   };
 }
 
+/**
+ * The local provider's vectors: the sentence encoder by default; `INTAKE_ENCODER=hash` selects the
+ * hashed vectors (no model in memory: the engine-speed bench, the eval's baseline, most tests).
+ */
+export function defaultLocalEncoder(): SentenceEncoder | null {
+  return process.env.INTAKE_ENCODER === 'hash' ? null : sharedEncoder();
+}
+
 export class LocalProvider implements AiProvider {
   readonly name = 'local' as const;
   readonly chatModel = LOCAL_CHAT_MODEL;
-  readonly embedModel = LOCAL_EMBED_MODEL;
+  readonly embedModel: string;
   readonly promptVersion = LOCAL_PROMPT_VERSION;
+  readonly embedsInBackground: boolean;
+
+  constructor(private readonly encoder: SentenceEncoder | null = defaultLocalEncoder()) {
+    this.embedModel = encoder ? encoder.model : LOCAL_EMBED_MODEL;
+    this.embedsInBackground = encoder !== null;
+  }
 
   async classify(text: string, opts: CallOptions = {}): Promise<Classification> {
     opts.signal?.throwIfAborted();
@@ -235,10 +251,17 @@ export class LocalProvider implements AiProvider {
 
   async embed(texts: string[], opts: CallOptions = {}): Promise<Float32Array[]> {
     opts.signal?.throwIfAborted();
+    if (this.encoder) return this.encoder.embed(texts);
     return texts.map((t) => hashEmbed(t));
   }
 
   async testConnection(): Promise<{ ok: boolean; message: string }> {
-    return { ok: true, message: 'Built-in local provider: works offline, no model needed.' };
+    if (!this.encoder) return { ok: true, message: 'Built-in local provider (hashed vectors): works offline, no model needed.' };
+    try {
+      await this.encoder.embed(['connection test']);
+      return { ok: true, message: `Built-in local provider: works offline; sentence encoder ${this.encoder.model} loaded from disk.` };
+    } catch (e) {
+      return { ok: false, message: `The local sentence encoder could not run: ${e instanceof Error ? e.message : String(e)}` };
+    }
   }
 }

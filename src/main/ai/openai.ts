@@ -54,6 +54,7 @@ export class OpenAiProvider implements AiProvider {
   readonly chatModel: string;
   readonly embedModel: string;
   readonly promptVersion = PROMPT_VERSION;
+  readonly embedsInBackground = false;
 
   private readonly client: OpenAI;
   private readonly policy: RetryPolicy;

@@ -17,6 +17,11 @@ export interface AiProvider {
   /** Bumped whenever the prompt or the output schema changes. */
   readonly promptVersion: string;
   classify(text: string, opts?: CallOptions): Promise<Classification>;
+  /**
+   * True when ingest stores chunks without vectors and the engine's background embedder fills
+   * them in (the local sentence encoder: ≈ 10–80 chunks/s, slower than the rest of ingest).
+   */
+  readonly embedsInBackground: boolean;
   /** One vector per input text, L2-normalized. */
   embed(texts: string[], opts?: CallOptions): Promise<Float32Array[]>;
   testConnection(): Promise<{ ok: boolean; message: string }>;

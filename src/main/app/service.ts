@@ -47,6 +47,11 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
   );
 
   const emit = <E extends EventName>(event: E, payload: Events[E]) => emitter.emit(event, payload);
+  // Searches and the background embedder follow the saved settings; chunks left pending by a
+  // kill (or by the CLI) are embedded now.
+  engine.useAi(settings.aiWithKey());
+  engine.onEmbedProgress = (s) => emit('embed.progress', s);
+  engine.embedder.kick();
   const failedChanged = () => emit('failed.changed', { count: engine.library.failed.count() });
   // Today's settings as a fingerprint, for "eligible for retry". Every failed-files page needs it,
   // so it is computed once and again only after the settings change (key file read, provider built).
@@ -54,7 +59,11 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
   const currentFingerprint = () => (fingerprintCache ??= engine.fingerprint(settings.runOptions([])));
   /** After the Database screen wrote a row: the failed count or the settings may have changed. */
   const afterTableWrite = (table: string) => {
-    if (table === 'settings') fingerprintCache = null;
+    if (table === 'settings') {
+      fingerprintCache = null;
+      engine.useAi(settings.aiWithKey());
+    }
+    if (table === 'documents' || table === 'chunks') engine.search.invalidate();
     if (table === 'failed_files') failedChanged();
   };
 
@@ -182,10 +191,13 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     'documents.list': async ({ offset, limit, q, mode }) => {
       const query = q?.trim();
       if (!query) return { rows: engine.library.documents.list(offset, limit), total: engine.library.documents.count() };
-      if (mode === 'keyword') return engine.library.documents.search(query, offset, limit);
-      const provider = engine.provider(settings.aiWithKey());
-      const [vector] = await provider.embed([query]);
-      return engine.library.documents.semantic(vector, provider.embedModel, offset, limit);
+      const { rows, total } = await engine.searchDocuments(query, { mode, offset, limit });
+      return { rows, total };
+    },
+    'library.embedding': () => engine.embedder.status(),
+    'library.reembed': () => {
+      void engine.embedder.reembed();
+      return engine.embedder.status();
     },
     'documents.get': ({ id }) => {
       const doc = engine.library.documents.get(id);
@@ -214,7 +226,9 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     'settings.get': () => settings.get(),
     'settings.set': (input) => {
       fingerprintCache = null;
-      return settings.update(input);
+      const saved = settings.update(input);
+      engine.useAi(settings.aiWithKey());
+      return saved;
     },
     'settings.testConnection': async () => {
       try {

@@ -12,7 +12,8 @@ export interface NewDocument {
   classification: Classification;
   aiProvider: string;
   aiModel: string;
-  chunks: { text: string; embedding: Float32Array }[];
+  /** A chunk's vector, or null when it is embedded later in the background (pending). */
+  chunks: { text: string; embedding: Float32Array | null }[];
   embeddingModel: string;
   at: number;
 }
@@ -58,7 +59,7 @@ export class DocumentsRepo {
       VALUES (@fileHash, @filePath, @filename, @size, @mimeType, @content, @contentSource, @title, @docType,
         @correspondent, @docDate, @tags, @language, @summary, @aiProvider, @aiModel, @at, @at)`);
     this.insertChunk = db.prepare(
-      'INSERT INTO chunks (document_id, chunk_index, text, embedding, embedding_model) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO chunks (document_id, chunk_index, text, embedding, embedding_model, embedding_dim) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertPath = db.prepare('INSERT OR IGNORE INTO document_paths (document_id, file_path, seen_at) VALUES (?, ?, ?)');
     this.hasPath = db.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM document_paths WHERE document_id = ? AND file_path = ?');
@@ -99,7 +100,9 @@ export class DocumentsRepo {
       }).lastInsertRowid,
     );
     d.chunks.forEach((ch, i) => {
-      this.insertChunk.run(id, i, ch.text, Buffer.from(ch.embedding.buffer, ch.embedding.byteOffset, ch.embedding.byteLength), d.embeddingModel);
+      const v = ch.embedding;
+      const info = this.insertChunk.run(id, i, ch.text, v ? vectorBlob(v) : null, v ? d.embeddingModel : null, v ? v.length : null);
+      if (v) this.notifyEmbedded([{ chunkId: Number(info.lastInsertRowid), documentId: id, model: d.embeddingModel, vector: v }]);
     });
     this.insertPath.run(id, d.filePath, d.at);
     return id;
@@ -107,8 +110,121 @@ export class DocumentsRepo {
 
   /** The dimension of the vectors stored for an embedding model, or undefined when it has none. */
   embeddingDimension(model: string): number | undefined {
-    const row = this.db.prepare<[string], { bytes: number }>('SELECT length(embedding) AS bytes FROM chunks WHERE embedding_model = ? AND embedding IS NOT NULL LIMIT 1').get(model);
-    return row ? row.bytes / 4 : undefined;
+    const row = this.db.prepare<[string], { dim: number }>('SELECT embedding_dim AS dim FROM chunks WHERE embedding_model = ? AND embedding IS NOT NULL LIMIT 1').get(model);
+    return row?.dim ?? undefined;
+  }
+
+
+  private readonly embeddedListeners = new Set<(rows: EmbeddedChunk[]) => void>();
+
+  /** Lets the in-memory vector index follow this process's writes without re-reading the table. */
+  onEmbedded(listener: (rows: EmbeddedChunk[]) => void): () => void {
+    this.embeddedListeners.add(listener);
+    return () => this.embeddedListeners.delete(listener);
+  }
+
+  private notifyEmbedded(rows: EmbeddedChunk[]): void {
+    for (const l of this.embeddedListeners) l(rows);
+  }
+
+  /**
+   * Chunks waiting for a vector of `model`: pending ones (no vector yet, fewer than `maxAttempts`
+   * failed tries), and with `outdated`, those embedded by another model (re-embedding).
+   */
+  chunksToEmbed(model: string, opts: { outdated: boolean; maxAttempts: number; afterId: number; limit: number }): { id: number; documentId: number; text: string }[] {
+    const where = opts.outdated ? '(embedding_model IS NULL OR embedding_model <> @model)' : 'embedding IS NULL';
+    return this.db
+      .prepare(
+        `SELECT id, document_id AS documentId, text FROM chunks
+         WHERE ${where} AND embed_attempts < @maxAttempts AND id > @afterId ORDER BY id LIMIT @limit`,
+      )
+      .all({ model, maxAttempts: opts.maxAttempts, afterId: opts.afterId, limit: opts.limit }) as { id: number; documentId: number; text: string }[];
+  }
+
+  /** Stores vectors computed after the document was stored. Call inside a transaction. */
+  storeEmbeddings(rows: { chunkId: number; documentId: number; vector: Float32Array }[], model: string): void {
+    const stmt = this.db.prepare('UPDATE chunks SET embedding = ?, embedding_model = ?, embedding_dim = ?, embed_error = NULL WHERE id = ?');
+    for (const r of rows) stmt.run(vectorBlob(r.vector), model, r.vector.length, r.chunkId);
+    this.notifyEmbedded(rows.map((r) => ({ ...r, model })));
+  }
+
+  /** An embedding that failed: the chunk keeps its old vector (if any) and is retried up to the attempt limit. */
+  recordEmbedFailure(chunkIds: number[], message: string): void {
+    const stmt = this.db.prepare('UPDATE chunks SET embed_attempts = embed_attempts + 1, embed_error = ? WHERE id = ?');
+    for (const id of chunkIds) stmt.run(message.slice(0, 1000), id);
+  }
+
+  /** Clears failed attempts so `reembed` tries those chunks again. */
+  resetEmbedFailures(): number {
+    return this.db.prepare('UPDATE chunks SET embed_attempts = 0 WHERE embed_attempts > 0').run().changes;
+  }
+
+  /** Counts behind "eligible for re-embedding" and the background embedding progress. */
+  embeddingStatus(model: string, maxAttempts: number): EmbeddingCounts {
+    const r = this.db
+      .prepare(
+        `SELECT
+           count(*) AS chunks,
+           coalesce(sum(embedding_model = @model), 0) AS current,
+           coalesce(sum(embedding IS NULL AND embed_attempts < @max), 0) AS pending,
+           coalesce(sum(embedding IS NULL AND embed_attempts >= @max), 0) AS failed,
+           coalesce(sum(embedding IS NOT NULL AND embedding_model <> @model), 0) AS outdated
+         FROM chunks`,
+      )
+      .get({ model, max: maxAttempts }) as Omit<EmbeddingCounts, 'outdatedDocuments' | 'lastError'>;
+    const docs = this.db
+      .prepare('SELECT count(DISTINCT document_id) AS n FROM chunks WHERE embedding IS NOT NULL AND embedding_model <> ?')
+      .get(model) as { n: number };
+    const err = this.db.prepare('SELECT embed_error AS e FROM chunks WHERE embed_error IS NOT NULL ORDER BY id DESC LIMIT 1').get() as { e: string } | undefined;
+    return { ...r, outdatedDocuments: docs.n, lastError: err?.e ?? null };
+  }
+
+  /** Every vector of `model`, in id order, for the in-memory index. */
+  *vectors(model: string, dim: number): Generator<{ id: number; documentId: number; vector: Float32Array }> {
+    const stmt = this.db.prepare('SELECT id, document_id, embedding FROM chunks WHERE embedding_model = ? AND embedding_dim = ? ORDER BY id');
+    for (const r of stmt.iterate(model, dim) as Iterable<{ id: number; document_id: number; embedding: Buffer }>) {
+      const b = r.embedding;
+      // A Float32Array view needs 4-byte alignment; a pooled Buffer may not have it.
+      const vector = b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, dim) : new Float32Array(new Uint8Array(b).buffer, 0, dim);
+      yield { id: r.id, documentId: r.document_id, vector };
+    }
+  }
+
+  /** The chunks of some documents, for picking each one's best passage. */
+  chunksOf(documentIds: number[]): { id: number; documentId: number; text: string }[] {
+    if (!documentIds.length) return [];
+    return this.db
+      .prepare(`SELECT id, document_id AS documentId, text FROM chunks WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, chunk_index`)
+      .all(JSON.stringify(documentIds)) as { id: number; documentId: number; text: string }[];
+  }
+
+  chunkTexts(chunkIds: number[]): Map<number, string> {
+    const rows = this.db
+      .prepare('SELECT id, text FROM chunks WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(chunkIds)) as { id: number; text: string }[];
+    return new Map(rows.map((r) => [r.id, r.text]));
+  }
+
+  /** Documents by id, in the order asked. */
+  rowsByIds(ids: number[]): DocumentRow[] {
+    if (!ids.length) return [];
+    const rows = this.db
+      .prepare(`SELECT ${LIST_COLUMNS} FROM documents d WHERE d.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as DocRow[];
+    const byId = new Map(rows.map((r) => [r.id, toDocumentRow(r)]));
+    return ids.map((id) => byId.get(id)).filter((r): r is DocumentRow => r !== undefined);
+  }
+
+  /**
+   * Full-text candidates, best BM25 first: `all` requires every term, otherwise any term counts.
+   * Title and correspondent weigh more than the body.
+   */
+  ftsCandidates(terms: string[], all: boolean, limit: number): { id: number; bm25: number }[] {
+    if (!terms.length) return [];
+    const match = terms.map((w) => `"${w.replace(/"/g, '')}"*`).join(all ? ' AND ' : ' OR ');
+    return this.db
+      .prepare('SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0) AS bm25 FROM documents_fts WHERE documents_fts MATCH ? ORDER BY bm25 LIMIT ?')
+      .all(match, limit) as { id: number; bm25: number }[];
   }
 
   count(): number {
@@ -118,40 +234,6 @@ export class DocumentsRepo {
   list(offset: number, limit: number): DocumentRow[] {
     const rows = this.db.prepare(`SELECT ${LIST_COLUMNS} FROM documents d ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?`).all(limit, offset) as DocRow[];
     return rows.map(toDocumentRow);
-  }
-
-  /** Keyword search over title, content, summary, tags, correspondent and filename (FTS5, bm25 ranked). */
-  search(q: string, offset: number, limit: number): { rows: DocumentRow[]; total: number } {
-    const match = toFtsQuery(q);
-    if (!match) return { rows: [], total: 0 };
-    const total = (this.db.prepare('SELECT count(*) AS n FROM documents_fts WHERE documents_fts MATCH ?').get(match) as { n: number }).n;
-    const rows = this.db
-      .prepare(
-        `SELECT ${LIST_COLUMNS}, snippet(documents_fts, 1, '«', '»', '…', 16) AS snippet, bm25(documents_fts) AS score
-         FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
-         WHERE documents_fts MATCH ? ORDER BY score LIMIT ? OFFSET ?`,
-      )
-      .all(match, limit, offset) as (DocRow & { snippet: string; score: number })[];
-    return { rows: rows.map((r) => ({ ...toDocumentRow(r), snippet: r.snippet, score: r.score })), total };
-  }
-
-  /** Semantic search: cosine similarity of the query vector against every chunk of the given model. */
-  semantic(query: Float32Array, model: string, offset: number, limit: number): { rows: DocumentRow[]; total: number } {
-    const best = new Map<number, { score: number; text: string }>();
-    const stmt = this.db.prepare('SELECT document_id, text, embedding FROM chunks WHERE embedding_model = ?');
-    for (const r of stmt.iterate(model) as Iterable<{ document_id: number; text: string; embedding: Buffer }>) {
-      const v = new Float32Array(r.embedding.buffer, r.embedding.byteOffset, Math.floor(r.embedding.byteLength / 4));
-      if (v.length !== query.length) continue;
-      let dot = 0;
-      for (let i = 0; i < v.length; i++) dot += v[i] * query[i];
-      const prev = best.get(r.document_id);
-      if (!prev || dot > prev.score) best.set(r.document_id, { score: dot, text: r.text });
-    }
-    const ranked = [...best.entries()].sort((a, b) => b[1].score - a[1].score);
-    const page = ranked.slice(offset, offset + limit);
-    const get = this.db.prepare(`SELECT ${LIST_COLUMNS} FROM documents d WHERE d.id = ?`);
-    const rows = page.map(([id, hit]) => ({ ...toDocumentRow(get.get(id) as DocRow), score: hit.score, snippet: hit.text.slice(0, 200) }));
-    return { rows, total: ranked.length };
   }
 
   get(id: number): DocumentDetail | undefined {
@@ -165,13 +247,25 @@ export class DocumentsRepo {
   }
 }
 
-/** Turns what a user types into a safe FTS5 query: every word a quoted prefix term. */
-export function toFtsQuery(q: string): string {
-  const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words
-    .slice(0, 20)
-    .map((w) => `"${w}"*`)
-    .join(' ');
+export interface EmbeddedChunk {
+  chunkId: number;
+  documentId: number;
+  model: string;
+  vector: Float32Array;
+}
+
+export interface EmbeddingCounts {
+  chunks: number;
+  current: number;
+  pending: number;
+  failed: number;
+  outdated: number;
+  outdatedDocuments: number;
+  lastError: string | null;
+}
+
+function vectorBlob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
 function toDocumentRow(r: DocRow): DocumentRow {

@@ -161,4 +161,13 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX failed_files_stage_code ON failed_files (stage, error_code);
   CREATE INDEX failed_files_code_stage ON failed_files (error_code, stage);
   `,
+  // 3 (search): each chunk records the model and dimension of its vector; a chunk with no vector yet
+  // is pending (the local encoder embeds in the background), and a failed embedding is kept with its error.
+  `
+  ALTER TABLE chunks ADD COLUMN embedding_dim INTEGER;
+  ALTER TABLE chunks ADD COLUMN embed_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE chunks ADD COLUMN embed_error TEXT;
+  UPDATE chunks SET embedding_dim = length(embedding) / 4 WHERE embedding IS NOT NULL;
+  CREATE INDEX chunks_embedding_model ON chunks (embedding_model, document_id);
+  `,
 ];

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type {
   AiSettings,
+  EmbeddingStatus,
   FailedFile,
   FailedFilter,
   Preflight,
@@ -12,13 +13,16 @@ import type {
   RunOptions,
   RunProgress,
   RunSummary,
+  SearchMode,
 } from '../../shared/domain';
 import { createAiProvider } from '../ai';
 import type { AiProvider } from '../ai/types';
 import { createExtractor } from '../extract';
 import type { Extractor, ExtractorOptions } from '../extract/types';
 import { nowSec } from '../db/connection';
+import { BackgroundEmbedder } from './embedder';
 import { Library } from './library';
+import { LibrarySearch, type SearchResult } from './search';
 import { Run, type FileOutcome, type RunHooks } from './run';
 import { scan } from './scan';
 
@@ -65,10 +69,34 @@ export class Engine {
   /** Extractors replaced after a settings change while runs were using them. */
   private retiredExtractors: Extractor[] = [];
   private readonly runs = new Map<number, Run>();
+  readonly search: LibrarySearch;
+  /** Fills in vectors after documents are stored (local encoder) and re-embeds on request. */
+  readonly embedder: BackgroundEmbedder;
+  /** The AI settings the embedder and searches use: the latest run's, or what the service set. */
+  private embedAi: AiSettings = DEFAULT_AI;
+  /** Background-embedding progress, for the app's status line and `intake reembed`. */
+  onEmbedProgress: ((s: EmbeddingStatus) => void) | null = null;
 
   constructor(private readonly opts: EngineOptions) {
     this.library = typeof opts.library === 'string' ? Library.open(opts.library) : opts.library;
     this.library.runs.markInterrupted(nowSec());
+    this.search = new LibrarySearch(this.library.db, this.library.documents);
+    this.embedder = new BackgroundEmbedder(this.library, () => this.provider(this.embedAi), { onProgress: (s) => this.onEmbedProgress?.(s) });
+  }
+
+  /** Which provider embeds and answers queries from now on (settings changed, or CLI flags). */
+  useAi(ai: AiSettings): void {
+    this.embedAi = ai;
+  }
+
+  /** Hybrid / keyword / meaning search over the library, with today's embedding model. */
+  async searchDocuments(q: string, opts: { mode: SearchMode; offset: number; limit: number }): Promise<SearchResult> {
+    const provider = this.provider(this.embedAi);
+    const embedder = {
+      model: provider.embedModel,
+      embed: async (text: string) => (await provider.embed([text]))[0],
+    };
+    return this.search.search(q, { ...opts, embedder });
   }
 
   /** Settings that shape each stage's outcome; stored with failures to tell when a retry may help. */
@@ -121,9 +149,12 @@ export class Engine {
       record,
     );
     this.runs.set(run.id, run);
+    this.embedAi = options.ai;
     void run.finished.finally(() => {
       this.runs.delete(run.id);
       if (!this.runs.size) void this.closeRetiredExtractors();
+      // Stored first, embedded now: the run's documents were keyword-searchable at once.
+      if (provider.embedsInBackground && run.embedsPending) this.embedder.kick();
     });
     return run;
   }
@@ -249,6 +280,8 @@ export class Engine {
   async close(): Promise<void> {
     for (const run of this.activeRuns()) run.cancel('interrupted');
     await Promise.allSettled(this.activeRuns().map((r) => r.finished));
+    await this.embedder.close();
+    this.search.close();
     await this.extractorInstance?.extractor.close();
     this.extractorInstance = null;
     await this.closeRetiredExtractors();

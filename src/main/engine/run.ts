@@ -82,6 +82,8 @@ export class Run {
   private libraryDim: number | null | undefined;
   private progressTimer: NodeJS.Timeout | null = null;
   private lastCheckpoint = Date.now();
+  /** Some document of this run was stored without vectors, for the background embedder. */
+  embedsPending = false;
   readonly finished: Promise<RunSummary>;
 
   constructor(
@@ -406,8 +408,11 @@ export class Run {
       stage = 'embeddings';
       this.setStage(path, 'embeddings');
       const pieces = chunkText(text);
-      const vectors = pieces.length ? await this.aiCall(entry, hash, () => this.deps.provider.embed(pieces, { signal: this.abort.signal }).then((v) => this.checkDimension(v))) : [];
-      if (vectors.length !== pieces.length) throw new IntakeError('ai_bad_output', 'wrong number of embeddings', { message: `asked for ${pieces.length}, got ${vectors.length}` });
+      // The local encoder embeds in the background (see embedder.ts): the document is stored now.
+      const later = this.deps.provider.embedsInBackground;
+      const vectors = pieces.length && !later ? await this.aiCall(entry, hash, () => this.deps.provider.embed(pieces, { signal: this.abort.signal }).then((v) => this.checkDimension(v))) : [];
+      if (!later && vectors.length !== pieces.length) throw new IntakeError('ai_bad_output', 'wrong number of embeddings', { message: `asked for ${pieces.length}, got ${vectors.length}` });
+      if (later && pieces.length) this.embedsPending = true;
 
       // db_insert — one transaction: document, path, chunks, FTS, clearing the failure.
       stage = 'db_insert';
@@ -432,7 +437,7 @@ export class Run {
           classification: classification!,
           aiProvider: this.deps.provider.name,
           aiModel: this.deps.provider.chatModel,
-          chunks: pieces.map((t, i) => ({ text: t, embedding: vectors[i] })),
+          chunks: pieces.map((t, i) => ({ text: t, embedding: vectors[i] ?? null })),
           embeddingModel: this.deps.provider.embedModel,
           at,
         });

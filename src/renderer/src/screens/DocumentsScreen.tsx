@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import type { SearchHighlight, SearchMode } from '../../../shared/domain';
 import { useApp } from '../stores/app';
 import { DOCS_PAGE_SIZE, useDocuments } from '../stores/documents';
 import { Badge, Card, EmptyState, Spinner, Time, TimeFull } from '../components/common';
@@ -16,7 +17,7 @@ export function DocumentsScreen() {
     void useDocuments.getState().load(0);
   }, []);
 
-  // Keyword search follows typing; semantic search (an embedding call) waits for Enter.
+  // Search follows typing (debounced): the query's embedding is one short call to the encoder thread.
   const q = docs.q;
   const first = useRef(true);
   useEffect(() => {
@@ -24,7 +25,6 @@ export function DocumentsScreen() {
       first.current = false;
       return;
     }
-    if (useDocuments.getState().mode !== 'keyword' && q.trim() !== '') return;
     const t = setTimeout(() => void useDocuments.getState().load(0), 300);
     return () => clearTimeout(t);
   }, [q]);
@@ -50,16 +50,14 @@ export function DocumentsScreen() {
           <label htmlFor={searchId} className="sr-only">
             Search documents
           </label>
-          <input id={searchId} type="search" className="input grow" placeholder={docs.mode === 'semantic' ? 'Describe what you are looking for' : 'Words in the document'} value={docs.q} onChange={(e) => docs.setQuery(e.target.value)} />
+          <input id={searchId} type="search" className="input grow" placeholder={docs.mode === 'keyword' ? 'Words in the document' : 'Words, or describe what you are looking for'} value={docs.q} onChange={(e) => docs.setQuery(e.target.value)} />
           <div className="segmented" role="radiogroup" aria-label="Search mode">
-            <label className={docs.mode === 'keyword' ? 'on' : ''}>
-              <input type="radio" name="doc-mode" checked={docs.mode === 'keyword'} onChange={() => docs.setMode('keyword')} />
-              Keyword
-            </label>
-            <label className={docs.mode === 'semantic' ? 'on' : ''}>
-              <input type="radio" name="doc-mode" checked={docs.mode === 'semantic'} onChange={() => docs.setMode('semantic')} />
-              Semantic
-            </label>
+            {SEARCH_MODE_LABELS.map(([mode, label, hint]) => (
+              <label key={mode} className={docs.mode === mode ? 'on' : ''} title={hint}>
+                <input type="radio" name="doc-mode" checked={docs.mode === mode} onChange={() => docs.setMode(mode)} />
+                {label}
+              </label>
+            ))}
           </div>
           <button type="submit" className="btn btn-primary">
             Search
@@ -69,7 +67,9 @@ export function DocumentsScreen() {
 
         {docs.total === 0 && !docs.loading ? (
           searching ? (
-            <EmptyState title="Nothing matches that search.">{docs.mode === 'keyword' ? 'Try fewer words, or switch to Semantic search.' : 'Try other words, or Keyword search.'}</EmptyState>
+            <EmptyState title="No documents match.">
+              {docs.mode === 'keyword' ? 'Keyword search needs every word in the document: try fewer words, or Hybrid.' : 'Nothing in the library is close enough to that. Try other words.'}
+            </EmptyState>
           ) : (
             <EmptyState title="The library is empty.">
               <p>Ingest a folder of documents to fill it.</p>
@@ -109,14 +109,13 @@ export function DocumentsScreen() {
                       <div className="muted small ellipsis" title={r.filePath}>
                         {r.filename}
                       </div>
-                      {r.snippet && <div className="snippet">{r.snippet}</div>}
+                      {r.snippet && <Snippet text={r.snippet} highlights={r.highlights ?? []} />}
                     </td>
                     <td>{r.docType}</td>
                     <td>{r.correspondent ?? '—'}</td>
                     <td>{r.docDate ?? '—'}</td>
                     <td>
                       <Time ts={r.createdAt} />
-                      {r.score !== undefined && <div className="muted small">score {r.score.toFixed(2)}</div>}
                     </td>
                   </tr>
                 ))}
@@ -199,4 +198,24 @@ export function DocumentsScreen() {
       )}
     </div>
   );
+}
+
+const SEARCH_MODE_LABELS: [SearchMode, string, string][] = [
+  ['hybrid', 'Hybrid', 'Keywords and meaning together (best for most searches)'],
+  ['keyword', 'Keyword', 'Only documents containing every word'],
+  ['semantic', 'Meaning', 'Documents about what you describe, even in other words'],
+];
+
+/** The best passage of a hit, with the query's words marked (ranges from the search, never markup in the text). */
+function Snippet({ text, highlights }: { text: string; highlights: SearchHighlight[] }) {
+  const parts: ReactNode[] = [];
+  let at = 0;
+  highlights.forEach((h, i) => {
+    if (h.start < at || h.end > text.length) return;
+    if (h.start > at) parts.push(text.slice(at, h.start));
+    parts.push(<mark key={i}>{text.slice(h.start, h.end)}</mark>);
+    at = h.end;
+  });
+  parts.push(text.slice(at));
+  return <div className="snippet">{parts}</div>;
 }

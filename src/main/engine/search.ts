@@ -1,0 +1,263 @@
+// Hybrid search: FTS5 BM25 over documents and vector similarity over chunks, fused by reciprocal
+// rank, grouped by document, cut by a relevance floor, each hit shown with its best passage and
+// the query's terms marked as ranges (the UI renders them; no markers travel in the text).
+import type { DocumentRow, SearchHighlight, SearchMode } from '../../shared/domain';
+import { STOPWORDS } from '../ai/lexicon';
+import type { Db } from '../db/connection';
+import type { DocumentsRepo } from '../db/documents';
+import { VectorIndex } from './vector-index';
+
+/** Reciprocal-rank-fusion constant: the usual 60 keeps one list's top hit from drowning the other. */
+const RRF_K = 60;
+/** Candidates drawn from each side before fusing. */
+const POOL = 200;
+/**
+ * Cosine similarity below which a passage is not "about" the query, per model family. Calibrated
+ * on `npm run eval`: for Universal Sentence Encoder lite unrelated passages score ≈ 0.05–0.25 and
+ * paraphrases 0.3 and more; the hashed vectors only see shared words and stems, so they score lower.
+ */
+export function semanticFloor(model: string): number {
+  if (model.startsWith('local-hash')) return 0.12;
+  return 0.3;
+}
+/** A weaker semantic match (this share of the floor) still counts when some keywords agree. */
+const SUPPORT_SHARE = 0.65;
+const SNIPPET_CHARS = 240;
+
+const QUESTION_WORDS = [
+  'how', 'what', 'when', 'where', 'who', 'why', 'which', 'much', 'many', 'did', 'do', 'does', 'i', 'find', 'show', 'some', 'get', 'got', 'any',
+  'wie', 'was', 'wann', 'wo', 'wer', 'warum', 'welche', 'viel', 'ich', 'mein', 'meine', 'meinen', 'meiner',
+  'comment', 'quoi', 'quand', 'qui', 'pourquoi', 'quel', 'quelle', 'combien', 'mon', 'ma', 'mes',
+];
+const NOT_TERMS = new Set([...Object.values(STOPWORDS).flat(), ...QUESTION_WORDS]);
+const WORD_RE = /[\p{L}\p{N}]+/gu;
+
+/** The words of a query that carry meaning: lowercased, without function words (all of them if that leaves none). */
+export function queryTerms(q: string): string[] {
+  const words = [...new Set((q.toLowerCase().match(WORD_RE) ?? []).slice(0, 32))];
+  const content = words.filter((w) => !NOT_TERMS.has(w) && (w.length > 1 || /\d/.test(w)));
+  return (content.length ? content : words).slice(0, 12);
+}
+
+export interface SearchHit extends DocumentRow {
+  snippet: string;
+  highlights: SearchHighlight[];
+  /** 0–1, higher is better: cosine for meaning, a normalized fused rank otherwise. */
+  score: number;
+}
+
+export interface SearchResult {
+  rows: SearchHit[];
+  total: number;
+  /** The model whose vectors took part, or null when the query was keyword-only. */
+  model: string | null;
+}
+
+export interface QueryEmbedder {
+  readonly model: string;
+  embed(text: string): Promise<Float32Array>;
+}
+
+interface Candidate {
+  id: number;
+  fused: number;
+  keywordAll: boolean;
+  keywordAny: boolean;
+  cosine: number;
+  chunkId: number | null;
+}
+
+/** Search over one library; keeps one in-memory vector index per embedding model. */
+export class LibrarySearch {
+  private index: VectorIndex | null = null;
+  private dataVersion = -1;
+  private stale = true;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly db: Db,
+    private readonly documents: DocumentsRepo,
+  ) {
+    this.unsubscribe = documents.onEmbedded((rows) => {
+      const idx = this.index;
+      if (!idx || this.stale) return;
+      for (const r of rows) if (r.model === idx.model) idx.upsert(r.chunkId, r.documentId, r.vector);
+    });
+  }
+
+  /** After deletions or edits made behind the repository's back (the Database screen). */
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.index = null;
+  }
+
+  /** The vectors of `model`, loaded on first use and reloaded when another process wrote. */
+  vectorIndex(model: string, dim: number): VectorIndex {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (this.index && !this.stale && this.index.model === model && this.index.dim === dim && version === this.dataVersion) return this.index;
+    const idx = new VectorIndex(model, dim);
+    for (const r of this.documents.vectors(model, dim)) idx.upsert(r.id, r.documentId, r.vector);
+    this.index = idx;
+    this.dataVersion = version;
+    this.stale = false;
+    return idx;
+  }
+
+  async search(q: string, opts: { mode: SearchMode; offset: number; limit: number; embedder?: QueryEmbedder | null }): Promise<SearchResult> {
+    const terms = queryTerms(q);
+    if (!terms.length) return { rows: [], total: 0, model: null };
+    const byId = new Map<number, Candidate>();
+    const get = (id: number): Candidate => {
+      let c = byId.get(id);
+      if (!c) byId.set(id, (c = { id, fused: 0, keywordAll: false, keywordAny: false, cosine: 0, chunkId: null }));
+      return c;
+    };
+
+    const useKeywords = opts.mode !== 'semantic';
+    const useVectors = opts.mode !== 'keyword' && !!opts.embedder;
+    if (useKeywords) {
+      const all = this.documents.ftsCandidates(terms, true, POOL);
+      all.forEach((h, rank) => {
+        const c = get(h.id);
+        c.keywordAll = true;
+        c.fused += 1 / (RRF_K + rank);
+      });
+      // With several terms, documents that have only some of them still rank, below the complete matches.
+      if (terms.length > 1 && opts.mode === 'hybrid') {
+        this.documents.ftsCandidates(terms, false, POOL).forEach((h, rank) => {
+          const c = get(h.id);
+          c.keywordAny = true;
+          c.fused += 0.5 / (RRF_K + rank);
+        });
+      }
+    }
+    let model: string | null = null;
+    if (useVectors && opts.embedder) {
+      const e = opts.embedder;
+      let qv: Float32Array | null = null;
+      try {
+        qv = await e.embed(q);
+        model = e.model;
+      } catch (err) {
+        // Hybrid search still answers by keyword when the encoder cannot; meaning search cannot.
+        if (opts.mode === 'semantic') throw err;
+      }
+      const hits = qv ? this.vectorIndex(e.model, qv.length).search(qv, POOL * 3) : [];
+      let rank = 0;
+      for (const h of hits) {
+        const c = byId.get(h.documentId);
+        if (c && c.chunkId !== null) continue; // a document counts once, at its best chunk
+        const cand = c ?? get(h.documentId);
+        cand.cosine = h.score;
+        cand.chunkId = h.chunkId;
+        cand.fused += 1 / (RRF_K + rank++);
+      }
+    }
+
+    // The relevance floor: unrelated documents are not listed, whatever their rank.
+    const floor = model ? semanticFloor(model) : 1;
+    const kept = [...byId.values()].filter((c) => {
+      if (opts.mode === 'keyword') return c.keywordAll;
+      if (opts.mode === 'semantic') return c.cosine >= floor;
+      if (!model) return c.keywordAll;
+      return c.keywordAll || c.cosine >= floor || (c.keywordAny && c.cosine >= floor * SUPPORT_SHARE);
+    });
+    const rankBy = opts.mode === 'semantic' ? (c: Candidate) => c.cosine : (c: Candidate) => c.fused;
+    kept.sort((a, b) => rankBy(b) - rankBy(a) || a.id - b.id);
+    const page = kept.slice(opts.offset, opts.offset + opts.limit);
+    const best = rankBy(kept[0] ?? get(0)) || 1;
+    const rows = this.documents.rowsByIds(page.map((c) => c.id));
+    const passages = this.passages(page, terms);
+    return {
+      total: kept.length,
+      model,
+      rows: rows.map((row, i) => {
+        const c = page[i];
+        const p = passages.get(c.id) ?? { snippet: row.summary.slice(0, SNIPPET_CHARS), highlights: [] };
+        const score = opts.mode === 'semantic' ? c.cosine : c.fused / best;
+        return { ...row, ...p, score: Math.round(score * 1000) / 1000 };
+      }),
+    };
+  }
+
+  /** Each document's best passage: its best vector chunk, else the chunk with the most query terms. */
+  private passages(page: Candidate[], terms: string[]): Map<number, { snippet: string; highlights: SearchHighlight[] }> {
+    const out = new Map<number, { snippet: string; highlights: SearchHighlight[] }>();
+    const vectorChunks = this.documents.chunkTexts(page.filter((c) => c.chunkId !== null).map((c) => c.chunkId!));
+    const needText = page.filter((c) => c.chunkId === null).map((c) => c.id);
+    const chunksByDoc = new Map<number, string[]>();
+    for (const ch of this.documents.chunksOf(needText)) {
+      const list = chunksByDoc.get(ch.documentId) ?? [];
+      list.push(ch.text);
+      chunksByDoc.set(ch.documentId, list);
+    }
+    for (const c of page) {
+      let text: string | undefined;
+      if (c.chunkId !== null) text = vectorChunks.get(c.chunkId);
+      // A keyword hit's own words beat a semantically close chunk that lacks them.
+      const candidates = c.keywordAll || !text ? [...(chunksByDoc.get(c.id) ?? []), ...(text ? [text] : [])] : [text];
+      let bestText = text ?? candidates[0];
+      let bestHits = bestText ? termHits(bestText, terms).length : 0;
+      for (const t of candidates) {
+        const n = termHits(t, terms).length;
+        if (n > bestHits) {
+          bestHits = n;
+          bestText = t;
+        }
+      }
+      if (bestText !== undefined) out.set(c.id, passage(bestText, terms));
+    }
+    return out;
+  }
+}
+
+const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Ranges of words that start with a query term (case- and accent-insensitive), in `text`. */
+export function termHits(text: string, terms: string[]): SearchHighlight[] {
+  const folded = terms.map(fold);
+  const hits: SearchHighlight[] = [];
+  for (const m of text.matchAll(WORD_RE)) {
+    const w = fold(m[0]);
+    if (folded.some((t) => w.startsWith(t))) hits.push({ start: m.index!, end: m.index! + m[0].length });
+  }
+  return hits;
+}
+
+/** A window of `SNIPPET_CHARS` around the densest run of term hits, cut at word boundaries. */
+export function passage(text: string, terms: string[]): { snippet: string; highlights: SearchHighlight[] } {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const hits = termHits(flat, terms);
+  let start = 0;
+  if (hits.length && flat.length > SNIPPET_CHARS) {
+    let bestCount = 0;
+    for (let i = 0, j = 0; i < hits.length; i++) {
+      while (hits[j].end - hits[i].start > SNIPPET_CHARS * 0.8 && j < i) j++;
+      const n = i - j + 1;
+      if (n > bestCount) {
+        bestCount = n;
+        start = Math.max(0, hits[j].start - 40);
+      }
+    }
+    if (start > 0) {
+      const space = flat.indexOf(' ', start);
+      start = space >= 0 && space - start < 20 ? space + 1 : start;
+    }
+  }
+  let end = Math.min(flat.length, start + SNIPPET_CHARS);
+  if (end < flat.length) {
+    const space = flat.lastIndexOf(' ', end);
+    if (space > start + SNIPPET_CHARS * 0.6) end = space;
+  }
+  const prefix = start > 0 ? '…' : '';
+  const suffix = end < flat.length ? '…' : '';
+  const snippet = prefix + flat.slice(start, end) + suffix;
+  const highlights = hits
+    .filter((h) => h.start >= start && h.end <= end)
+    .map((h) => ({ start: h.start - start + prefix.length, end: h.end - start + prefix.length }));
+  return { snippet, highlights };
+}
