@@ -123,9 +123,9 @@ function stageArg(v: string | undefined): Stage | undefined {
   return v as Stage;
 }
 
-function openEngine(db: string): Engine {
+function openEngine(db: string, opts: { readonly?: boolean } = {}): Engine {
   try {
-    return new Engine({ library: db, dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir() });
+    return new Engine({ library: db, dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir(), readonly: opts.readonly });
   } catch (e) {
     // A directory, a file that is not a library, no permission: a config error, not a crash.
     throw new UsageError(`cannot open the library ${db}: ${(e as Error).message}`);
@@ -177,6 +177,7 @@ async function ingestCommand(args: string[]): Promise<number> {
         stopWatch = watchFolders(engine, options, {
           onRunStart: (r) => (current = r),
           onRunEnd: (s) => printSummary(s, !!v.json),
+          onPollError: (message) => process.stderr.write(`intake: ${message}\n`),
           onStop: resolve,
         });
       });
@@ -246,7 +247,8 @@ async function failedList(args: string[]): Promise<number> {
   const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { db: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const stage = stageArg(v.stage);
-  const engine = openEngine(dbPath(v.db));
+  // Only looks: a library on a read-only disk or owned by another user can still be listed.
+  const engine = openEngine(dbPath(v.db), { readonly: true });
   try {
     const filter = stage ? { stage } : {};
     const total = engine.library.failed.count(filter);

@@ -21,22 +21,6 @@ export function cleanExtractedText(text: string): string {
   return stripInvisible(m ? text.slice(0, m.index) : text);
 }
 
-/** The bytes before the first run of NUL_RUN_IS_END NULs (all of them when there is none). */
-export function endAtNulPadding(bytes: Buffer): Buffer {
-  let run = 0;
-  for (let i = bytes.indexOf(0); i >= 0 && i < bytes.length; i++) {
-    if (bytes[i] !== 0) {
-      run = 0;
-      const next = bytes.indexOf(0, i);
-      if (next < 0) break;
-      i = next - 1;
-      continue;
-    }
-    if (++run >= NUL_RUN_IS_END) return bytes.subarray(0, i - run + 1);
-  }
-  return bytes;
-}
-
 /** True when a piece of text holds at least one letter or digit: anything else is not worth embedding. */
 export function hasWordCharacters(s: string): boolean {
   return /[\p{L}\p{N}]/u.test(s);

@@ -29,10 +29,19 @@ function embeddedInputs(): string[] {
 }
 
 describe('NUL padding', () => {
+  it('zeros within the first 64 KiB make a file binary, whichever way it is read: failed as text_binary, nothing embedded', async () => {
+    ws.write('short.log.txt', Buffer.concat([Buffer.from(letter('Service log')), Buffer.alloc(40_000, 0)]));
+    const e = ws.engine({ createProvider: (s) => createAiProvider(s, { retry: { baseDelayMs: 2 } }) });
+    const s = await e.ingest(ws.options({ ocr: false, ai: openai() }));
+    expect(s).toMatchObject({ ingested: 0, failed: 1 });
+    expect(e.library.failed.list({ offset: 0, limit: 5, sort: 'filename', dir: 'asc', filter: {} })[0]).toMatchObject({ errorCode: 'text_binary' });
+    expect(ai.calls.embeddings + ai.calls.chat).toBe(0);
+  });
+
   it.each([
-    ['a small log (read in-process)', 30, 40_000],
-    ['a 2 MB log (read by the extractor)', 4_000, 2_000_000],
-  ])('%s: text then zeros is stored up to the padding, with no NUL and no chunk without letters', async (_name, lines, zeros) => {
+    ['a 300 KB log then 40 KB of zeros', 4_000, 40_000],
+    ['a 300 KB log then 2 MB of zeros', 4_000, 2_000_000],
+  ])('%s: stored up to the padding, with no NUL and no chunk without letters', async (_name, lines, zeros) => {
     const text = Array.from({ length: lines }, (_, i) => `2024-03-${String((i % 28) + 1).padStart(2, '0')} service started, request ${i} served in ${i * 3} ms`).join('\n');
     ws.write('app.log.txt', Buffer.concat([Buffer.from(letter('Service log') + text), Buffer.alloc(zeros, 0)]));
     const e = ws.engine({ createProvider: (s) => createAiProvider(s, { retry: { baseDelayMs: 2 } }) });

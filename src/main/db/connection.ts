@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -28,17 +28,46 @@ function nativeBinding(): string | undefined {
 
 /** Opens (creating if needed) the library and brings its schema up to date. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  if (opts.readonly) return openReadOnly(file, opts);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const binding = nativeBinding();
-  const db = new Database(file, { readonly: opts.readonly ?? false, ...(binding ? { nativeBinding: binding } : {}) });
+  // Absolute, so a name like "file:x" can never be read as a URI (bin/intake.js enables them for openReadOnly).
+  const db = new Database(file === ':memory:' ? file : resolve(file), { ...(binding ? { nativeBinding: binding } : {}) });
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
-  if (!opts.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  if (!opts.readonly) migrate(db);
+  migrate(db);
   return db;
+}
+
+/**
+ * A read-only connection, for commands that only look. A WAL library needs a -shm file beside it;
+ * in a folder the user may not write (another user's library, a read-only mount) none can be
+ * created, so the file is opened as immutable instead (where SQLite URIs are enabled: the CLI).
+ */
+function openReadOnly(file: string, opts: OpenOptions): Db {
+  const binding = nativeBinding();
+  const abs = resolve(file);
+  const open = (name: string): Db => {
+    const db = new Database(name, { readonly: true, fileMustExist: true, ...(binding ? { nativeBinding: binding } : {}) });
+    try {
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
+      db.pragma('foreign_keys = ON');
+      db.prepare('SELECT count(*) FROM sqlite_master').get(); // the first read is where a missing -shm shows
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  };
+  try {
+    return open(abs);
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || !existsSync(abs)) throw e;
+    return open(`file:${encodeURI(abs).replace(/[?#]/g, encodeURIComponent)}?immutable=1`);
+  }
 }
 
 export function migrate(db: Db): void {

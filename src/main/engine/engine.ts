@@ -34,6 +34,8 @@ export interface EngineOptions {
   /** Overrides for tests and the Electron shell (e.g. utilityProcess spawn). */
   extractorOptions?: Partial<ExtractorOptions> & Record<string, unknown>;
   createProvider?: (s: AiSettings) => AiProvider;
+  /** Open the library read-only: for commands that only look at it. */
+  readonly?: boolean;
 }
 
 export const DEFAULT_AI: AiSettings = {
@@ -78,8 +80,8 @@ export class Engine {
   onEmbedProgress: ((s: EmbeddingStatus) => void) | null = null;
 
   constructor(private readonly opts: EngineOptions) {
-    this.library = typeof opts.library === 'string' ? Library.open(opts.library) : opts.library;
-    this.library.runs.markInterrupted(nowSec());
+    this.library = typeof opts.library === 'string' ? Library.open(opts.library, { readonly: opts.readonly }) : opts.library;
+    if (!opts.readonly) this.library.runs.markInterrupted(nowSec());
     this.search = new LibrarySearch(this.library.db, this.library.documents);
     this.embedder = new BackgroundEmbedder(this.library, () => this.provider(this.embedAi), { onProgress: (s) => this.onEmbedProgress?.(s) });
   }

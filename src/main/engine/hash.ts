@@ -9,7 +9,8 @@ const CHUNK = 1024 * 1024;
  * allocate 1 MiB; a file of at most `keepUpTo` bytes comes back as `content`,
  * which lets the caller use the very bytes it hashed instead of reading again.
  */
-export async function sha256File(path: string, opts: { sizeHint?: number; keepUpTo?: number } = {}): Promise<{ hash: string; bytes: number; content?: Buffer }> {
+export async function sha256File(path: string, opts: { sizeHint?: number; keepUpTo?: number; signal?: AbortSignal } = {}): Promise<{ hash: string; bytes: number; content?: Buffer }> {
+  opts.signal?.throwIfAborted();
   const fh = await open(path, 'r');
   try {
     const hash = createHash('sha256');
@@ -20,6 +21,8 @@ export async function sha256File(path: string, opts: { sizeHint?: number; keepUp
     const kept: Buffer[] = [];
     let bytes = 0;
     for (;;) {
+      // Checked between reads: Ctrl-C during a 10 GB file stops within one 1 MiB read.
+      opts.signal?.throwIfAborted();
       const { bytesRead } = await fh.read(buf, 0, size, null);
       if (bytesRead === 0) break;
       const chunk = bytesRead === size ? buf : buf.subarray(0, bytesRead);

@@ -22,8 +22,9 @@ export class Library {
     this.writer = new BatchWriter(db);
   }
 
-  static open(path: string): Library {
-    return new Library(openDatabase(path));
+  /** `readonly`: for commands that only look (no migration, no write; works on a read-only file). */
+  static open(path: string, opts: { readonly?: boolean } = {}): Library {
+    return new Library(openDatabase(path, { readonly: opts.readonly }));
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { emptyCounts, type FileKind, type RunCounts, type RunOptions, type RunProgress, type RunStatus, type RunSummary, type Stage } from '../../shared/domain';
-import { cleanExtractedText, endAtNulPadding } from '../../shared/clean-text';
+import { cleanExtractedText } from '../../shared/clean-text';
 import { IntakeError, errorMessage, isIntakeError } from '../../shared/errors';
 import { dimensionChanged } from '../ai/openai';
 import type { AiProvider } from '../ai/types';
@@ -308,7 +308,7 @@ export class Run {
     let content: Buffer | undefined;
     if (!hash) {
       try {
-        const hashed = await sha256File(path, { sizeHint: entry.size, keepUpTo: entry.kind === 'text' ? IN_PROCESS_TEXT_BYTES : -1 });
+        const hashed = await sha256File(path, { sizeHint: entry.size, keepUpTo: entry.kind === 'text' ? IN_PROCESS_TEXT_BYTES : -1, signal: this.abort.signal });
         hash = hashed.hash;
         content = hashed.content;
         const after = await stat(path);
@@ -320,6 +320,11 @@ export class Run {
         const h = hash;
         void library.writer.run(() => library.fileIndex.upsert(path, entry.size, entry.mtimeMs, h, nowSec())).catch(() => undefined);
       } catch (e) {
+        if (this.abort.signal.aborted) {
+          // Interrupted mid-hash: the file is untouched and tried again next run.
+          this.hooks.onFileDone?.({ path, hash: null, status: 'deferred' });
+          return;
+        }
         await this.recordFailure(path, null, 'hash', toHashError(e));
         this.done++;
         return;
@@ -368,7 +373,7 @@ export class Run {
         extracted = await this.runOcr(path, entry.kind);
       } else {
         this.setStage(path, 'extract_text');
-        extracted = content ? { text: decodeText(endAtNulPadding(content)), source: 'text' } : await this.extractor().then((x) => x.extractText(path, entry.kind));
+        extracted = content ? { text: decodeText(content), source: 'text' } : await this.extractor().then((x) => x.extractText(path, entry.kind));
         extracted.text = cleanExtractedText(extracted.text);
         if (isInsufficient(extracted.text)) {
           const n = meaningfulChars(extracted.text);

@@ -7,6 +7,8 @@ export interface WatchHooks {
   onRunStart?: (run: Run) => void;
   onRunEnd?: (summary: RunSummary) => void;
   onStop?: () => void;
+  /** A poll that failed (library locked by another program, disk full): watching goes on. */
+  onPollError?: (message: string, error: unknown) => void;
 }
 
 /**
@@ -22,6 +24,16 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
   let running: Run | null = null;
 
   const poll = async () => {
+    try {
+      await pollOnce();
+    } catch (e) {
+      running = null;
+      hooks.onPollError?.(pollErrorMessage(e), e);
+    }
+    if (!stopped) timer = setTimeout(() => void poll(), intervalMs);
+  };
+
+  const pollOnce = async () => {
     if (stopped) return;
     const ready: string[] = [];
     for await (const e of scan(options.paths)) {
@@ -40,13 +52,18 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
       }
     }
     if (ready.length && !stopped) {
-      running = engine.startRun({ ...options, paths: ready }, {}, { watch: true });
+      try {
+        running = engine.startRun({ ...options, paths: ready }, {}, { watch: true });
+      } catch (e) {
+        // Not handed over after all: these files are tried again at a later poll.
+        for (const p of ready) submitted.delete(p);
+        throw e;
+      }
       hooks.onRunStart?.(running);
       const summary = await running.finished;
       running = null;
       hooks.onRunEnd?.(summary);
     }
-    if (!stopped) timer = setTimeout(() => void poll(), intervalMs);
   };
   timer = setTimeout(() => void poll(), intervalMs);
 
@@ -57,4 +74,12 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
     const finish = running ? running.finished.then(() => undefined) : Promise.resolve();
     void finish.then(() => hooks.onStop?.());
   };
+}
+
+function pollErrorMessage(e: unknown): string {
+  const code = String((e as { code?: unknown }).code ?? '');
+  const detail = e instanceof Error ? e.message : String(e);
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `The library is locked by another program (${detail}); watching goes on and tries again.`;
+  if (code.startsWith('SQLITE_FULL')) return `The disk holding the library is full (${detail}); free some space — watching goes on and tries again.`;
+  return `Checking the watched folders failed (${detail}); watching goes on and tries again.`;
 }
