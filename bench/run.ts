@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { REPO, type Ctx } from './context';
 import { FULL, QUICK, buildCorpus } from './corpus';
 import { failedPageFigures } from './figures/failed-page';
+import { encodingFigure } from './figures/formats';
 import { hashFigure } from './figures/hash';
 import { aiLatencyFigure, textIngestFigures } from './figures/ingest';
 import { eventLoopFigure, ocrFigures, pdfTextFigure } from './figures/extract';
@@ -20,7 +21,7 @@ import { killFigure, memoryFigure } from './figures/robust';
 import { TOOLS, ensureNativeTools, toolVersion, type Tool } from './native';
 import { markdownTable, textTable, type Row } from './report';
 
-const FIGURES = ['sha256', 'rerun', 'text_ingest', 'ai_latency', 'ocr', 'pdf_text', 'failed_page', 'event_loop', 'peak_rss', 'kill9'] as const;
+const FIGURES = ['sha256', 'rerun', 'text_ingest', 'ai_latency', 'ocr', 'pdf_text', 'failed_page', 'event_loop', 'peak_rss', 'kill9', 'encodings'] as const;
 
 async function main(): Promise<void> {
   const { values: v } = parseArgs({
@@ -104,6 +105,10 @@ async function main(): Promise<void> {
     }
     if (want('peak_rss')) {
       const r = await step('peak RSS', () => memoryFigure(ctx));
+      if (r) rows.push(r);
+    }
+    if (want('encodings')) {
+      const r = await step('encodings', async () => encodingFigure(ctx));
       if (r) rows.push(r);
     }
     if (want('kill9')) {

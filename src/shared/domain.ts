@@ -17,7 +17,9 @@ export const ERROR_CODES = [
   'pdf_encrypted',
   'pdf_corrupt',
   'docx_corrupt',
+  'document_corrupt',
   'text_binary',
+  'text_encoding_unknown',
   'text_insufficient',
   'file_too_large',
   // ocr
@@ -50,7 +52,44 @@ export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'paused', 'int
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export type ContentSource = 'text' | 'pdf' | 'ocr';
-export type FileKind = 'text' | 'pdf' | 'image' | 'docx';
+/** `text` is plain text (decoded in the engine when small); the others go through the extractor process. */
+export type FileKind = 'text' | 'html' | 'email' | 'pdf' | 'image' | 'docx';
+
+/**
+ * How a document's text was obtained, stored with it (documents.extraction)
+ * and shown in the Documents detail. Every field is optional: each format
+ * records what applies to it. Page numbers are 1-based.
+ */
+export interface Extraction {
+  /** The decoder used for text bytes, e.g. `utf-8`, `windows-1251`, `shift_jis`. */
+  encoding?: string;
+  /** Why that encoding: a byte-order mark, valid UTF-8, the file's own declaration, or the charset detector. */
+  encodingFrom?: 'bom' | 'utf-8' | 'declared' | 'detected' | 'ascii';
+  /** The detector's confidence (0–1) when `encodingFrom` is `detected`. */
+  encodingConfidence?: number;
+  /** Invalid UTF-8 sequences replaced by U+FFFD (a few stray bytes are tolerated). */
+  replacedBytes?: number;
+  /** The format reader, e.g. `html`, `email`, `rtf`, `odt`, `epub`. */
+  format?: string;
+  /** Pages (PDF, multi-page TIFF) in the file. */
+  pages?: number;
+  /** Pages whose text came from the PDF text layer. */
+  textLayerPages?: number[];
+  /** Pages that were OCR'd. */
+  ocrPages?: number[];
+  /** Pages whose text layer was judged garbage (and OCR'd instead, when OCR is on). */
+  garbagePages?: number[];
+  /** Pages left unread: they needed OCR and OCR is off, or they are past the page cap. */
+  unreadPages?: number[];
+  /** Pages skipped as blank (ink coverage below the threshold). */
+  blankPages?: number[];
+  /** Pages turned before OCR, by the detected rotation in degrees. */
+  rotations?: { page: number; degrees: 90 | 180 | 270 }[];
+  /** PDF form fields whose values were added to the content. */
+  formFields?: number;
+  /** E-mail attachments (names), listed in the content. */
+  attachments?: string[];
+}
 export type AiProviderName = 'local' | 'openai';
 
 export interface AiSettings {
@@ -265,6 +304,8 @@ export interface EmbeddingStatus {
 
 export interface DocumentDetail extends DocumentRow {
   content: string;
+  /** How the text was obtained; null for documents stored before this was recorded. */
+  extraction: Extraction | null;
   paths: string[];
   chunkCount: number;
 }

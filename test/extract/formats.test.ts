@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExtractor, type ProcessExtractor } from '../../src/main/extract';
 import { checkImage, imageInfo } from '../../src/main/extract/image';
-import { TEXT_BYTE_CAP, decodeText, detectEncoding } from '../../src/main/extract/text';
+import { TEXT_BYTE_CAP, decodeText } from '../../src/main/extract/text';
 import * as fx from '../support/fixtures';
 import { failure } from './support';
 
@@ -33,7 +33,7 @@ describe('text files', () => {
   it('reads UTF-8 with and without a BOM', async () => {
     expect((await extractor.extractText(file('plain.txt', fx.utf8(sample)), 'text')).text).toBe(sample);
     const withBom = await extractor.extractText(file('bom.txt', fx.utf8(sample, true)), 'text');
-    expect(withBom).toEqual({ text: sample, source: 'text' });
+    expect(withBom).toEqual({ text: sample, source: 'text', extraction: { encoding: 'utf-8', encodingFrom: 'bom' } });
   });
 
   it('reads UTF-16 in both byte orders', async () => {
@@ -70,9 +70,9 @@ describe('text files', () => {
 
 describe('encoding detection (in process)', () => {
   it('detects BOM-less UTF-16 and cuts a trailing partial UTF-8 character', () => {
-    expect(detectEncoding(Buffer.from('plain ascii text here', 'utf16le')).encoding).toBe('utf-16le');
+    expect(decodeText(Buffer.from('plain ascii text here', 'utf16le')).extraction.encoding).toBe('utf-16le');
     const euro = Buffer.from('price 5€', 'utf8');
-    expect(decodeText(euro.subarray(0, euro.length - 1), true)).toBe('price 5');
+    expect(decodeText(euro.subarray(0, euro.length - 1), { cut: true }).text).toBe('price 5');
   });
 });
 

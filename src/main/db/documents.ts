@@ -1,5 +1,5 @@
 import type { Db } from './connection';
-import type { Classification, ContentSource, DocumentDetail, DocumentRow } from '../../shared/domain';
+import type { Classification, ContentSource, DocumentDetail, DocumentRow, Extraction } from '../../shared/domain';
 
 export interface NewDocument {
   fileHash: string;
@@ -9,6 +9,8 @@ export interface NewDocument {
   mimeType: string;
   content: string;
   contentSource: ContentSource;
+  /** How the text was obtained (stored as JSON). */
+  extraction?: Extraction;
   classification: Classification;
   aiProvider: string;
   aiModel: string;
@@ -38,6 +40,7 @@ interface DocRow {
   created_at: number;
   updated_at: number;
   content?: string;
+  extraction?: string | null;
 }
 
 const LIST_COLUMNS = `d.id, d.file_hash, d.file_path, d.filename, d.size, d.mime_type, d.content_source, d.title, d.doc_type,
@@ -54,9 +57,9 @@ export class DocumentsRepo {
   constructor(private readonly db: Db) {
     this.idByHash = db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE file_hash = ?');
     this.insertDoc = db.prepare(`
-      INSERT INTO documents (file_hash, file_path, filename, size, mime_type, content, content_source, title, doc_type,
+      INSERT INTO documents (file_hash, file_path, filename, size, mime_type, content, content_source, extraction, title, doc_type,
         correspondent, doc_date, tags, language, summary, ai_provider, ai_model, created_at, updated_at)
-      VALUES (@fileHash, @filePath, @filename, @size, @mimeType, @content, @contentSource, @title, @docType,
+      VALUES (@fileHash, @filePath, @filename, @size, @mimeType, @content, @contentSource, @extraction, @title, @docType,
         @correspondent, @docDate, @tags, @language, @summary, @aiProvider, @aiModel, @at, @at)`);
     this.insertChunk = db.prepare(
       'INSERT INTO chunks (document_id, chunk_index, text, embedding, embedding_model, embedding_dim) VALUES (?, ?, ?, ?, ?, ?)',
@@ -87,6 +90,7 @@ export class DocumentsRepo {
         mimeType: d.mimeType,
         content: d.content,
         contentSource: d.contentSource,
+        extraction: d.extraction ? JSON.stringify(d.extraction) : null,
         title: c.title,
         docType: c.docType,
         correspondent: c.correspondent,
@@ -237,13 +241,22 @@ export class DocumentsRepo {
   }
 
   get(id: number): DocumentDetail | undefined {
-    const row = this.db.prepare(`SELECT ${LIST_COLUMNS}, d.content FROM documents d WHERE d.id = ?`).get(id) as DocRow | undefined;
+    const row = this.db.prepare(`SELECT ${LIST_COLUMNS}, d.content, d.extraction FROM documents d WHERE d.id = ?`).get(id) as DocRow | undefined;
     if (!row) return undefined;
     const paths = (this.db.prepare('SELECT file_path FROM document_paths WHERE document_id = ? ORDER BY seen_at').all(id) as { file_path: string }[]).map(
       (p) => p.file_path,
     );
     const chunkCount = (this.db.prepare('SELECT count(*) AS n FROM chunks WHERE document_id = ?').get(id) as { n: number }).n;
-    return { ...toDocumentRow(row), content: row.content ?? '', paths, chunkCount };
+    return { ...toDocumentRow(row), content: row.content ?? '', extraction: parseExtraction(row.extraction), paths, chunkCount };
+  }
+}
+
+function parseExtraction(json: string | null | undefined): Extraction | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as Extraction;
+  } catch {
+    return null;
   }
 }
 

@@ -170,4 +170,8 @@ export const MIGRATIONS: string[] = [
   UPDATE chunks SET embedding_dim = length(embedding) / 4 WHERE embedding IS NOT NULL;
   CREATE INDEX chunks_embedding_model ON chunks (embedding_model, document_id);
   `,
+  // 4: how each document's text was obtained (encoding, pages from the text layer or OCR, rotation), as JSON.
+  `
+  ALTER TABLE documents ADD COLUMN extraction TEXT;
+  `,
 ];

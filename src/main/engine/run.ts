@@ -7,7 +7,7 @@ import { dimensionChanged } from '../ai/openai';
 import type { AiProvider } from '../ai/types';
 import type { ExtractResult, Extractor } from '../extract/types';
 import { MIME_BY_EXT } from '../extract/types';
-import { decodeText } from '../extract/text';
+import { quickTextResult } from '../extract/text';
 import { nowSec } from '../db/connection';
 import type { Library } from './library';
 import { chunkText } from './chunk';
@@ -373,7 +373,7 @@ export class Run {
         extracted = await this.runOcr(path, entry.kind);
       } else {
         this.setStage(path, 'extract_text');
-        extracted = content ? { text: decodeText(content), source: 'text' } : await this.extractor().then((x) => x.extractText(path, entry.kind));
+        extracted = (content && quickTextResult(content)) || (await this.extractor().then((x) => x.extractText(path, entry.kind)));
         extracted.text = cleanExtractedText(extracted.text);
         if (isInsufficient(extracted.text)) {
           const n = meaningfulChars(extracted.text);
@@ -439,6 +439,7 @@ export class Run {
           mimeType: MIME_BY_EXT[extname(path).toLowerCase()] ?? 'application/octet-stream',
           content: text,
           contentSource: extracted.source,
+          extraction: extracted.extraction,
           classification: classification!,
           aiProvider: this.deps.provider.name,
           aiModel: this.deps.provider.chatModel,

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { FileKind } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { extractDocx } from './docx';
+import { extractEmail, extractHtml } from './markup';
 import { prepareImageForOcr } from './downscale';
 import { checkImage } from './image';
 import { OcrEngine, type OcrText } from './ocr';
@@ -33,6 +34,10 @@ export class ExtractionCore {
     switch (kind) {
       case 'text':
         return extractTextFile(path);
+      case 'html':
+        return extractHtml(path);
+      case 'email':
+        return extractEmail(path);
       case 'pdf':
         return extractPdfText(path);
       case 'docx':

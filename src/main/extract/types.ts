@@ -1,9 +1,11 @@
-import type { ContentSource, FileKind } from '../../shared/domain';
+import type { ContentSource, Extraction, FileKind } from '../../shared/domain';
 
 /** Extensions the scanner accepts, by kind. Anything else is "unsupported". */
 export const KIND_BY_EXT: Record<string, FileKind> = {
   '.txt': 'text', '.md': 'text', '.markdown': 'text', '.csv': 'text', '.tsv': 'text', '.json': 'text', '.log': 'text',
-  '.xml': 'text', '.html': 'text', '.htm': 'text', '.rtf': 'text', '.yaml': 'text', '.yml': 'text', '.ini': 'text', '.eml': 'text',
+  '.xml': 'text', '.rtf': 'text', '.yaml': 'text', '.yml': 'text', '.ini': 'text',
+  '.html': 'html', '.htm': 'html', '.xhtml': 'html',
+  '.eml': 'email',
   '.pdf': 'pdf',
   '.png': 'image', '.jpg': 'image', '.jpeg': 'image', '.tif': 'image', '.tiff': 'image', '.webp': 'image', '.bmp': 'image', '.gif': 'image',
   '.docx': 'docx',
@@ -11,7 +13,7 @@ export const KIND_BY_EXT: Record<string, FileKind> = {
 
 export const MIME_BY_EXT: Record<string, string> = {
   '.txt': 'text/plain', '.md': 'text/markdown', '.markdown': 'text/markdown', '.csv': 'text/csv', '.tsv': 'text/tab-separated-values',
-  '.json': 'application/json', '.log': 'text/plain', '.xml': 'application/xml', '.html': 'text/html', '.htm': 'text/html',
+  '.json': 'application/json', '.log': 'text/plain', '.xml': 'application/xml', '.html': 'text/html', '.htm': 'text/html', '.xhtml': 'application/xhtml+xml',
   '.rtf': 'application/rtf', '.yaml': 'text/yaml', '.yml': 'text/yaml', '.ini': 'text/plain', '.eml': 'message/rfc822',
   '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.tif': 'image/tiff', '.tiff': 'image/tiff',
   '.webp': 'image/webp', '.bmp': 'image/bmp', '.gif': 'image/gif',
@@ -28,6 +30,8 @@ export interface ExtractResult {
   confidence?: number;
   /** Set when only the start of the file or document was read (size caps). */
   truncated?: boolean;
+  /** How the text was obtained (encoding, pages from text layer or OCR, rotation), stored with the document. */
+  extraction?: Extraction;
 }
 
 export interface ExtractorOptions {

@@ -3,6 +3,7 @@ import type { SearchHighlight, SearchMode } from '../../../shared/domain';
 import { useApp } from '../stores/app';
 import { DOCS_PAGE_SIZE, useDocuments } from '../stores/documents';
 import { Badge, Card, EmptyState, Spinner, Time, TimeFull } from '../components/common';
+import { ExtractionFacts } from '../components/ExtractionFacts';
 import { Pager } from '../components/Pager';
 import { bytes, count } from '../format';
 
@@ -163,6 +164,10 @@ export function DocumentsScreen() {
                 <dd>{d.language ?? '—'}</dd>
                 <dt>Content source</dt>
                 <dd>{SOURCE_LABEL[d.contentSource] ?? d.contentSource}</dd>
+                <dt>How it was read</dt>
+                <dd>
+                  <ExtractionFacts extraction={d.extraction} />
+                </dd>
                 <dt>Size</dt>
                 <dd>
                   {bytes(d.size)} · {d.mimeType}
