@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import type { FileKind } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { extractDocx } from './docx';
-import { extractEmail, extractHtml } from './markup';
 import { prepareImageForOcr } from './downscale';
 import { checkImage } from './image';
 import { OcrEngine, type OcrText } from './ocr';
@@ -34,10 +33,11 @@ export class ExtractionCore {
     switch (kind) {
       case 'text':
         return extractTextFile(path);
+      // Their libraries load on first use (mailparser alone ≈ 1 s): most children never need them.
       case 'html':
-        return extractHtml(path);
+        return (await import('./markup')).extractHtml(path);
       case 'email':
-        return extractEmail(path);
+        return (await import('./markup')).extractEmail(path);
       case 'pdf':
         return extractPdfText(path);
       case 'docx':

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import iconv from 'iconv-lite';
-import jschardet from 'jschardet';
 import type { Extraction } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import type { ExtractResult } from './types';
@@ -117,7 +117,7 @@ export function decodeText(bytes: Uint8Array, opts: { cut?: boolean; declared?: 
 /** The charset detector (jschardet), then iconv-lite; refuses a guess that is unsure or decodes to junk. */
 function detectLegacy(body: Buffer, cut = false): DecodedText {
   const sample = body.subarray(0, DETECT_BYTES);
-  const guess = jschardet.detect(sample);
+  const guess = detector().detect(sample);
   const confidence = Math.round((guess.confidence ?? 0) * 100) / 100;
   let encoding = canonicalEncoding(guess.encoding);
   const highShare = highBytes(sample) / Math.max(1, sample.length);
@@ -138,6 +138,14 @@ function detectLegacy(body: Buffer, cut = false): DecodedText {
       ? `The text is not UTF-8, and the charset detector's best guess (${guess.encoding}, confidence ${confidence}) is too unsure to decode it without garbling it.`
       : 'The text is not UTF-8 and the charset detector recognised no encoding.',
   });
+}
+
+type Detector = Pick<typeof import('jschardet'), 'detect'>;
+let jschardet: Detector | null = null;
+/** Loaded on first use (≈ 200 ms): most files are UTF-8 and never need it. */
+function detector(): Detector {
+  jschardet ??= createRequire(import.meta.url)('jschardet') as Detector;
+  return jschardet;
 }
 
 /** iconv-lite's name for a label (case and aliases), or null if it has no such decoder. */
