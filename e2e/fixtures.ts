@@ -1,7 +1,7 @@
 /**
  * Per-test isolation: a temp folder with the corpus, its own data dir and library, and its own
  * browser-mode server (a child process running src/main/web/main.ts under tsx, as `intake serve`
- * does). The page arrives through the printed URL, so it carries the token cookie like a user's.
+ * does). The page arrives through the printed URL, whose fragment carries the token, like a user's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -66,7 +66,7 @@ export async function startBrowserMode(ws: Workspace): Promise<IntakeServer> {
     });
   });
   const parsed = new URL(url);
-  const token = parsed.searchParams.get('token') ?? '';
+  const token = new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '';
   return {
     url,
     origin: parsed.origin,
@@ -101,7 +101,7 @@ type Fixtures = {
   workspace: Workspace;
   corpus: Corpus;
   server: IntakeServer;
-  /** The app open in the page, token cookie set. */
+  /** The app open in the page through the printed URL (token in the fragment, then cleared). */
   appPage: Page;
 };
 

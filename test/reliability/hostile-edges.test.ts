@@ -264,13 +264,15 @@ describe('browser mode over HTTP, with the real service behind it', () => {
     ] as const;
     const attempts: [string, Record<string, string>, string?][] = [
       ['token in the query string', {}, `?token=${server.token}`],
-      ['Origin: null (sandboxed frame, file://)', { cookie, origin: 'null' }],
-      ['Origin of a page on another port', { cookie, origin: `http://localhost:${server.port + 1}` }],
+      ['Origin: null (sandboxed frame, file://)', { authorization: `Bearer ${server.token}`, origin: 'null' }],
+      ['Origin of a page on another port', { authorization: `Bearer ${server.token}`, origin: `http://localhost:${server.port + 1}` }],
       ['cookie named for another instance', { cookie: `intake_token_${server.port + 1}=${server.token}` }],
+      ['the right token, in a cookie (never a credential)', { cookie }],
+      ['the token as a WebSocket subprotocol on HTTP', { 'sec-websocket-protocol': `intake, bearer.${server.token}` }],
       ['token with a different case', { authorization: `Bearer ${server.token.toUpperCase()}` }],
       ['token prefix only', { authorization: `Bearer ${server.token.slice(0, 32)}` }],
       ['basic auth with the token', { authorization: `Basic ${Buffer.from(`intake:${server.token}`).toString('base64')}` }],
-      ['sec-fetch-site same-site (a sibling origin)', { cookie, 'sec-fetch-site': 'same-site' }],
+      ['sec-fetch-site same-site (a sibling origin)', { authorization: `Bearer ${server.token}`, 'sec-fetch-site': 'same-site' }],
     ];
     for (const [name, headers, query] of attempts) {
       for (const [path, body] of writes) {

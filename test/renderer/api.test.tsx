@@ -25,12 +25,25 @@ describe('api.call', () => {
     expect(err).toMatchObject({ code: 'not_found', message: 'No failed file with id 9', channel: 'failed.get' });
   });
 
-  it('without window.api (browser mode) posts JSON to /api/invoke/<channel> with the session cookie', async () => {
+  it('without window.api (browser mode) takes the token from the URL fragment, clears it, and posts JSON with a Bearer header, no cookie', async () => {
     resetApiClient();
+    sessionStorage.clear();
+    history.replaceState(null, '', '/failed#token=abc123');
     const fetchMock = vi.fn(async () => new Response(JSON.stringify({ ok: true, value: 3 }), { status: 200, headers: { 'content-type': 'application/json' } }));
     vi.stubGlobal('fetch', fetchMock);
     await expect(call('failed.count', {})).resolves.toBe(3);
-    expect(fetchMock).toHaveBeenCalledWith('/api/invoke/failed.count', expect.objectContaining({ method: 'POST', credentials: 'same-origin', body: '{}' }));
+    expect(fetchMock).toHaveBeenCalledWith(
+      '/api/invoke/failed.count',
+      expect.objectContaining({ method: 'POST', credentials: 'omit', body: '{}', headers: expect.objectContaining({ authorization: 'Bearer abc123' }) }),
+    );
+    expect(location.hash).toBe('');
+    expect(location.href).not.toContain('abc123');
+    expect(location.pathname).toBe('/failed');
+    // A reload in the same tab keeps working: the token is in this origin's sessionStorage.
+    resetApiClient();
+    await call('failed.count', {});
+    expect(fetchMock).toHaveBeenLastCalledWith('/api/invoke/failed.count', expect.objectContaining({ headers: expect.objectContaining({ authorization: 'Bearer abc123' }) }));
+    sessionStorage.clear();
   });
 
   it('in browser mode a refused request (no token) becomes an "unauthorized" error', async () => {

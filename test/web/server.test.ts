@@ -30,10 +30,10 @@ function request(server: WebServer, pathname: string, opts: { method?: string; h
 }
 
 /** A raw request line, for paths that http.request would normalise. */
-function rawGet(server: WebServer, target: string, cookie: string): Promise<string> {
+function rawGet(server: WebServer, target: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(server.port, '127.0.0.1', () => {
-      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
     });
     let text = '';
     socket.on('data', (d) => (text += d.toString()));
@@ -52,7 +52,6 @@ let root: string;
 let rendererDir: string;
 let service: FakeService;
 let server: WebServer;
-let cookie: string;
 const bearer = (): Record<string, string> => ({ authorization: `Bearer ${server.token}` });
 
 beforeEach(async () => {
@@ -66,7 +65,6 @@ beforeEach(async () => {
   fs.symlinkSync(path.join(root, 'secret.txt'), path.join(rendererDir, 'assets', 'link.txt'));
   service = fakeService();
   server = await startWebServer({ service, rendererDir, port: 0 });
-  cookie = `intake_token_${server.port}=${server.token}`;
 });
 
 afterEach(async () => {
@@ -75,9 +73,10 @@ afterEach(async () => {
 });
 
 describe('browser mode: the token', () => {
-  it('is random per start, 32 bytes of hex, and printed in the URL', async () => {
+  it('is random per start, 32 bytes of hex, and printed in the URL fragment (never sent to a server)', async () => {
     expect(server.token).toMatch(/^[0-9a-f]{64}$/);
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
+    expect(new URL(server.url).search).toBe('');
     const other = await startWebServer({ service: fakeService(), rendererDir });
     expect(other.token).not.toBe(server.token);
     await other.close();
@@ -89,32 +88,29 @@ describe('browser mode: the token', () => {
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     const wrong = await request(server, '/api/invoke/failed.count', { ...json({}), headers: { 'content-type': 'application/json', authorization: `Bearer ${'0'.repeat(64)}` } });
     expect(wrong.status).toBe(401);
-    const wrongCookie = await request(server, '/api/invoke/failed.count', { ...json({}), headers: { 'content-type': 'application/json', cookie: `intake_token_${server.port}=nope` } });
-    expect(wrongCookie.status).toBe(401);
     expect(service.handlers['failed.count']).not.toHaveBeenCalled();
   });
 
-  it('turns ?token= into an HttpOnly SameSite=Strict cookie and redirects to /', async () => {
-    const reply = await request(server, `/?token=${server.token}`);
-    expect(reply.status).toBe(302);
-    expect(reply.headers.location).toBe('/');
-    const setCookie = reply.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toContain(`intake_token_${server.port}=${server.token}`);
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
-    expect((await request(server, '/?token=wrong')).status).toBe(401);
-    const page = await request(server, '/', { headers: { cookie } });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>Intake</title>');
-    expect((await request(server, '/')).status).toBe(401);
+  it('is never a cookie: no Set-Cookie anywhere, and a cookie or query string with the right token is refused', async () => {
+    for (const target of ['/', `/?token=${server.token}`, '/failed', '/assets/app.js']) {
+      const reply = await request(server, target);
+      expect(reply.headers['set-cookie'], target).toBeUndefined();
+    }
+    const cookie = `intake_token_${server.port}=${server.token}`;
+    const viaCookie = await request(server, '/api/invoke/failed.count', { ...json({}), headers: { 'content-type': 'application/json', cookie } });
+    expect(viaCookie.status).toBe(401);
+    const viaQuery = await request(server, `/api/invoke/failed.count?token=${server.token}`, json({}));
+    expect(viaQuery.status).toBe(401);
+    expect(service.handlers['failed.count']).not.toHaveBeenCalled();
   });
 
-  it('answers with the envelope for a cookie or a Bearer token', async () => {
+  it('serves the page without the token (the page holds no secret) and answers the API for a Bearer token', async () => {
+    const page = await request(server, '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Intake</title>');
     service.handlers['failed.count'].mockResolvedValue(12);
-    const viaCookie = await request(server, '/api/invoke/failed.count', { ...json({}), headers: { 'content-type': 'application/json', cookie } });
-    expect(viaCookie.status).toBe(200);
-    expect(JSON.parse(viaCookie.body)).toEqual({ ok: true, value: 12 });
     const viaBearer = await request(server, '/api/invoke/failed.count', { ...json({}), headers: { 'content-type': 'application/json', ...bearer() } });
+    expect(viaBearer.status).toBe(200);
     expect(JSON.parse(viaBearer.body)).toEqual({ ok: true, value: 12 });
   });
 });
@@ -123,25 +119,25 @@ describe('browser mode: other sites and DNS rebinding', () => {
   it('refuses a foreign Origin with 403, even with the token', async () => {
     const reply = await request(server, '/api/invoke/failed.count', {
       ...json({}),
-      headers: { 'content-type': 'application/json', cookie, origin: 'https://evil.example' },
+      headers: { 'content-type': 'application/json', ...bearer(), origin: 'https://evil.example' },
     });
     expect(reply.status).toBe(403);
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'forbidden_origin' } });
     const sameHostOtherPort = await request(server, '/api/invoke/failed.count', {
       ...json({}),
-      headers: { 'content-type': 'application/json', cookie, origin: `http://127.0.0.1:${server.port + 1}` },
+      headers: { 'content-type': 'application/json', ...bearer(), origin: `http://127.0.0.1:${server.port + 1}` },
     });
     expect(sameHostOtherPort.status).toBe(403);
     const ours = await request(server, '/api/invoke/failed.count', {
       ...json({}),
-      headers: { 'content-type': 'application/json', cookie, origin: `http://localhost:${server.port}` },
+      headers: { 'content-type': 'application/json', ...bearer(), origin: `http://localhost:${server.port}` },
     });
     expect(ours.status).toBe(200);
     expect(service.handlers['failed.count']).toHaveBeenCalledTimes(1);
   });
 
   it('refuses a cross-site fetch by Sec-Fetch-Site', async () => {
-    const reply = await request(server, '/api/invoke/failed.count', { ...json({}), headers: { 'content-type': 'application/json', cookie, 'sec-fetch-site': 'cross-site' } });
+    const reply = await request(server, '/api/invoke/failed.count', { ...json({}), headers: { 'content-type': 'application/json', ...bearer(), 'sec-fetch-site': 'cross-site' } });
     expect(reply.status).toBe(403);
   });
 
@@ -156,19 +152,19 @@ describe('browser mode: other sites and DNS rebinding', () => {
   });
 
   it('requires a JSON content type (no form posts), POST only, and known channels', async () => {
-    const form = await request(server, '/api/invoke/failed.count', { method: 'POST', headers: { 'content-type': 'text/plain', cookie }, body: '{}' });
+    const form = await request(server, '/api/invoke/failed.count', { method: 'POST', headers: { 'content-type': 'text/plain', ...bearer() }, body: '{}' });
     expect(form.status).toBe(415);
-    expect((await request(server, '/api/invoke/failed.count', { headers: { cookie } })).status).toBe(405);
-    const unknown = await request(server, '/api/invoke/db.drop', { ...json({}), headers: { 'content-type': 'application/json', cookie } });
+    expect((await request(server, '/api/invoke/failed.count', { headers: bearer() })).status).toBe(405);
+    const unknown = await request(server, '/api/invoke/db.drop', { ...json({}), headers: { 'content-type': 'application/json', ...bearer() } });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
-    expect((await request(server, '/api/other', { headers: { cookie } })).status).toBe(404);
+    expect((await request(server, '/api/other', { headers: bearer() })).status).toBe(404);
   });
 });
 
 describe('browser mode: hostile bodies', () => {
   it('refuses bad JSON, validates input and limits the body size', async () => {
-    const headers = { 'content-type': 'application/json', cookie };
+    const headers = { 'content-type': 'application/json', ...bearer() };
     const badJson = await request(server, '/api/invoke/failed.get', { method: 'POST', headers, body: '{"id":' });
     expect(badJson.status).toBe(400);
     expect(JSON.parse(badJson.body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
@@ -185,7 +181,7 @@ describe('browser mode: hostile bodies', () => {
     const data = Buffer.alloc(12 * 1024 * 1024, 1).toString('base64');
     const reply = await request(server, '/api/invoke/ingest.inbox', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', ...bearer() },
       body: JSON.stringify({ files: [{ relativePath: 'big.txt', dataBase64: data }] }),
     });
     expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { folder: '/inbox/1', files: 1 } });
@@ -202,14 +198,14 @@ describe('browser mode: static files', () => {
     expect(js.headers['x-content-type-options']).toBe('nosniff');
     expect((await request(server, '/assets/app.css')).headers['content-type']).toBe('text/css; charset=utf-8');
     expect((await request(server, '/assets/missing.js')).status).toBe(404);
-    const spa = await request(server, '/failed', { headers: { cookie } });
+    const spa = await request(server, '/failed', { headers: bearer() });
     expect(spa.status).toBe(200);
     expect(spa.body).toContain('<title>Intake</title>');
   });
 
   it('refuses path traversal, encoded or not, and symlinks leading outside', async () => {
     for (const target of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/assets/link.txt', '/%00index.html', '/%E0%A4%A']) {
-      const text = await rawGet(server, target, cookie);
+      const text = await rawGet(server, target);
       expect(text, target).not.toContain('TOP SECRET');
       expect(text, target).toMatch(/^HTTP\/1\.1 (400|403|404)/);
     }
@@ -218,9 +214,9 @@ describe('browser mode: static files', () => {
 
 describe('browser mode: the events websocket', () => {
   const wsUrl = (): string => `ws://127.0.0.1:${server.port}/api/events`;
-  const openWs = (headers: Record<string, string>): Promise<WebSocket> =>
+  const openWs = (headers: Record<string, string>, protocols?: string[]): Promise<WebSocket> =>
     new Promise((resolve, reject) => {
-      const ws = new WebSocket(wsUrl(), { headers });
+      const ws = new WebSocket(wsUrl(), protocols ?? [], { headers });
       ws.once('open', () => resolve(ws));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       ws.once('error', reject);
@@ -228,12 +224,19 @@ describe('browser mode: the events websocket', () => {
 
   it('refuses a connection without the token, or from another origin', async () => {
     await expect(openWs({})).rejects.toThrow('HTTP 401');
-    await expect(openWs({ cookie: `intake_token_${server.port}=bad` })).rejects.toThrow('HTTP 401');
-    await expect(openWs({ cookie, origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(openWs({ cookie: `intake_token_${server.port}=${server.token}` })).rejects.toThrow('HTTP 401');
+    await expect(openWs({}, ['intake', 'bearer.bad'])).rejects.toThrow('HTTP 401');
+    await expect(openWs({ ...bearer(), origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('accepts the token as a `bearer.` subprotocol, as a browser sends it, and answers `intake` (never echoing the token)', async () => {
+    const ws = await openWs({ origin: `http://127.0.0.1:${server.port}` }, ['intake', `bearer.${server.token}`]);
+    expect(ws.protocol).toBe('intake');
+    ws.close();
   });
 
   it('pushes every service event as {event, payload}', async () => {
-    const ws = await openWs({ cookie, origin: `http://127.0.0.1:${server.port}` });
+    const ws = await openWs({ ...bearer(), origin: `http://127.0.0.1:${server.port}` });
     const received: unknown[] = [];
     const got = new Promise<void>((resolve) =>
       ws.on('message', (data) => {

@@ -1,7 +1,10 @@
 /**
  * Browser mode: the built renderer and the same contract over HTTP + WebSocket on loopback.
- * A random token per start guards every /api request (cookie after the first visit, or a
- * Bearer header); Host and Origin checks stop DNS rebinding and other sites' pages.
+ * A random token per start guards every /api request and the events socket. It is never a
+ * cookie (cookies cross ports on 127.0.0.1): the printed URL carries it in its fragment, which
+ * no server and no Referer sees; the page keeps it in memory and sends `Authorization: Bearer`
+ * (and, for the WebSocket, a `bearer.<token>` subprotocol). Host and Origin checks stop DNS
+ * rebinding and other sites' pages.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -9,6 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { TOKEN_FRAGMENT_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/browser-auth';
 import { EVENT_NAMES, type Envelope } from '../../shared/contract';
 import { dispatch, isChannel } from '../app/dispatch';
 import { contentSecurityPolicy } from '../security';
@@ -26,7 +30,7 @@ export interface WebServerOptions {
 }
 
 export interface WebServer {
-  /** The URL to open: carries the token once, then the cookie takes over. */
+  /** The URL to open: the token rides in the fragment (`/#token=…`), never sent to a server. */
   url: string;
   origin: string;
   port: number;
@@ -74,7 +78,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const token = opts.token ?? crypto.randomBytes(32).toString('hex');
   const rendererDir = path.resolve(opts.rendererDir);
   const server = http.createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // The answer names `intake`, never echoing the token subprotocol back.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -87,8 +96,6 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const origin = `http://${host === '::1' ? '[::1]' : host}:${port}`;
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
-  // Cookies are per host, not per port: the port in the name keeps two instances apart.
-  const cookieName = `intake_token_${port}`;
   const csp = contentSecurityPolicy({ connect: [...allowedHosts].map((h) => `ws://${h}`) });
 
   const tokenMatches = (candidate: string | undefined): boolean => {
@@ -97,11 +104,18 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const b = Buffer.from(token);
     return a.length === b.length && crypto.timingSafeEqual(a, b);
   };
+  /** Only the Authorization header counts: a cookie or a query string never does. */
   const isAuthorized = (req: http.IncomingMessage): boolean => {
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && tokenMatches(auth.slice(7).trim())) return true;
-    return tokenMatches(readCookie(req.headers.cookie, cookieName));
+    return auth !== undefined && auth.startsWith('Bearer ') && tokenMatches(auth.slice(7).trim());
   };
+  /** Browsers cannot set headers on a WebSocket: the page offers `bearer.<token>` as a subprotocol. */
+  const socketToken = (req: http.IncomingMessage): string | undefined =>
+    (req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .find((p) => p.startsWith(WS_TOKEN_PREFIX))
+      ?.slice(WS_TOKEN_PREFIX.length);
   /** Host (DNS rebinding) and Origin (other sites) checks, for every request. */
   const checkSource = (req: http.IncomingMessage): void => {
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) throw new HttpError(403, 'forbidden_host', 'This server only answers to 127.0.0.1/localhost');
@@ -138,14 +152,6 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       res.setHeader('Allow', 'GET, HEAD');
       throw new HttpError(405, 'method_not_allowed', 'Method not allowed');
     }
-    const given = url.searchParams.get('token');
-    if (url.pathname === '/' && given !== null) {
-      if (!tokenMatches(given)) throw new HttpError(401, 'unauthorized', 'Wrong token: open the URL printed by `intake serve`');
-      res.setHeader('Set-Cookie', `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(302, { Location: '/', 'Cache-Control': 'no-store' });
-      res.end();
-      return;
-    }
     if (url.pathname === '/favicon.ico' && !fs.existsSync(path.join(rendererDir, 'favicon.ico'))) {
       res.writeHead(204, { 'Cache-Control': 'max-age=86400' });
       res.end();
@@ -153,8 +159,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     const file = await resolveStatic(rendererDir, url.pathname);
     if (!file) throw new HttpError(404, 'not_found', 'Not found');
+    // The page itself holds no secret: it reads the token from its own fragment.
     const isIndex = path.basename(file) === 'index.html';
-    if (isIndex && !isAuthorized(req)) throw new HttpError(401, 'unauthorized', 'Open the URL printed by `intake serve` (it carries the access token)');
     const stat = await fs.promises.stat(file);
     res.writeHead(200, {
       'Content-Type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
@@ -201,7 +207,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
-    if (!isAuthorized(req)) return refuse(401, 'Unauthorized');
+    if (!isAuthorized(req) && !tokenMatches(socketToken(req))) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -224,7 +230,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   keepAlive.unref();
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#${TOKEN_FRAGMENT_KEY}=${token}`,
     origin,
     port,
     token,
@@ -269,15 +275,6 @@ function sendError(res: http.ServerResponse, err: HttpError, asJson: boolean): v
   const text = `${err.status} ${err.message}\n`;
   res.writeHead(err.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {

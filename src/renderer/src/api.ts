@@ -2,6 +2,7 @@
  * The renderer's only door to the main process. In Electron the preload exposes
  * `window.api`; in browser mode we build the same client over HTTP + WebSocket.
  */
+import { TOKEN_FRAGMENT_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/browser-auth';
 import type { Channel, Envelope, EventName, Events, Input, IntakeApi, Output } from '../../shared/contract';
 
 /** An error that crossed the IPC boundary: a stable code plus a human message. */
@@ -75,8 +76,37 @@ function isEnvelope(v: unknown): v is Envelope<unknown> {
 
 type AnyListener = (payload: unknown) => void;
 
-/** Browser mode: the cookie set when the page loaded with ?token=… authenticates both. */
-export function createBrowserClient(): IntakeApi {
+const TOKEN_STORAGE_KEY = 'intake.token';
+
+/**
+ * Browser mode's token: taken from the URL fragment (`/#token=…`) the first time, which is then
+ * cleared from the address bar (and so from history and bookmarks); kept in sessionStorage, which
+ * is per origin (port included) and per tab, so a reload still works. Never a cookie.
+ */
+export function takeBrowserToken(): string | null {
+  if (typeof location === 'undefined') return null;
+  const fragment = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const fromUrl = fragment.get(TOKEN_FRAGMENT_KEY);
+  if (fromUrl) {
+    fragment.delete(TOKEN_FRAGMENT_KEY);
+    const rest = fragment.toString();
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+    try {
+      sessionStorage.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    } catch {
+      // storage disabled: the token lives in memory only
+    }
+    return fromUrl;
+  }
+  try {
+    return sessionStorage.getItem(TOKEN_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Browser mode: every request carries `Authorization: Bearer`, the socket a `bearer.` subprotocol. */
+export function createBrowserClient(token: string | null = takeBrowserToken()): IntakeApi {
   const listeners = new Map<EventName, Set<AnyListener>>();
   let socket: WebSocket | null = null;
   let retryMs = 500;
@@ -87,7 +117,7 @@ export function createBrowserClient(): IntakeApi {
   const connect = () => {
     if (socket || typeof WebSocket === 'undefined') return;
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${proto}//${location.host}/api/events`);
+    const ws = new WebSocket(`${proto}//${location.host}/api/events`, token ? [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${token}`] : [WS_PROTOCOL]);
     socket = ws;
     ws.onopen = () => {
       retryMs = 500;
@@ -119,8 +149,8 @@ export function createBrowserClient(): IntakeApi {
     async invoke(channel, input) {
       const res = await fetch(`/api/invoke/${encodeURIComponent(channel)}`, {
         method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
+        credentials: 'omit',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(input ?? {}),
       });
       let body: unknown = null;
