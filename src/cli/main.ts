@@ -10,6 +10,7 @@ import { SEARCH_MODES, STAGES } from '../shared/domain';
 import type { SearchHit } from '../main/engine/search';
 import { CODE_LABEL } from '../shared/errors';
 import { DEFAULT_AI, Engine, defaultRunOptions } from '../main/engine/engine';
+import { OFFICIAL_OPENAI_ORIGIN, keyFor, originOf } from '../main/app/api-key';
 import { defaultDataDir, defaultDbPath } from '../main/app/paths';
 import { watchFolders } from '../main/engine/watch';
 
@@ -92,8 +93,9 @@ function aiSettings(v: { ai?: string; 'ai-base-url'?: string; 'chat-model'?: str
   if (provider !== 'local' && provider !== 'openai') throw new UsageError(`--ai must be "local" or "openai", not "${provider}"`);
   const baseUrl = v['ai-base-url'] ?? process.env.OPENAI_BASE_URL ?? DEFAULT_AI.baseUrl;
   if (!/^https?:\/\/\S+$/i.test(baseUrl)) throw new UsageError(`--ai-base-url must be an http(s) URL, not "${baseUrl}"`);
-  const apiKey = process.env.OPENAI_API_KEY;
-  if (provider === 'openai' && !apiKey && /api\.openai\.com/i.test(baseUrl)) {
+  // The environment key goes to the official origin or to the base URL this command line gave.
+  const apiKey = keyFor({ envKey: process.env.OPENAI_API_KEY, baseUrl, baseUrlFromCaller: v['ai-base-url'] !== undefined || process.env.OPENAI_BASE_URL !== undefined });
+  if (provider === 'openai' && !apiKey && originOf(baseUrl) === OFFICIAL_OPENAI_ORIGIN) {
     throw new UsageError('OPENAI_API_KEY is not set (needed for --ai openai with the OpenAI endpoint)');
   }
   for (const flag of ['chat-model', 'embed-model'] as const) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AiSettings, RunOptions, Settings } from '../../shared/domain';
 import type { Db } from '../db/connection';
 import { DEFAULT_AI } from '../engine/engine';
+import { decodeBoundKey, encodeBoundKey, keyFor, originOf } from './api-key';
 import type { SecretBox } from './service-api';
 
 type StoredSettings = Omit<Settings, 'ai'> & { ai: Omit<AiSettings, 'apiKey'> };
@@ -31,8 +32,31 @@ export class SettingsStore {
     dataDir: string,
     private readonly secrets: SecretBox,
   ) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.keyFile = join(dataDir, 'api-key.enc');
+    this.bindLegacyKey();
+  }
+
+  /** A key saved before keys were bound: bound now, at start, to the base URL it was saved beside. */
+  private bindLegacyKey(): void {
+    const saved = this.savedKey();
+    if (!saved || saved.origin !== null) return;
+    const origin = originOf(this.stored().ai.baseUrl);
+    if (origin) this.writeKey(origin, saved.key);
+    else rmSync(this.keyFile, { force: true });
+  }
+
+  private savedKey(): { origin: string | null; key: string } | undefined {
+    if (!existsSync(this.keyFile)) return undefined;
+    try {
+      return decodeBoundKey(this.secrets.decrypt(readFileSync(this.keyFile)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private writeKey(origin: string, key: string): void {
+    writeFileSync(this.keyFile, this.secrets.encrypt(encodeBoundKey({ origin, key })), { mode: 0o600 });
   }
 
   private stored(): StoredSettings {
@@ -46,10 +70,11 @@ export class SettingsStore {
     }
   }
 
-  /** What the renderer may see: everything but the key. */
+  /** What the renderer may see: everything but the key (and "has a key" only when it is usable for this base URL). */
   get(): Settings {
     const s = this.stored();
-    return { ...s, ai: { ...s.ai, hasApiKey: existsSync(this.keyFile) } };
+    const saved = this.savedKey();
+    return { ...s, ai: { ...s.ai, hasApiKey: saved !== undefined && saved.origin === originOf(s.ai.baseUrl) } };
   }
 
   update(patch: Partial<Omit<StoredSettings, 'ai'>> & { ai?: Partial<StoredSettings['ai']>; apiKey?: string }): Settings {
@@ -59,9 +84,13 @@ export class SettingsStore {
     this.db
       .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
       .run('app', JSON.stringify(next));
+    const origin = originOf(next.ai.baseUrl);
     if (apiKey !== undefined) {
-      if (apiKey === '') rmSync(this.keyFile, { force: true });
-      else writeFileSync(this.keyFile, this.secrets.encrypt(apiKey), { mode: 0o600 });
+      if (apiKey === '' || !origin) rmSync(this.keyFile, { force: true });
+      else this.writeKey(origin, apiKey);
+    } else if (originOf(cur.ai.baseUrl) !== origin) {
+      // Another server: the key saved for the old one is forgotten, to be entered again for the new one.
+      rmSync(this.keyFile, { force: true });
     }
     return this.get();
   }
@@ -69,15 +98,8 @@ export class SettingsStore {
   /** The full AI settings with the decrypted key: main process only. */
   aiWithKey(): AiSettings {
     const s = this.stored();
-    let apiKey: string | undefined;
-    if (existsSync(this.keyFile)) {
-      try {
-        apiKey = this.secrets.decrypt(readFileSync(this.keyFile));
-      } catch {
-        apiKey = undefined;
-      }
-    }
-    return { ...s.ai, apiKey: apiKey ?? process.env.OPENAI_API_KEY ?? (s.ai.provider === 'openai' ? 'not-needed' : undefined) };
+    const apiKey = keyFor({ saved: this.savedKey(), envKey: process.env.OPENAI_API_KEY, baseUrl: s.ai.baseUrl });
+    return { ...s.ai, apiKey: apiKey ?? (s.ai.provider === 'openai' ? 'not-needed' : undefined) };
   }
 
   runOptions(paths: string[], overrides: Partial<Pick<RunOptions, 'skipFailed' | 'ocr' | 'concurrency'>> = {}): RunOptions {
