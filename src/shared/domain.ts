@@ -105,6 +105,8 @@ export interface AiSettings {
 
 export interface RunOptions {
   paths: string[];
+  /** Real paths every file must resolve inside (browser mode's granted roots); undefined: anywhere but /proc, /sys, /dev. */
+  allowedRoots?: string[];
   skipFailed: boolean;
   ocr: boolean;
   concurrency: number;

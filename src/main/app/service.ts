@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
 import type { EventName, Events, Handlers } from '../../shared/contract';
 import type { FailedFilter, RunProgress } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
@@ -67,11 +67,15 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     if (table === 'failed_files') failedChanged();
   };
 
-  /** Resolves a renderer-supplied path and refuses anything outside the granted roots. */
+  /**
+   * Resolves a renderer-supplied path and refuses anything outside the granted roots. A missing
+   * path is judged by the real path of its deepest existing folder, so a path through a link
+   * that leads outside is refused the same way whether or not the file exists there.
+   */
   const grantedPath = async (p: string): Promise<string> => {
     if (!isAbsolute(p)) throw new ServiceError('path_not_allowed', `Use an absolute path: "${p}" is relative.`);
     const abs = normalize(p);
-    const real = await realpath(abs).catch(() => abs);
+    const real = await realpathOfNearest(abs);
     const inside = roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
     if (!inside) throw new ServiceError('path_not_allowed', `"${p}" is outside the folders Intake may read (${roots.join(', ')}).`);
     return abs;
@@ -124,7 +128,8 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
 
     'ingest.start': async (input) => {
       const paths = await Promise.all(input.paths.map(existingPath));
-      const options = settings.runOptions(paths, { skipFailed: input.skipFailed, ocr: input.ocr, concurrency: input.concurrency });
+      // Files reached through links must stay inside the granted roots too.
+      const options = { ...settings.runOptions(paths, { skipFailed: input.skipFailed, ocr: input.ocr, concurrency: input.concurrency }), allowedRoots: roots };
       const run = watchRun(engine.startRun(options, progressHook));
       return { runId: run.id };
     },
@@ -182,7 +187,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     'failed.estimate': (sel) => engine.estimate(selection(sel), settings.aiWithKey()),
     'failed.reprocess': async (sel) => {
       const ids = selection(sel);
-      const { paths: _p, ...options } = settings.runOptions([]);
+      const { paths: _p, ...options } = { ...settings.runOptions([]), allowedRoots: roots };
       const report = await engine.reprocess(ids, options, progressHook);
       failedChanged();
       return report;
@@ -281,6 +286,23 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       await engine.close();
     },
   };
+}
+
+/** The real path of `p`, or of its deepest existing ancestor with the rest appended. */
+async function realpathOfNearest(p: string): Promise<string> {
+  let rest = '';
+  let cur = p;
+  for (;;) {
+    try {
+      const real = await realpath(cur);
+      return rest ? join(real, rest) : real;
+    } catch {
+      const parent = dirname(cur);
+      if (parent === cur) return p;
+      rest = rest ? join(basename(cur), rest) : basename(cur);
+      cur = parent;
+    }
+  }
 }
 
 function defaultRoots(): string[] {

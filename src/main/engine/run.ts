@@ -226,7 +226,7 @@ export class Run {
 
     const producer = (async () => {
       try {
-        for await (const entry of scan(this.options.paths, this.abort.signal)) {
+        for await (const entry of scan(this.options.paths, { signal: this.abort.signal, allowedRoots: this.options.allowedRoots })) {
           if (this.stopRequested || fatal) break;
           this.counts.scanned++;
           if (entry.type === 'unsupported') {

@@ -1,6 +1,6 @@
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import type { FileKind } from '../../shared/domain';
 import { KIND_BY_EXT } from '../extract/types';
 
@@ -23,13 +23,37 @@ export function kindOf(path: string): FileKind | undefined {
   return KIND_BY_EXT[extname(path).toLowerCase()];
 }
 
+/** Kernel and device trees: never documents, and reading one can leak secrets or block for ever. */
+const SYSTEM_TREES = ['/proc', '/sys', '/dev'];
+
+function isUnder(real: string, root: string): boolean {
+  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/** Why a real path may not be read: outside the granted roots, or inside /proc, /sys, /dev. Null when it may. */
+export function refusalOf(real: string, allowedRoots: readonly string[] | undefined): string | null {
+  if (process.platform !== 'win32' && SYSTEM_TREES.some((t) => isUnder(real, t))) return `it leads to ${real}, a system path that is never read`;
+  if (allowedRoots && !allowedRoots.some((r) => isUnder(real, r))) return `it leads to ${real}, outside the folders Intake may read`;
+  return null;
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  /** Real paths files must resolve inside (browser mode); a link leading elsewhere is refused, not read. */
+  allowedRoots?: readonly string[];
+}
+
 /**
  * Walks the given files and folders recursively. Survives symlink loops
  * (directories are visited once by real path), permission errors and files
  * vanishing mid-walk: those become `error` entries, never exceptions.
- * Paths given explicitly are taken even when hidden.
+ * Paths given explicitly are taken even when hidden. Every file's and folder's real path is
+ * checked: one reached through a link to /proc, /sys, /dev or outside `allowedRoots` becomes an
+ * `error` entry with the reason, and is never opened.
  */
-export async function* scan(roots: string[], signal?: AbortSignal): AsyncGenerator<ScanEntry> {
+export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOptions): AsyncGenerator<ScanEntry> {
+  const opts: ScanOptions = optsOrSignal instanceof AbortSignal ? { signal: optsOrSignal } : (optsOrSignal ?? {});
+  const { signal, allowedRoots } = opts;
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
 
@@ -66,6 +90,11 @@ export async function* scan(roots: string[], signal?: AbortSignal): AsyncGenerat
       }
       if (visitedDirs.has(real)) return; // symlink loop or the same folder twice
       visitedDirs.add(real);
+      const refusedDir = refusalOf(real, allowedRoots);
+      if (refusedDir) {
+        yield { type: 'error', path, code: 'file_unreadable', message: `folder not read: ${refusedDir}` };
+        return;
+      }
       let dir;
       try {
         dir = await opendir(path, { bufferSize: 256 });
@@ -108,9 +137,20 @@ export async function* scan(roots: string[], signal?: AbortSignal): AsyncGenerat
       return;
     }
     if (!st.isFile()) return; // FIFOs, sockets, devices: not documents, and reading one could block forever
-    const real = realHint ?? (await realpath(path).catch(() => path));
+    let real: string;
+    try {
+      real = realHint ?? (await realpath(path));
+    } catch (e) {
+      yield { type: 'error', path, code: 'file_vanished', message: errText(e) };
+      return;
+    }
     if (seenFiles.has(real) && !explicit) return;
     seenFiles.add(real);
+    const refused = refusalOf(real, allowedRoots);
+    if (refused) {
+      yield { type: 'error', path, code: 'file_unreadable', message: `not read: ${refused}` };
+      return;
+    }
     const kind = kindOf(path);
     if (!kind) {
       yield { type: 'unsupported', path };
