@@ -61,7 +61,7 @@ function overlaps(win: Rect, area: Rect, margin: number): boolean {
 
 export function saveWindowState(file: string, state: WindowState): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(state));
     fs.renameSync(tmp, file);

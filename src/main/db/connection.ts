@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations';
 
@@ -29,7 +29,11 @@ function nativeBinding(): string | undefined {
 /** Opens (creating if needed) the library and brings its schema up to date. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (opts.readonly) return openReadOnly(file, opts);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // The library holds all extracted text: its folder 0700, the file 0600 (SQLite gives -wal and -shm the file's mode).
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  }
   const binding = nativeBinding();
   // Absolute, so a name like "file:x" can never be read as a URI (bin/intake.js enables them for openReadOnly).
   const db = new Database(file === ':memory:' ? file : resolve(file), { ...(binding ? { nativeBinding: binding } : {}) });

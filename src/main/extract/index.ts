@@ -38,7 +38,7 @@ export class ProcessExtractor implements Extractor {
   private readonly pool: ExtractorPool;
 
   constructor(private readonly opts: ProcessExtractorOptions) {
-    mkdirSync(opts.cachePath, { recursive: true });
+    mkdirSync(opts.cachePath, { recursive: true, mode: 0o700 });
     const { entry, execArgv } = resolveEntry(opts.workerEntry);
     this.pool = new ExtractorPool({
       entry,

@@ -145,7 +145,7 @@ export class OcrEngine {
   }
 
   private async startWorker(slot: Slot): Promise<TessWorker> {
-    mkdirSync(this.cacheDir, { recursive: true });
+    mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
     // tesseract.js reads `<cachePath>/<code>.traineddata` first; we unpack each package's .gz
     // there ourselves, so several languages from different packages load without any download.
     await Promise.all(this.langs.map((l) => unpackLanguage(l, this.cacheDir)));

@@ -70,7 +70,7 @@ export async function runBrowserMode(opts: BrowserModeOptions = {}): Promise<Bro
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const log = opts.log === undefined ? (line: string) => console.log(line) : opts.log;
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     log?.(`The renderer is not built (${rendererDir}); run \`npm run build\` first.`);
   }
