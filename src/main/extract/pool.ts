@@ -337,9 +337,25 @@ function lastLine(s: string): string {
   return s.trim().split('\n').pop()?.slice(0, 300) ?? '';
 }
 
+/** Names that carry credentials: API keys, tokens, passwords, cloud and proxy credentials. */
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE|^OPENAI_|^ANTHROPIC_|^AWS_|^AZURE_|^GOOGLE_|^GCP_|^GH_|^GITHUB_|^NPM_CONFIG_)/i;
+
+/**
+ * The extraction processes parse untrusted files: they get the environment without anything that
+ * looks like a secret (the OpenAI key above all), and proxy URLs without their user:password.
+ */
+export function extractorEnv(from: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(from)) {
+    if (value === undefined || SECRET_NAME.test(name)) continue;
+    env[name] = /_proxy$/i.test(name) ? value.replace(/\/\/[^/@\s]*@/, '//') : value;
+  }
+  return env;
+}
+
 function childEnv(): NodeJS.ProcessEnv {
   // The child ends itself once this process is gone (parent-watch.ts).
-  const env: NodeJS.ProcessEnv = { ...process.env, [PARENT_PID_ENV]: String(process.pid) };
+  const env: NodeJS.ProcessEnv = { ...extractorEnv(process.env), [PARENT_PID_ENV]: String(process.pid) };
   // Forked from Electron's main process, process.execPath is Electron: make it behave as Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
