@@ -4,12 +4,14 @@
  * thin: validation happens in dispatch (zod), logic lives in the engine.
  */
 import { EventEmitter } from 'node:events';
-import { lstat, mkdir, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
 import type { EventName, Events, Handlers } from '../../shared/contract';
 import type { FailedFilter, RunProgress } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
+import { redactSecrets } from '../../shared/redact';
 import { TableBrowser, TableBrowserError } from '../db/table-browser';
 import { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
@@ -29,12 +31,14 @@ export class ServiceError extends Error {
 export interface CreateServiceOptions extends ServiceOptions {
   /** Folders the renderer may read and ingest from (default: home and temp; Electron: everything). */
   allowedRoots?: string[];
+  /** Cap on the browser-mode inbox's files not yet ingested; default 2 GB. */
+  inboxMaxBytes?: number;
   /** Engine overrides for tests (AI provider factory, extractor options). */
   engine?: Partial<ConstructorParameters<typeof Engine>[0]>;
 }
 
 export async function createIntakeService(opts: CreateServiceOptions): Promise<IntakeService> {
-  await mkdir(opts.dataDir, { recursive: true });
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const engine = new Engine({ library: opts.dbPath, dataDir: opts.dataDir, ...opts.engine });
   const settings = new SettingsStore(engine.library.db, opts.dataDir, opts.platform.secrets);
   const tables = new TableBrowser(engine.library.db);
@@ -87,6 +91,32 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     const found = await lstat(abs).then(() => true, () => false);
     if (!found) throw new ServiceError('not_found', `No such file or folder: "${p}".`);
     return abs;
+  };
+
+  let inboxBusy = 0;
+  const stagingInUse = new Set<string>();
+  /** Files already ingested leave the inbox (their text is in the library); empty folders and abandoned staging go too. */
+  const cleanInbox = async (inbox: string): Promise<void> => {
+    const walk = async (dir: string): Promise<boolean> => {
+      let empty = true;
+      for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const p = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (stagingInUse.has(p) || !(await walk(p))) empty = false;
+          else await rm(p, { recursive: true, force: true });
+        } else if (entry.name.startsWith('.staging-') || !engine.library.documents.isIngestedPath(p)) {
+          empty = false;
+        } else {
+          await rm(p, { force: true });
+        }
+      }
+      return empty;
+    };
+    for (const entry of await readdir(inbox, { withFileTypes: true }).catch(() => [])) {
+      const p = join(inbox, entry.name);
+      if (entry.isDirectory() && entry.name.startsWith('.staging-') && !stagingInUse.has(p)) await rm(p, { recursive: true, force: true });
+    }
+    await walk(inbox);
   };
 
   const watchRun = (run: Run) => {
@@ -147,27 +177,42 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     },
     'ingest.status': () => engine.activeProgress(),
     'ingest.inbox': async ({ files }) => {
-      const folder = join(opts.dataDir, 'inbox', new Date().toISOString().replace(/[:.]/g, '-'));
-      for (const f of files) {
-        const rel = normalize(f.relativePath).replace(/^([/\\])+/, '');
-        if (rel.split(/[/\\]/).some((seg) => seg === '..' || seg === '' || Buffer.byteLength(seg) > 255) || rel.includes('\0') || isAbsolute(rel)) {
-          throw new ServiceError('invalid_input', `Refused file name "${f.relativePath.slice(0, 300)}".`);
-        }
-      }
-      // Written into a staging folder that becomes the inbox folder only when every file is in: all or nothing.
-      const staging = `${folder}.partial`;
+      const rels = files.map((f) => inboxRelativePath(f.relativePath));
+      if (new Set(rels.map((r) => r.toLowerCase())).size !== rels.length) throw new ServiceError('invalid_input', 'Two dropped files have the same name in the same folder.');
+      if (inboxBusy >= INBOX_CONCURRENT_UPLOADS) throw new ServiceError('busy', 'Other dropped files are being saved; try again when they are in.');
+      inboxBusy++;
+      const inbox = join(opts.dataDir, 'inbox');
+      let staging: string | null = null;
       try {
-        for (const f of files) {
-          const target = join(staging, normalize(f.relativePath).replace(/^([/\\])+/, ''));
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, Buffer.from(f.dataBase64, 'base64'));
+        await mkdir(inbox, { recursive: true, mode: 0o700 });
+        await cleanInbox(inbox);
+        const incoming = files.reduce((n, f) => n + Math.floor((f.dataBase64.length * 3) / 4), 0);
+        const held = await folderBytes(inbox);
+        const cap = opts.inboxMaxBytes ?? INBOX_MAX_BYTES;
+        if (held + incoming > cap) {
+          throw new ServiceError('inbox_full', `The inbox holds ${formatMb(held)} of files not yet ingested; ${formatMb(incoming)} more would pass its ${formatMb(cap)} limit. Ingest or reset what is there first.`);
         }
+        // A staging folder of its own (hidden from scans), renamed into place only when every file is in: all or nothing.
+        staging = await mkdtemp(join(inbox, '.staging-'));
+        stagingInUse.add(staging);
+        for (let i = 0; i < files.length; i++) {
+          const target = join(staging, rels[i]);
+          await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+          await writeFile(target, Buffer.from(files[i].dataBase64, 'base64'), { mode: 0o600, flag: 'wx' });
+        }
+        const folder = join(inbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(6).toString('hex')}`);
         await rename(staging, folder);
+        return { folder, files: files.length };
       } catch (e) {
-        await rm(staging, { recursive: true, force: true });
+        if (e instanceof ServiceError) throw e;
         throw new ServiceError('fs_error', `The dropped files could not be saved: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      } finally {
+        if (staging) {
+          stagingInUse.delete(staging);
+          await rm(staging, { recursive: true, force: true });
+        }
+        inboxBusy--;
       }
-      return { folder, files: files.length };
     },
     'runs.list': ({ limit }) => engine.library.runs.list(limit),
 
@@ -237,9 +282,10 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     },
     'settings.testConnection': async () => {
       try {
-        return await engine.provider(settings.aiWithKey()).testConnection();
+        const result = await engine.provider(settings.aiWithKey()).testConnection();
+        return { ...result, message: redactSecrets(result.message) };
       } catch (e) {
-        return { ok: false, message: e instanceof Error ? e.message : String(e) };
+        return { ok: false, message: redactSecrets(e instanceof Error ? e.message : String(e)) };
       }
     },
 
@@ -303,6 +349,30 @@ async function realpathOfNearest(p: string): Promise<string> {
       cur = parent;
     }
   }
+}
+
+/** Dropped uploads held at once, and the inbox's size: one tab cannot fill the disk or the memory. */
+const INBOX_CONCURRENT_UPLOADS = 2;
+const INBOX_MAX_BYTES = 2 * 1024 ** 3;
+
+/** A dropped file's relative path, or a refusal: no absolute, empty, `.` or `..` segment, no NUL, no over-long name. */
+function inboxRelativePath(given: string): string {
+  const segments = given.split(/[/\\]/);
+  const bad = given.includes('\0') || segments.some((seg) => seg === '' || seg === '.' || seg === '..' || Buffer.byteLength(seg) > 255);
+  if (bad) throw new ServiceError('invalid_input', `Refused file name "${given.slice(0, 300)}".`);
+  return segments.join(sep);
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
+    if (entry.isFile()) total += (await lstat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 }
 
 function defaultRoots(): string[] {

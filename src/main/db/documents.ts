@@ -68,6 +68,11 @@ export class DocumentsRepo {
     this.hasPath = db.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM document_paths WHERE document_id = ? AND file_path = ?');
   }
 
+  /** True when some document was ingested from this exact path. */
+  isIngestedPath(filePath: string): boolean {
+    return this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM document_paths WHERE file_path = ? LIMIT 1').get(filePath) !== undefined;
+  }
+
   idForHash(hash: string): number | undefined {
     return this.idByHash.get(hash)?.id;
   }

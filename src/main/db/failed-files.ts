@@ -1,3 +1,4 @@
+import { redactSecrets } from '../../shared/redact';
 import type { Db } from './connection';
 import type {
   ErrorCode,
@@ -107,7 +108,9 @@ export class FailedFilesRepo {
    * updates its row and increments attempts. Also writes the history event.
    * Call inside a transaction.
    */
-  recordFailure(f: FailureRecord): number {
+  recordFailure(record: FailureRecord): number {
+    // Credentials inside a URL (user:pw@, ?api_key=) never reach the library.
+    const f = { ...record, reason: redactSecrets(record.reason), errorMessage: redactSecrets(record.errorMessage), stack: redactSecrets(record.stack) };
     const params = {
       ...f,
       errorMessage: f.errorMessage.slice(0, MESSAGE_LIMIT),

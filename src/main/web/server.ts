@@ -39,6 +39,8 @@ export interface WebServer {
 }
 
 const SMALL_BODY = 8 * 1024 * 1024;
+/** ingest.inbox requests parsed at once (each may hold ~80 MB of base64 while it is parsed). */
+const INBOX_AT_ONCE = 2;
 /** ingest.inbox carries dropped files as base64 (schema allows 70 MB of it). */
 const INBOX_BODY = 80 * 1024 * 1024;
 
@@ -123,6 +125,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (reqOrigin !== undefined && !allowedOrigins.has(reqOrigin.toLowerCase())) throw new HttpError(403, 'forbidden_origin', 'Requests from other origins are refused');
   };
 
+  let inboxInFlight = 0;
   const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> => {
     const site = req.headers['sec-fetch-site'];
     if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'forbidden_origin', 'Cross-site requests are refused');
@@ -137,14 +140,32 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (!isChannel(channel)) throw new HttpError(404, 'unknown_channel', `Unknown channel: ${channel}`);
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') throw new HttpError(415, 'unsupported_media_type', 'Send the input as application/json');
-    const body = await readBody(req, channel === 'ingest.inbox' ? INBOX_BODY : SMALL_BODY);
+    const isInbox = channel === 'ingest.inbox';
+    // Each upload body sits in memory until parsed: at most INBOX_AT_ONCE of them at a time.
+    if (isInbox && inboxInFlight >= INBOX_AT_ONCE) {
+      res.setHeader('Retry-After', '2');
+      throw new HttpError(503, 'busy', 'Other dropped files are being uploaded; try again when they are in.');
+    }
+    if (isInbox) inboxInFlight++;
+    let body: Buffer;
+    try {
+      body = await readBody(req, isInbox ? INBOX_BODY : SMALL_BODY);
+    } catch (e) {
+      if (isInbox) inboxInFlight--;
+      throw e;
+    }
     let input: unknown;
     try {
       input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch {
+      if (isInbox) inboxInFlight--;
       throw new HttpError(400, 'invalid_input', 'The request body is not valid JSON');
     }
-    sendJson(res, 200, await dispatch(opts.service.handlers, channel, input));
+    try {
+      sendJson(res, 200, await dispatch(opts.service.handlers, channel, input));
+    } finally {
+      if (isInbox) inboxInFlight--;
+    }
   };
 
   const handleStatic = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {

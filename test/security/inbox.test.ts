@@ -1,0 +1,101 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Events } from '../../src/shared/contract';
+import { dispatch } from '../../src/main/app/dispatch';
+import { createIntakeService } from '../../src/main/app/service';
+import type { IntakeService } from '../../src/main/app/service-api';
+import { browserPlatform } from '../../src/main/web/main';
+import { Workspace, letter } from '../support/workspace';
+
+let ws: Workspace;
+let service: IntakeService;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+beforeEach(async () => {
+  ws = new Workspace('intake-inbox-');
+  service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.root], inboxMaxBytes: 64 * 1024 });
+});
+afterEach(async () => {
+  await service.close();
+  await ws.close();
+});
+
+async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
+  const env = await dispatch(service.handlers, channel, input);
+  if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.code });
+  return env.value as T;
+}
+
+const inbox = () => join(ws.dataDir, 'inbox');
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)))
+    .sort();
+}
+
+describe('browser mode: dropped files go into the inbox all or nothing', () => {
+  it('40 concurrent uploads: each folder holds exactly its own request’s files, and a refused request leaves nothing', async () => {
+    const requests = Array.from({ length: 40 }, (_, r) => ({
+      files: Array.from({ length: 3 }, (_, i) => ({ relativePath: `req${r}/file${i}.txt`, dataBase64: b64(`request ${r} file ${i}`) })),
+    }));
+    // Every fifth request carries a bad name at its end: it must leave no file behind.
+    for (let r = 0; r < 40; r += 5) requests[r].files.push({ relativePath: 'ok/../../escape.txt', dataBase64: b64('x') });
+    const results = await Promise.all(requests.map((input) => dispatch(service.handlers, 'ingest.inbox', input)));
+    const okFolders: string[] = [];
+    results.forEach((res, r) => {
+      if (r % 5 === 0) {
+        expect(res, `request ${r}`).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+        return;
+      }
+      if (!res.ok) {
+        expect(res.error.code, `request ${r}`).toBe('busy'); // the concurrency cap speaks plainly
+        return;
+      }
+      const folder = (res.value as { folder: string }).folder;
+      okFolders.push(folder);
+      expect(filesUnder(folder)).toEqual([`req${r}/file0.txt`, `req${r}/file1.txt`, `req${r}/file2.txt`]);
+      expect(readFileSync(join(folder, `req${r}`, 'file1.txt'), 'utf8')).toBe(`request ${r} file 1`);
+    });
+    expect(okFolders.length).toBeGreaterThan(0);
+    expect(new Set(okFolders).size).toBe(okFolders.length);
+    // Nothing else in the inbox: no half-written staging folder, no file from a refused request.
+    const all = filesUnder(inbox());
+    expect(all.length).toBe(okFolders.length * 3);
+    expect(all.some((f) => f.includes('escape') || f.includes('.staging-'))).toBe(false);
+    expect(existsSync(join(ws.dataDir, 'escape.txt'))).toBe(false);
+  });
+
+  it('refuses ".", empty and ".." segments, absolute paths, NUL and duplicate names, writing nothing', async () => {
+    for (const relativePath of ['.', './', 'a/./b.txt', 'a//b.txt', '/etc/x.txt', '..', 'a/../b.txt', 'a\\..\\b.txt', 'bad\0.txt', `${'n'.repeat(256)}.txt`]) {
+      await expect(call('ingest.inbox', { files: [{ relativePath, dataBase64: b64('x') }] }), JSON.stringify(relativePath)).rejects.toMatchObject({ code: 'invalid_input' });
+    }
+    await expect(call('ingest.inbox', { files: [{ relativePath: 'A.txt', dataBase64: b64('1') }, { relativePath: 'a.txt', dataBase64: b64('2') }] })).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(filesUnder(inbox())).toEqual([]);
+  });
+
+  it('caps the inbox’s size, and cleans out files already ingested so the space comes back', async () => {
+    const big = b64(letter('Long report', Array.from({ length: 500 }, (_, i) => `Paragraph ${i} of the annual garden club report describes roses, tulips and hedges.`).join(' ')));
+    const first = await call<{ folder: string }>('ingest.inbox', { files: [{ relativePath: 'one.txt', dataBase64: b64(letter('One', 'The first dropped letter, about the summer fair in the village square.')) }, { relativePath: 'big.txt', dataBase64: big }] });
+    await expect(call('ingest.inbox', { files: [{ relativePath: 'more.txt', dataBase64: big }] })).rejects.toMatchObject({ code: 'inbox_full' });
+    const finished = new Promise<Events['run.finished']>((resolve) => service.on('run.finished', resolve));
+    await call('ingest.start', { paths: [first.folder], ocr: false });
+    expect(await finished).toMatchObject({ ingested: 2 });
+    // The next drop finds room: the ingested files left the inbox, their text stays in the library.
+    const second = await call<{ folder: string }>('ingest.inbox', { files: [{ relativePath: 'more.txt', dataBase64: big }] });
+    expect(existsSync(first.folder)).toBe(false);
+    expect(filesUnder(inbox())).toEqual([relative(inbox(), join(second.folder, 'more.txt'))]);
+    expect((await call<{ total: number }>('documents.list', { q: 'summer fair', mode: 'keyword' })).total).toBe(1);
+  });
+
+  it('a file that failed stays in the inbox (it may be reprocessed)', async () => {
+    const first = await call<{ folder: string }>('ingest.inbox', { files: [{ relativePath: 'zeros.txt', dataBase64: Buffer.alloc(600, 0).toString('base64') }] });
+    const finished = new Promise<Events['run.finished']>((resolve) => service.on('run.finished', resolve));
+    await call('ingest.start', { paths: [first.folder], ocr: false });
+    expect(await finished).toMatchObject({ failed: 1 });
+    await call('ingest.inbox', { files: [{ relativePath: 'x.txt', dataBase64: b64('x') }] });
+    expect(existsSync(join(first.folder, 'zeros.txt'))).toBe(true);
+  });
+});
