@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'file_vanished',
   'file_busy',
   'io_error',
+  'file_empty',
   // extract_text
   'pdf_encrypted',
   'pdf_corrupt',
@@ -138,6 +139,8 @@ export interface RunSummary extends RunCounts {
   durationMs: number;
   /** One line saying why a run paused or stopped early (AI down, bad API key). */
   message?: string;
+  /** The unsupported files it saw (the first UNSUPPORTED_LISTED). */
+  unsupportedFiles?: UnsupportedFile[];
 }
 
 export interface RunProgress extends RunCounts {
@@ -158,8 +161,11 @@ export interface RunProgress extends RunCounts {
 
 export interface RunRow {
   id: number;
+  /** Unix milliseconds. */
   startedAt: number;
   finishedAt: number | null;
+  /** How long the run worked, pauses excluded; null while it runs. */
+  durationMs: number | null;
   status: RunStatus;
   roots: string[];
   options: Record<string, unknown>;
@@ -318,6 +324,23 @@ export interface Preflight {
   knownUnchanged: number;
   previouslyFailed: number;
   unsupported: number;
+  /** The unsupported files themselves (the first UNSUPPORTED_LISTED), so the count can be opened. */
+  unsupportedFiles: UnsupportedFile[];
+}
+
+export interface UnsupportedFile {
+  path: string;
+  /** Lower-case extension with its dot, or '' when the name has none. */
+  ext: string;
+}
+
+/** How many unsupported files a preflight or a run lists by name. */
+export const UNSUPPORTED_LISTED = 500;
+
+export function unsupportedFile(path: string): UnsupportedFile {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const dot = name.lastIndexOf('.');
+  return { path, ext: dot > 0 ? name.slice(dot).toLowerCase() : '' };
 }
 
 export interface Classification {

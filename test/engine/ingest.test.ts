@@ -101,7 +101,7 @@ describe('ingesting a folder with the local provider', () => {
     const by = Object.fromEntries(rows.map((r) => [r.filename, r]));
     expect(by['binary.txt']).toMatchObject({ stage: 'extract_text', errorCode: 'text_binary', failureClass: 'input', attempts: 1 });
     expect(by['short.txt']).toMatchObject({ stage: 'extract_text', errorCode: 'text_insufficient', reason: 'insufficient text; OCR disabled', failureClass: 'content' });
-    expect(by['empty.pdf']).toMatchObject({ stage: 'extract_text', failureClass: 'input' });
+    expect(by['empty.pdf']).toMatchObject({ stage: 'extract_text', errorCode: 'file_empty', failureClass: 'input' });
     for (const r of rows) {
       expect(r.fileHash).toMatch(/^[0-9a-f]{64}$/);
       expect(r.runId).toBe(s.runId);

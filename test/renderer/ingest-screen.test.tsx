@@ -8,7 +8,7 @@ import { installFakeApi, makeSettings, uninstallFakeApi, type FakeApi } from './
 
 afterEach(() => {
   uninstallFakeApi();
-  useRun.setState({ paths: [], preflight: null, progress: null, summary: null, runs: [], optionsTouched: false, starting: false });
+  useRun.setState({ paths: [], preflight: null, preflightError: null, progress: null, summary: null, runs: [], eligible: 0, optionsTouched: false, starting: false });
 });
 
 function setup(): FakeApi {
@@ -18,7 +18,8 @@ function setup(): FakeApi {
     'ingest.status': () => null,
     'runs.list': () => [],
     'shell.chooseFolder': () => '/home/me/Scans',
-    'ingest.preflight': () => ({ total: 10, new: 6, knownUnchanged: 2, previouslyFailed: 1, unsupported: 1 }),
+    'ingest.preflight': () => ({ total: 10, new: 6, knownUnchanged: 2, previouslyFailed: 1, unsupported: 1, unsupportedFiles: [{ path: '/home/me/Scans/song.mp3', ext: '.mp3' }] }),
+    'failed.list': () => ({ rows: [], total: 0 }),
     'ingest.start': () => ({ runId: 7 }),
     'ingest.pause': () => null,
   });
@@ -54,8 +55,17 @@ describe('Ingest screen', () => {
     const card = await screen.findByRole('region', { name: 'Preflight' });
     await within(card).findByText('Previously failed');
     expect(fake.callsTo('ingest.preflight')).toEqual([{ paths: ['/home/me/Scans'] }]);
-    fireEvent.click(within(card).getByRole('checkbox', { name: 'Include previously failed' }));
-    expect((screen.getByRole('checkbox', { name: 'Skip previously failed' }) as HTMLInputElement).checked).toBe(false);
+    // One control for the one choice: no "Skip previously failed" beside "Include previously failed".
+    expect(screen.queryByRole('checkbox', { name: 'Skip previously failed' })).toBeNull();
+    expect(screen.getAllByRole('checkbox', { name: 'Include previously failed' })).toHaveLength(1);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Include previously failed' }));
+    expect(within(card).getByText('included')).toBeTruthy();
+    // The unsupported count opens the list of those files.
+    fireEvent.click(within(card).getByRole('button', { name: /1 unsupported: show them/ }));
+    const list = await screen.findByRole('table', { name: 'Unsupported files' });
+    expect(within(list).getByText('/home/me/Scans/song.mp3')).toBeTruthy();
+    expect(within(list).getByText('.mp3')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
     fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     await waitFor(() => expect(fake.callsTo('ingest.start')).toEqual([{ paths: ['/home/me/Scans'], skipFailed: false, ocr: false, concurrency: 3 }]));
   });

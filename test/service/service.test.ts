@@ -61,7 +61,15 @@ describe('the service behind the app', () => {
     const progress: Events['run.progress'][] = [];
     const off = service.on('run.progress', (p) => progress.push(p));
     const finished = nextEvent('run.finished');
-    const changed = nextEvent('failed.changed');
+    // The badge follows failures as they happen: the last change of the run says 2.
+    const changed = new Promise<Events['failed.changed']>((resolve) => {
+      const offChanged = service.on('failed.changed', (p) => {
+        if (p.count === 2) {
+          offChanged();
+          resolve(p);
+        }
+      });
+    });
     const { runId } = await call<{ runId: number }>('ingest.start', { paths: [ws.docs], ocr: false });
     const summary = await finished;
     off();

@@ -126,7 +126,19 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     });
     return run;
   };
-  const progressHook = { onProgress: (p: RunProgress) => emit('run.progress', p) };
+  // Every count on screen follows the same events: a failure recorded mid-run moves the Failed
+  // badge with the run card, not only when the run ends.
+  const failedSeen = new Map<number, number>();
+  const progressHook = {
+    onProgress: (p: RunProgress) => {
+      emit('run.progress', p);
+      if ((failedSeen.get(p.runId) ?? 0) !== p.failed) {
+        failedSeen.set(p.runId, p.failed);
+        failedChanged();
+      }
+      if (p.status !== 'running' && p.status !== 'paused') failedSeen.delete(p.runId);
+    },
+  };
 
   const runOf = (id: number): Run => {
     const run = engine.getRun(id);

@@ -25,7 +25,12 @@ export interface FailureRecord {
   fingerprint: Record<string, unknown>;
   runId: number | null;
   at: number;
+  /** The id this file's row had before a reset (Reset & reprocess): a file keeps one identity. */
+  reuseId?: number;
 }
+
+/** A row as it was when it was reset: enough to put it back. */
+export type RemovedRow = FailedFile & { stack: string | null };
 
 interface FailedRow {
   id: number;
@@ -71,22 +76,24 @@ export class FailedFilesRepo {
   private readonly hashExists;
   private readonly priorFailures;
   private readonly hasHistory;
+  private readonly idTaken;
 
   constructor(private readonly db: Db) {
     this.byHash = db.prepare<[string], FailedRow>('SELECT * FROM failed_files WHERE file_hash = ?');
     this.byPath = db.prepare<[string], FailedRow>('SELECT * FROM failed_files WHERE file_hash IS NULL AND file_path = ?');
+    this.idTaken = db.prepare<[number], { id: number }>('SELECT id FROM failed_files WHERE id = ?');
     this.hashExists = db.prepare<[string], { id: number }>('SELECT id FROM failed_files WHERE file_hash = ?');
     this.insertRow = db.prepare(`
-      INSERT INTO failed_files (file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at,
+      INSERT INTO failed_files (id, file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at,
         attempts, first_failed_at, run_id, failure_class, error_code, stack, fingerprint)
-      VALUES (@filePath, @filename, @fileHash, @stage, @reason, @errorType, @errorMessage, @at,
+      VALUES (@id, @filePath, @filename, @fileHash, @stage, @reason, @errorType, @errorMessage, @at,
         @attempts, @firstAt, @runId, @failureClass, @errorCode, @stack, @fingerprint)`);
     this.priorFailures = db.prepare<{ fileHash: string | null; filePath: string }, { n: number; first: number | null }>(
       `SELECT count(*) AS n, min(at) AS first FROM failure_events
        WHERE kind = 'failure' AND (file_hash = @fileHash OR (@fileHash IS NULL AND file_hash IS NULL AND file_path = @filePath))`,
     );
     this.updateRow = db.prepare(`
-      UPDATE failed_files SET file_path = @filePath, filename = @filename, stage = @stage, reason = @reason,
+      UPDATE failed_files SET file_path = @filePath, filename = @filename, file_hash = @fileHash, stage = @stage, reason = @reason,
         error_type = @errorType, error_message = @errorMessage, failed_at = @at, attempts = attempts + 1,
         run_id = @runId, failure_class = @failureClass, error_code = @errorCode, stack = @stack, fingerprint = @fingerprint
       WHERE id = @id`);
@@ -108,7 +115,8 @@ export class FailedFilesRepo {
    * updates its row and increments attempts. Also writes the history event.
    * Call inside a transaction.
    */
-  recordFailure(record: FailureRecord): number {
+  recordFailure(input: FailureRecord): number {
+    const { reuseId: _reuseId, ...record } = input;
     // Credentials inside a URL (user:pw@, ?api_key=) never reach the library.
     const f = { ...record, reason: redactSecrets(record.reason), errorMessage: redactSecrets(record.errorMessage), stack: redactSecrets(record.stack) };
     const params = {
@@ -117,17 +125,17 @@ export class FailedFilesRepo {
       stack: f.stack ? f.stack.slice(0, STACK_LIMIT) : null,
       fingerprint: JSON.stringify(f.fingerprint),
     };
-    const existing = f.fileHash ? this.byHash.get(f.fileHash) : this.byPath.get(f.filePath);
+    // A hashed failure takes over an earlier unhashed row for the same path: same file, same row.
+    const existing = (f.fileHash ? this.byHash.get(f.fileHash) : undefined) ?? this.byPath.get(f.filePath);
     let id: number;
     if (existing) {
       this.updateRow.run({ ...params, id: existing.id });
       id = existing.id;
     } else {
-      // A hashed failure supersedes an earlier unhashed row for the same path.
-      if (f.fileHash) this.deleteByPathStmt.run(f.filePath);
       // Attempts keep counting across resets: history says how often this content failed.
       const prior = this.priorFailures.get({ fileHash: f.fileHash, filePath: f.filePath })!;
-      id = Number(this.insertRow.run({ ...params, attempts: prior.n + 1, firstAt: prior.first ?? f.at }).lastInsertRowid);
+      const reuse = input.reuseId !== undefined && !this.idTaken.get(input.reuseId) ? input.reuseId : null;
+      id = Number(this.insertRow.run({ ...params, id: reuse, attempts: prior.n + 1, firstAt: prior.first ?? f.at }).lastInsertRowid);
     }
     this.insertEvent.run({
       fileHash: f.fileHash,
@@ -238,9 +246,30 @@ export class FailedFilesRepo {
     return rows.map((r) => ({ errorCode: r.error_code, stage: r.stage, failureClass: r.failure_class, count: r.n, sampleReason: r.reason }));
   }
 
+  /**
+   * Puts back rows a reprocess reset but never got to (cancelled, stopped early): a file not
+   * tried again is still a failed file, under the same id.
+   */
+  restore(rows: RemovedRow[]): number {
+    const insert = this.db.prepare(`
+      INSERT OR IGNORE INTO failed_files (id, file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at,
+        attempts, first_failed_at, run_id, failure_class, error_code, stack, fingerprint)
+      VALUES (@id, @filePath, @filename, @fileHash, @stage, @reason, @errorType, @errorMessage, @failedAt,
+        @attempts, @firstFailedAt, @runId, @failureClass, @errorCode, @stack, @fingerprint)`);
+    let n = 0;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        if (r.fileHash === null && this.byPath.get(r.filePath)) continue;
+        const { eligibleForRetry: _e, ...row } = r;
+        n += insert.run({ ...row, fingerprint: JSON.stringify(r.fingerprint) }).changes;
+      }
+    })();
+    return n;
+  }
+
   /** Deletes rows (Reset) and records a reset event for each, in one transaction. */
-  reset(ids: number[], at: number, runId: number | null = null): FailedFile[] {
-    const removed: FailedFile[] = [];
+  reset(ids: number[], at: number, runId: number | null = null): RemovedRow[] {
+    const removed: RemovedRow[] = [];
     const select = this.db.prepare<[number], FailedRow>('SELECT * FROM failed_files WHERE id = ?');
     const del = this.db.prepare('DELETE FROM failed_files WHERE id = ?');
     this.db.transaction(() => {
@@ -258,7 +287,7 @@ export class FailedFilesRepo {
           at,
           runId,
         });
-        removed.push(toFailedFile(row));
+        removed.push({ ...toFailedFile(row), stack: row.stack });
       }
     })();
     return removed;

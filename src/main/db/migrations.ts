@@ -174,4 +174,12 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE documents ADD COLUMN extraction TEXT;
   `,
+  // 5: runs carry milliseconds (the UI shows their durations; whole seconds made a 14 ms run "0 ms").
+  `
+  UPDATE runs SET started_at = started_at * 1000 WHERE started_at < 100000000000;
+  UPDATE runs SET finished_at = finished_at * 1000 WHERE finished_at IS NOT NULL AND finished_at < 100000000000;
+  -- The time the run worked (pauses excluded): the one duration every screen shows.
+  ALTER TABLE runs ADD COLUMN duration_ms INTEGER;
+  UPDATE runs SET duration_ms = finished_at - started_at WHERE finished_at IS NOT NULL;
+  `,
 ];

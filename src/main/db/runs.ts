@@ -11,9 +11,10 @@ interface RunDbRow {
   counts: string | null;
   message: string | null;
   pid: number | null;
+  duration_ms: number | null;
 }
 
-/** Repository of runs. */
+/** Repository of runs. Their timestamps are unix milliseconds (migration 3): the UI shows durations. */
 export class RunsRepo {
   constructor(private readonly db: Db) {}
 
@@ -25,10 +26,10 @@ export class RunsRepo {
     );
   }
 
-  finish(id: number, status: RunStatus, counts: RunCounts, message: string | null, at: number): void {
+  finish(id: number, status: RunStatus, counts: RunCounts, message: string | null, at: number, durationMs: number): void {
     this.db
-      .prepare('UPDATE runs SET status = ?, finished_at = ?, counts = ?, message = ? WHERE id = ?')
-      .run(status, at, JSON.stringify(counts), message, id);
+      .prepare('UPDATE runs SET status = ?, finished_at = ?, counts = ?, message = ?, duration_ms = ? WHERE id = ?')
+      .run(status, at, JSON.stringify(counts), message, Math.round(durationMs), id);
   }
 
   /** Saves counts so far (a killed run still shows how far it got). */
@@ -43,11 +44,11 @@ export class RunsRepo {
   markInterrupted(at: number): number {
     const rows = this.db.prepare("SELECT id, pid FROM runs WHERE status = 'running'").all() as { id: number; pid: number | null }[];
     let n = 0;
-    const stmt = this.db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, message = coalesce(message, ?) WHERE id = ? AND status = 'running'");
+    const stmt = this.db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, duration_ms = ? - started_at, message = coalesce(message, ?) WHERE id = ? AND status = 'running'");
     for (const r of rows) {
       if (r.pid && r.pid !== process.pid && isAlive(r.pid)) continue;
       if (r.pid === process.pid) continue;
-      n += stmt.run(at, 'The process running it stopped before it finished.', r.id).changes;
+      n += stmt.run(at, at, 'The process running it stopped before it finished.', r.id).changes;
     }
     return n;
   }
@@ -86,6 +87,7 @@ function toRunRow(r: RunDbRow): RunRow {
     id: r.id,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    durationMs: r.duration_ms ?? (r.finished_at !== null ? r.finished_at - r.started_at : null),
     status: r.status,
     roots: parse<string[]>(r.roots, []),
     options: parse<Record<string, unknown>>(r.options, {}),

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { UNSUPPORTED_LISTED, unsupportedFile } from '../../shared/domain';
 import type {
   AiSettings,
   EmbeddingStatus,
@@ -81,7 +82,7 @@ export class Engine {
 
   constructor(private readonly opts: EngineOptions) {
     this.library = typeof opts.library === 'string' ? Library.open(opts.library, { readonly: opts.readonly }) : opts.library;
-    if (!opts.readonly) this.library.runs.markInterrupted(nowSec());
+    if (!opts.readonly) this.library.runs.markInterrupted(Date.now());
     this.search = new LibrarySearch(this.library.db, this.library.documents);
     this.embedder = new BackgroundEmbedder(this.library, () => this.provider(this.embedAi), { onProgress: (s) => this.onEmbedProgress?.(s) });
   }
@@ -180,11 +181,12 @@ export class Engine {
 
   /** What a run over these paths would do, without hashing new files. */
   async preflight(paths: string[]): Promise<Preflight> {
-    const out: Preflight = { total: 0, new: 0, knownUnchanged: 0, previouslyFailed: 0, unsupported: 0 };
+    const out: Preflight = { total: 0, new: 0, knownUnchanged: 0, previouslyFailed: 0, unsupported: 0, unsupportedFiles: [] };
     const failedByPath = this.library.db.prepare<[string], { id: number }>('SELECT id FROM failed_files WHERE file_path = ? LIMIT 1');
     for await (const e of scan(paths)) {
       if (e.type === 'unsupported') {
         out.unsupported++;
+        if (out.unsupportedFiles.length < UNSUPPORTED_LISTED) out.unsupportedFiles.push(unsupportedFile(e.path));
         continue;
       }
       out.total++;
@@ -240,6 +242,7 @@ export class Engine {
     const report: ReprocessReport = { runId: 0, succeeded: 0, failedSame: 0, failedDifferent: 0, skipped: 0, outcomes: [] };
     if (!removed.length) return report;
     const byPath = new Map(removed.map((r) => [r.filePath, r]));
+    const byHash = new Map(removed.filter((r) => r.fileHash).map((r) => [r.fileHash!, r]));
     const seen = new Map<string, FileOutcome>();
     const run = this.startRun(
       { ...options, paths: [...byPath.keys()], skipFailed: false },
@@ -249,16 +252,23 @@ export class Engine {
           seen.set(f.path, f);
           hooks.onFileDone?.(f);
         },
+        reuseFailedId: (hash, path) => (hash ? byHash.get(hash)?.id : undefined) ?? byPath.get(path)?.id,
       },
       { reprocess: removed.length },
     );
     report.runId = run.id;
     await run.finished;
+    // Files the run never got to (cancelled, stopped early) keep their failed rows and ids.
+    const untried = removed.filter((r) => {
+      const f = seen.get(r.filePath);
+      return !f || f.status === 'deferred';
+    });
+    if (untried.length) this.library.failed.restore(untried);
     for (const row of removed) {
       const f = seen.get(row.filePath);
       const o: ReprocessOutcome = { id: row.id, filePath: row.filePath, outcome: 'skipped' };
       if (!f) {
-        o.reason = 'not processed (run stopped early)';
+        o.reason = 'not tried: the run stopped before it; it is still a failed file';
       } else if (f.status === 'ingested' || f.status === 'skipped_existing') {
         o.outcome = 'succeeded';
         o.documentId = f.status === 'ingested' ? f.documentId : this.library.documents.idForHash(f.hash ?? '');

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { emptyCounts, type FileKind, type RunCounts, type RunOptions, type RunProgress, type RunStatus, type RunSummary, type Stage } from '../../shared/domain';
+import { UNSUPPORTED_LISTED, emptyCounts, unsupportedFile, type UnsupportedFile, type FileKind, type RunCounts, type RunOptions, type RunProgress, type RunStatus, type RunSummary, type Stage } from '../../shared/domain';
 import { cleanExtractedText } from '../../shared/clean-text';
 import { IntakeError, errorMessage, isIntakeError } from '../../shared/errors';
 import { dimensionChanged } from '../ai/openai';
@@ -34,6 +34,8 @@ export interface RunHooks {
   onProgress?: (p: RunProgress) => void;
   /** Per-file outcome (reprocess reports use it). */
   onFileDone?: (f: FileOutcome) => void;
+  /** Reset & reprocess: the id the file's failed row had, so a new failure keeps it. */
+  reuseFailedId?: (hash: string | null, path: string) => number | undefined;
 }
 
 export type FileOutcome =
@@ -81,6 +83,15 @@ export class Run {
   /** The vector size the library holds for the run's embedding model (null: none stored yet). */
   private libraryDim: number | null | undefined;
   private progressTimer: NodeJS.Timeout | null = null;
+  /** Time spent paused: elapsed, rate and ETA stand still while the run is paused. */
+  private pausedMs = 0;
+  private pausedSince: number | null = null;
+  /** For the ETA: files waiting per kind, files being worked on, and measured time per file of each kind. */
+  private readonly waitingByKind = new Map<FileKind, number>();
+  private readonly working = new Map<string, { kind: FileKind; since: number }>();
+  private readonly costByKind = new Map<FileKind, { ms: number; n: number }>();
+  private durationMs = 0;
+  private readonly unsupportedFiles: UnsupportedFile[] = [];
   private lastCheckpoint = Date.now();
   /** Some document of this run was stored without vectors, for the background embedder. */
   embedsPending = false;
@@ -92,8 +103,11 @@ export class Run {
     private readonly hooks: RunHooks = {},
     runRecordOptions: Record<string, unknown> = {},
   ) {
-    const { ai, ...rest } = options;
-    this.id = deps.library.runs.start(options.paths, { ...rest, ai: { provider: ai.provider, chatModel: ai.chatModel, embedModel: ai.embedModel }, ...runRecordOptions }, nowSec());
+    const { ai: _ai, ...rest } = options;
+    // The models that actually ran: the local provider ignores the chat/embedding model fields of Settings.
+    const { provider } = deps;
+    const ai = { provider: provider.name, chatModel: provider.chatModel, embedModel: provider.embedModel };
+    this.id = deps.library.runs.start(options.paths, { ...rest, ai, ...runRecordOptions }, this.startedAt);
     this.finished = this.execute();
   }
 
@@ -103,14 +117,27 @@ export class Run {
     let release!: () => void;
     const promise = new Promise<void>((r) => (release = r));
     this.pausedGate = { promise, release };
+    this.pausedSince = Date.now();
+    // The record says how far it got when it paused: the run list and the run card read the same counts.
+    this.checkpointNow();
     this.emitProgress();
   }
 
   resume(): void {
     const gate = this.pausedGate;
     this.pausedGate = null;
+    if (this.pausedSince !== null) this.pausedMs += Date.now() - this.pausedSince;
+    this.pausedSince = null;
     gate?.release();
     this.emitProgress();
+  }
+
+  private checkpointNow(): void {
+    try {
+      this.deps.library.runs.checkpoint(this.id, this.counts);
+    } catch {
+      // Only a progress save: a library locked by another program must not stop the run.
+    }
   }
 
   get isPaused(): boolean {
@@ -125,10 +152,45 @@ export class Run {
     this.resume();
   }
 
+  /** Time the run has been working: wall time minus time spent paused. */
+  private activeMs(now = Date.now()): number {
+    return now - this.startedAt - this.pausedMs - (this.pausedSince !== null ? now - this.pausedSince : 0);
+  }
+
+  /**
+   * Seconds left, from what is left: files waiting and in hand, each costed at the measured time
+   * per file of its kind (an OCR'd image costs far more than a text file). Null while the scan
+   * is still finding files, while paused, or while a kind still waiting has no measurement yet.
+   */
+  private etaSec(now: number): number | null {
+    if (this.scanning || this.pausedGate || this.status !== 'running') return null;
+    const avg = (k: FileKind): number | null => {
+      const c = this.costByKind.get(k);
+      return c && c.n > 0 ? c.ms / c.n : null;
+    };
+    let work = 0;
+    let longest = 0;
+    for (const [kind, n] of this.waitingByKind) {
+      if (n <= 0) continue;
+      const a = avg(kind);
+      if (a === null) return null;
+      work += n * a;
+    }
+    for (const { kind, since } of this.working.values()) {
+      const a = avg(kind);
+      if (a === null) return null;
+      const left = Math.max(a - (now - since), a * 0.1);
+      work += left;
+      longest = Math.max(longest, left);
+    }
+    const n = Math.max(1, Math.min(64, this.options.concurrency));
+    return Math.round(Math.max(work / n, longest) / 1000);
+  }
+
   progress(): RunProgress {
-    const elapsedMs = Date.now() - this.startedAt;
+    const now = Date.now();
+    const elapsedMs = this.status === 'running' ? this.activeMs(now) : this.durationMs;
     const rate = elapsedMs > 0 ? (this.done / elapsedMs) * 1000 : 0;
-    const remaining = this.total - this.done;
     const inStage: Partial<Record<Stage, number>> = {};
     const current: RunProgress['current'] = [];
     for (const [path, stage] of this.inFlight) {
@@ -146,7 +208,7 @@ export class Run {
       current,
       inStage,
       ratePerSec: Math.round(rate * 10) / 10,
-      etaSec: rate > 0 && !this.scanning ? Math.round(remaining / rate) : null,
+      etaSec: this.etaSec(now),
       elapsedMs,
       message: this.message,
     };
@@ -183,6 +245,7 @@ export class Run {
     // Files that found the AI down, but fewer than the pause limit: genuine failures.
     if (!this.stopRequested && this.aiDownStreak.length) await this.flushAiDownStreak();
     library.writer.flush();
+    this.durationMs = this.activeMs();
     this.status = this.stopRequested?.status ?? 'completed';
     this.message = this.stopRequested?.message ?? this.message;
     await this.saveFinish(library);
@@ -191,7 +254,8 @@ export class Run {
       runId: this.id,
       status: this.status,
       ...this.counts,
-      durationMs: Date.now() - this.startedAt,
+      durationMs: this.durationMs,
+      unsupportedFiles: this.unsupportedFiles,
       ...(this.message ? { message: this.message } : {}),
     };
   }
@@ -201,7 +265,7 @@ export class Run {
     for (let attempt = 1; ; attempt++) {
       try {
         library.writer.flush();
-        library.runs.finish(this.id, this.status, this.counts, this.message ?? null, nowSec());
+        library.runs.finish(this.id, this.status, this.counts, this.message ?? null, Date.now(), this.durationMs);
         return;
       } catch (e) {
         if (attempt >= 20) {
@@ -231,6 +295,7 @@ export class Run {
           this.counts.scanned++;
           if (entry.type === 'unsupported') {
             this.counts.unsupported++;
+            if (this.unsupportedFiles.length < UNSUPPORTED_LISTED) this.unsupportedFiles.push(unsupportedFile(entry.path));
             this.hooks.onFileDone?.({ path: entry.path, hash: null, status: 'unsupported' });
             continue;
           }
@@ -241,6 +306,7 @@ export class Run {
             continue;
           }
           queue.push(entry);
+          this.waitingByKind.set(entry.kind, (this.waitingByKind.get(entry.kind) ?? 0) + 1);
           wake();
           if (queue.length >= HIGH_WATER) {
             await new Promise<void>((r) => {
@@ -259,7 +325,12 @@ export class Run {
 
     const worker = async () => {
       for (;;) {
-        if (this.pausedGate) await this.pausedGate.promise;
+        if (this.pausedGate) {
+          // This worker is idle now: the saved counts include the file it just finished.
+          this.checkpointNow();
+          this.emitProgress();
+          await this.pausedGate.promise;
+        }
         if (this.stopRequested || fatal) return;
         const entry = queue.shift();
         if (queue.length < HIGH_WATER / 2) spaceWaiters.splice(0).forEach((w) => w());
@@ -268,6 +339,9 @@ export class Run {
           await new Promise<void>((r) => waiters.push(r));
           continue;
         }
+        this.waitingByKind.set(entry.kind, (this.waitingByKind.get(entry.kind) ?? 1) - 1);
+        const since = Date.now();
+        this.working.set(entry.path, { kind: entry.kind, since });
         // A file hands its worker back once it is classified (detach): its embeddings and store
         // go on while the worker classifies the next file, so AI round trips overlap.
         let detach!: () => void;
@@ -278,8 +352,18 @@ export class Run {
             spaceWaiters.splice(0).forEach((w) => w());
           })
           .finally(() => {
+            this.working.delete(entry.path);
+            const cost = this.costByKind.get(entry.kind) ?? { ms: 0, n: 0 };
+            cost.ms += Date.now() - since;
+            cost.n++;
+            this.costByKind.set(entry.kind, cost);
             this.inFlight.delete(entry.path);
             tails.delete(task);
+            // A file finishing while paused: the record and the card move together.
+            if (this.pausedGate) {
+              this.checkpointNow();
+              this.emitProgress();
+            }
           });
         tails.add(task);
         await Promise.race([task, detached]);
@@ -365,6 +449,7 @@ export class Run {
     const { ocr: ocrEnabled } = this.options;
     let stage: Stage = 'extract_text';
     try {
+      if (entry.size === 0) throw new IntakeError('file_empty', 'file is empty', { message: 'The file has 0 bytes: there is nothing to read.' });
       // extract_text
       let extracted: ExtractResult;
       if (entry.kind === 'image') {
@@ -590,6 +675,7 @@ export class Run {
           fingerprint: this.deps.fingerprint,
           runId: this.id,
           at: nowSec(),
+          reuseId: this.hooks.reuseFailedId?.(hash, path),
         });
         return false;
       });

@@ -6,13 +6,15 @@ import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { FailedFile, FailedSortColumn } from '../../../shared/domain';
 import { useFailed, type RowOutcome } from '../stores/failed';
+import { failureHelp, reasonText } from '../../../shared/failure-help';
 import { codeLabel, count, stageLabel } from '../format';
-import { ClassBadge, EligibleBadge, Spinner, Time } from './common';
+import { ClassBadge, EligibleBadge, MiddleEllipsis, Spinner, Time } from './common';
 
 const ROW_HEIGHT = 40;
 
 interface Column {
-  key: FailedSortColumn;
+  /** Null: not sortable. */
+  key: FailedSortColumn | null;
   label: string;
   className: string;
 }
@@ -20,6 +22,7 @@ const COLUMNS: Column[] = [
   { key: 'filename', label: 'File', className: 'col-file' },
   { key: 'stage', label: 'Stage', className: 'col-stage' },
   { key: 'reason', label: 'Reason', className: 'col-reason' },
+  { key: null, label: 'Class', className: 'col-class' },
   { key: 'error_code', label: 'Error', className: 'col-code' },
   { key: 'failed_at', label: 'Failed', className: 'col-time' },
   { key: 'attempts', label: 'Attempts', className: 'col-num' },
@@ -37,6 +40,18 @@ export function FailedGrid() {
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
+  // The header row sits outside the scrolling body: it gets the body's scrollbar width as
+  // padding, so header and body cells line up to the pixel whatever the scrollbar's size.
+  const [scrollbar, setScrollbar] = useState(0);
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => setScrollbar(el.offsetWidth - el.clientWidth);
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    measure();
+    return () => ro.disconnect();
+  }, []);
 
   const virtualizer = useVirtualizer({
     count: total,
@@ -117,7 +132,7 @@ export function FailedGrid() {
       aria-multiselectable="true"
     >
       <div role="rowgroup" className="grid-head">
-        <div role="row" aria-rowindex={1} className="grid-row grid-header-row">
+        <div role="row" aria-rowindex={1} className="grid-row grid-header-row" style={{ paddingRight: scrollbar }}>
           <div role="columnheader" className="col-check" aria-colindex={1}>
             <input
               type="checkbox"
@@ -130,15 +145,19 @@ export function FailedGrid() {
             />
           </div>
           {COLUMNS.map((c, i) => {
-            const sorted = sort === c.key;
+            const sorted = c.key !== null && sort === c.key;
             return (
-              <div key={c.key} role="columnheader" aria-colindex={i + 2} aria-sort={sorted ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={c.className}>
-                <button type="button" className="sort-button" onClick={() => setSort(c.key)}>
-                  {c.label}
-                  <span className="sort-arrow" aria-hidden="true">
-                    {sorted ? (dir === 'asc' ? '▲' : '▼') : ''}
-                  </span>
-                </button>
+              <div key={c.label} role="columnheader" aria-colindex={i + 2} aria-sort={c.key === null ? undefined : sorted ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={c.className}>
+                {c.key === null ? (
+                  <span className="header-label">{c.label}</span>
+                ) : (
+                  <button type="button" className="sort-button" onClick={() => setSort(c.key!)}>
+                    {c.label}
+                    <span className="sort-arrow" aria-hidden="true">
+                      {sorted ? (dir === 'asc' ? '▲' : '▼') : ''}
+                    </span>
+                  </button>
+                )}
               </div>
             );
           })}
@@ -154,6 +173,7 @@ export function FailedGrid() {
                 key={row ? `r${row.id}` : `p${v.index}`}
                 role="row"
                 data-index={v.index}
+                data-row-id={row?.id}
                 aria-rowindex={v.index + 2}
                 aria-selected={isSelected}
                 aria-busy={row ? undefined : true}
@@ -183,30 +203,34 @@ export function FailedGrid() {
 }
 
 function RowCells({ row, selected, outcome, onToggle }: { row: FailedFile; selected: boolean; outcome: RowOutcome | undefined; onToggle(): void }) {
+  const help = failureHelp(row);
+  const tip = `${help.cause}\nNext step: ${help.next}`;
   return (
     <>
       <div role="gridcell" className="col-check" aria-colindex={1}>
         <input type="checkbox" aria-label={`Select ${row.filename}`} checked={selected} onChange={onToggle} tabIndex={-1} />
       </div>
-      <div role="gridcell" className="col-file" aria-colindex={2} title={row.filePath}>
-        <span className="filename">{row.filename}</span>
+      <div role="gridcell" className="col-file" aria-colindex={2}>
+        <MiddleEllipsis className="filename" text={row.filename} />
         <RowOutcomeBadge outcome={outcome} />
       </div>
       <div role="gridcell" className="col-stage" aria-colindex={3}>
         {stageLabel(row.stage)}
       </div>
-      <div role="gridcell" className="col-reason" aria-colindex={4} title={row.errorMessage}>
-        <span className="reason">{row.reason}</span>
-        <ClassBadge failureClass={row.failureClass} />
+      <div role="gridcell" className="col-reason" aria-colindex={4} title={tip}>
+        <span className="reason">{reasonText(row)}</span>
         <EligibleBadge reason={row.eligibleForRetry} />
       </div>
-      <div role="gridcell" className="col-code" aria-colindex={5} title={row.errorCode}>
-        {codeLabel(row.errorCode)}
+      <div role="gridcell" className="col-class" aria-colindex={5}>
+        <ClassBadge failureClass={row.failureClass} />
       </div>
-      <div role="gridcell" className="col-time" aria-colindex={6}>
+      <div role="gridcell" className="col-code" aria-colindex={6} title={`${row.errorCode}: ${tip}`}>
+        <span className="ellipsis">{codeLabel(row.errorCode)}</span>
+      </div>
+      <div role="gridcell" className="col-time" aria-colindex={7}>
         <Time ts={row.failedAt} />
       </div>
-      <div role="gridcell" className="col-num" aria-colindex={7}>
+      <div role="gridcell" className="col-num" aria-colindex={8}>
         {row.attempts}
       </div>
     </>
@@ -228,11 +252,9 @@ function PlaceholderCells() {
       <div role="gridcell" className="col-file placeholder" aria-colindex={2}>
         <span className="skeleton" />
       </div>
-      <div role="gridcell" className="col-stage" aria-colindex={3} />
-      <div role="gridcell" className="col-reason" aria-colindex={4} />
-      <div role="gridcell" className="col-code" aria-colindex={5} />
-      <div role="gridcell" className="col-time" aria-colindex={6} />
-      <div role="gridcell" className="col-num" aria-colindex={7} />
+      {COLUMNS.slice(1).map((c, i) => (
+        <div key={c.label} role="gridcell" className={c.className} aria-colindex={i + 3} />
+      ))}
     </>
   );
 }

@@ -57,9 +57,15 @@ export function RunProgressCard({ progress: p, onPause, onResume, onCancel }: Pr
         <span>
           <strong>{count(p.done)}</strong> / {count(p.total)} files{p.scanning ? ' (scanning…)' : ''}
         </span>
-        <span>Rate: {rate(p.ratePerSec)}</span>
-        <span>ETA: {p.etaSec === null ? '—' : duration(p.etaSec * 1000)}</span>
-        <span>Elapsed: {duration(p.elapsedMs)}</span>
+        {active ? (
+          <>
+            <span>Rate: {p.status === 'paused' ? 'paused' : rate(p.ratePerSec)}</span>
+            <span data-testid="eta">ETA: {etaText(p)}</span>
+            <span>Elapsed: {duration(p.elapsedMs)}</span>
+          </>
+        ) : (
+          <span>Took: {duration(p.elapsedMs)}</span>
+        )}
       </div>
       {p.message && (
         <p className="notice notice-warn" role="status">
@@ -105,4 +111,12 @@ export function RunProgressCard({ progress: p, onPause, onResume, onCancel }: Pr
       )}
     </Card>
   );
+}
+
+/** An ETA only when the engine can say what is left; otherwise why not. */
+function etaText(p: RunProgress): string {
+  if (p.status === 'paused') return 'paused';
+  if (p.scanning) return 'after the scan';
+  if (p.etaSec === null) return 'estimating…';
+  return p.etaSec < 1 ? 'under a second' : `about ${duration(p.etaSec * 1000)}`;
 }

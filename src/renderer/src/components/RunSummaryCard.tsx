@@ -1,13 +1,15 @@
-import type { RunSummary, Stage } from '../../../shared/domain';
+import type { RunSummary, Stage, UnsupportedFile } from '../../../shared/domain';
+import { UnsupportedCount } from './UnsupportedFiles';
 import { count, duration, stageLabel, statusLabel } from '../format';
 import { Card } from './common';
 
 interface Props {
   summary: RunSummary;
   onShowFailed(): void;
+  onShowUnsupported(list: { files: UnsupportedFile[]; total: number }): void;
 }
 
-export function RunSummaryCard({ summary: s, onShowFailed }: Props) {
+export function RunSummaryCard({ summary: s, onShowFailed, onShowUnsupported }: Props) {
   const byStage = Object.entries(s.failedByStage).filter(([, n]) => (n ?? 0) > 0) as [Stage, number][];
   return (
     <Card title="Summary" className="summary-card">
@@ -34,7 +36,9 @@ export function RunSummaryCard({ summary: s, onShowFailed }: Props) {
         </div>
         <div>
           <dt>Unsupported</dt>
-          <dd>{count(s.unsupported)}</dd>
+          <dd>
+            <UnsupportedCount n={s.unsupported} files={s.unsupportedFiles ?? []} onOpen={onShowUnsupported} />
+          </dd>
         </div>
         <div>
           <dt>Failed</dt>

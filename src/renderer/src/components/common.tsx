@@ -49,9 +49,23 @@ export function ClassBadge({ failureClass }: { failureClass: string }) {
 export function EligibleBadge({ reason }: { reason: string | null }) {
   if (!reason) return null;
   return (
-    <Badge tone="ok" title={reason}>
+    <Badge tone="ok" title={`${reason} since it failed, so a retry may work. A plain run still skips it until it is reset.`}>
       Eligible for retry
     </Badge>
+  );
+}
+
+/**
+ * A name cut in the middle when it does not fit, so the end (extension, number) stays
+ * readable: "quarterly-rep…2024-03.pdf". The full name is on hover.
+ */
+export function MiddleEllipsis({ text, tail = 12, className }: { text: string; tail?: number; className?: string }) {
+  const cut = text.length > tail + 4 ? text.length - tail : text.length;
+  return (
+    <span className={`mid-ellipsis${className ? ` ${className}` : ''}`} title={text}>
+      <span className="mid-ellipsis-head">{text.slice(0, cut)}</span>
+      {cut < text.length && <span className="mid-ellipsis-tail">{text.slice(cut)}</span>}
+    </span>
   );
 }
 

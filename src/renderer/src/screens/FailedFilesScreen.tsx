@@ -3,7 +3,8 @@ import { ERROR_CODES, FAILURE_CLASSES, STAGES, type ErrorCode, type FailureClass
 import { useApp } from '../stores/app';
 import { cleanFilter, useFailed, type FailedSelection } from '../stores/failed';
 import { FailedGrid } from '../components/FailedGrid';
-import { FailedDetail } from '../components/FailedDetail';
+import { FailedDetail, closeDetailAndRefocus } from '../components/FailedDetail';
+import { failureHelp } from '../../../shared/failure-help';
 import { ReprocessReportDialog } from '../components/ReprocessReportDialog';
 import { ConfirmDialog } from '../components/Dialog';
 import { Card, EmptyState, Spinner } from '../components/common';
@@ -11,6 +12,8 @@ import { classLabel, codeLabel, count, plural, stageLabel } from '../format';
 
 /** Reprocessing more files than this asks first, with the estimate. */
 export const ESTIMATE_ABOVE = 20;
+/** Groups listed before "Show all": the card never scrolls inside itself. */
+export const GROUPS_SHOWN = 6;
 const SEARCH_DEBOUNCE_MS = 250;
 
 type Pending =
@@ -30,6 +33,8 @@ export function FailedFilesScreen() {
   const navigate = useApp((s) => s.navigate);
   const [pending, setPending] = useState<Pending | null>(null);
   const [q, setQ] = useState(filter.q ?? '');
+  const [showAllGroups, setShowAllGroups] = useState(false);
+  const reprocessProgress = useFailed((s) => s.reprocessProgress);
   const ids = { stage: useId(), cls: useId(), code: useId(), q: useId() };
 
   useEffect(() => {
@@ -70,7 +75,7 @@ export function FailedFilesScreen() {
       className={`screen screen-failed${detailId !== null ? ' with-detail' : ''}`}
       onKeyDown={(e) => {
         // Dialogs stop their own Escape; anything left closes the detail pane.
-        if (e.key === 'Escape' && detailId !== null && !pending && !report) store.closeDetail();
+        if (e.key === 'Escape' && detailId !== null && !pending && !report) closeDetailAndRefocus();
       }}
     >
       <div className="failed-main">
@@ -147,8 +152,19 @@ export function FailedFilesScreen() {
             Reset all matching
           </button>
           {busy && (
-            <span className="muted">
+            <span className="muted bulk-progress" role="status" aria-label="Bulk progress">
               <Spinner label={busy} /> {busy}
+              {reprocessProgress && (
+                <>
+                  {' '}
+                  {count(reprocessProgress.done)} / {count(reprocessProgress.total)} files
+                  {reprocessProgress.status === 'running' && (
+                    <button type="button" className="btn btn-small btn-danger-outline" onClick={() => void store.cancelReprocess()}>
+                      Cancel
+                    </button>
+                  )}
+                </>
+              )}
             </span>
           )}
         </div>
@@ -156,9 +172,9 @@ export function FailedFilesScreen() {
         {groups.length > 0 && (
           <Card title="By error" className="groups-card">
             <ul className="groups">
-              {groups.map((g) => (
+              {(showAllGroups ? groups : groups.slice(0, GROUPS_SHOWN)).map((g) => (
                 <li key={`${g.errorCode}-${g.stage}`} className="group">
-                  <button type="button" className="link-button group-name" title={g.sampleReason} onClick={() => store.setFilter({ errorCode: g.errorCode, stage: g.stage })}>
+                  <button type="button" className="link-button group-name" title={failureHelp({ errorCode: g.errorCode, fingerprint: {} }).cause} onClick={() => store.setFilter({ errorCode: g.errorCode, stage: g.stage })}>
                     {codeLabel(g.errorCode)}
                   </button>
                   <span className="muted">{stageLabel(g.stage)}</span>
@@ -169,6 +185,11 @@ export function FailedFilesScreen() {
                 </li>
               ))}
             </ul>
+            {groups.length > GROUPS_SHOWN && (
+              <button type="button" className="link-button groups-more" onClick={() => setShowAllGroups(!showAllGroups)}>
+                {showAllGroups ? 'Show fewer' : `Show all ${groups.length} groups`}
+              </button>
+            )}
           </Card>
         )}
 

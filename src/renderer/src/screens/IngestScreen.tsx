@@ -2,13 +2,16 @@ import { useEffect, useId, useState } from 'react';
 import { call } from '../api';
 import { droppedFiles, droppedPaths, dropHasPaths, uploadToInbox } from '../drop';
 import { useApp, useIsBrowserMode } from '../stores/app';
-import { useRun } from '../stores/run';
+import { liveRuns, useRun } from '../stores/run';
+import { useFailed } from '../stores/failed';
+import type { UnsupportedFile } from '../../../shared/domain';
+import { UnsupportedCount, UnsupportedDialog } from '../components/UnsupportedFiles';
 import { toastError, toastInfo } from '../stores/toasts';
 import { FolderBrowser } from '../components/FolderBrowser';
 import { RunProgressCard } from '../components/RunProgressCard';
 import { RunSummaryCard } from '../components/RunSummaryCard';
 import { Badge, Card, EmptyState, Spinner, Time } from '../components/common';
-import { count, duration, statusLabel } from '../format';
+import { count, duration, plural, statusLabel } from '../format';
 
 export function IngestScreen() {
   const run = useRun();
@@ -19,6 +22,15 @@ export function IngestScreen() {
   const [dragging, setDragging] = useState(false);
   const [uploading, setUploading] = useState<string | null>(null);
   const ids = { path: useId(), concurrency: useId() };
+  const [unsupported, setUnsupported] = useState<{ files: UnsupportedFile[]; total: number } | null>(null);
+
+  /** Opens Failed files on the eligible rows and retries them there, with its progress, Cancel and report. */
+  const retryEligible = () => {
+    const failed = useFailed.getState();
+    failed.setFilter({ eligibleOnly: true });
+    navigate('failed');
+    void failed.reprocess({ filter: { eligibleOnly: true }, all: true });
+  };
 
   useEffect(() => {
     const release = useRun.getState().attach();
@@ -125,11 +137,16 @@ export function IngestScreen() {
         )}
       </section>
 
-      {(run.preflight || run.preflightLoading) && (
+      {(run.preflight || run.preflightLoading || run.preflightError) && (
         <Card title="Preflight" className="preflight-card">
           {run.paths.length > 0 && (
             <p className="muted paths" title={run.paths.join('\n')}>
               {run.paths.length === 1 ? run.paths[0] : `${run.paths.length} locations`}
+            </p>
+          )}
+          {run.preflightError && (
+            <p className="notice notice-error" role="alert">
+              {run.preflightError}
             </p>
           )}
           {run.preflightLoading && !run.preflight ? (
@@ -138,30 +155,29 @@ export function IngestScreen() {
             </p>
           ) : (
             run.preflight && (
-              <>
-                <dl className="counts" aria-label="Preflight counts">
-                  <div>
-                    <dt>New</dt>
-                    <dd>{count(run.preflight.new)}</dd>
-                  </div>
-                  <div>
-                    <dt>Known unchanged</dt>
-                    <dd>{count(run.preflight.knownUnchanged)}</dd>
-                  </div>
-                  <div>
-                    <dt>Previously failed</dt>
-                    <dd>{count(run.preflight.previouslyFailed)}</dd>
-                  </div>
-                  <div>
-                    <dt>Unsupported</dt>
-                    <dd>{count(run.preflight.unsupported)}</dd>
-                  </div>
-                </dl>
-                <label className="check">
-                  <input type="checkbox" checked={!run.options.skipFailed} onChange={(e) => run.setOptions({ skipFailed: !e.target.checked })} />
-                  Include previously failed
-                </label>
-              </>
+              <dl className="counts" aria-label="Preflight counts">
+                <div>
+                  <dt>New</dt>
+                  <dd>{count(run.preflight.new)}</dd>
+                </div>
+                <div>
+                  <dt>Known unchanged</dt>
+                  <dd>{count(run.preflight.knownUnchanged)}</dd>
+                </div>
+                <div>
+                  <dt>Previously failed</dt>
+                  <dd>
+                    {count(run.preflight.previouslyFailed)}
+                    {run.preflight.previouslyFailed > 0 && <span className="muted small"> {run.options.skipFailed ? 'skipped' : 'included'}</span>}
+                  </dd>
+                </div>
+                <div>
+                  <dt>Unsupported</dt>
+                  <dd>
+                    <UnsupportedCount n={run.preflight.unsupported} files={run.preflight.unsupportedFiles} onOpen={setUnsupported} />
+                  </dd>
+                </div>
+              </dl>
             )
           )}
         </Card>
@@ -169,9 +185,9 @@ export function IngestScreen() {
 
       <Card title="Options" className="options-card">
         <div className="options">
-          <label className="check">
-            <input type="checkbox" checked={run.options.skipFailed} onChange={(e) => run.setOptions({ skipFailed: e.target.checked })} />
-            Skip previously failed
+          <label className="check" title="Files that failed before are skipped unless this is on (or they are reset).">
+            <input type="checkbox" checked={!run.options.skipFailed} onChange={(e) => run.setOptions({ skipFailed: !e.target.checked })} />
+            Include previously failed
           </label>
           <label className="check">
             <input type="checkbox" checked={run.options.ocr} onChange={(e) => run.setOptions({ ocr: e.target.checked })} />
@@ -200,7 +216,18 @@ export function IngestScreen() {
       </Card>
 
       {run.progress && <RunProgressCard progress={run.progress} onPause={() => void run.pause()} onResume={() => void run.resume()} onCancel={() => void run.cancel()} />}
-      {run.summary && <RunSummaryCard summary={run.summary} onShowFailed={() => navigate('failed')} />}
+      {run.summary && <RunSummaryCard summary={run.summary} onShowFailed={() => navigate('failed')} onShowUnsupported={setUnsupported} />}
+
+      {run.eligible > 0 && !running && (
+        <div className="notice notice-info eligible-banner" role="status">
+          <span>
+            {plural(run.eligible, 'failed file')} may work now: a setting {run.eligible === 1 ? 'it depends' : 'they depend'} on changed since {run.eligible === 1 ? 'it' : 'they'} failed. A plain run still skips {run.eligible === 1 ? 'it' : 'them'}.
+          </span>
+          <button type="button" className="btn btn-primary" onClick={retryEligible}>
+            Retry {plural(run.eligible, 'eligible failure')}
+          </button>
+        </div>
+      )}
 
       <Card title="Recent runs" className="runs-card">
         {run.runs.length === 0 ? (
@@ -224,7 +251,7 @@ export function IngestScreen() {
               </tr>
             </thead>
             <tbody>
-              {run.runs.map((r) => (
+              {liveRuns(run.runs, run.progress).map((r) => (
                 <tr key={r.id}>
                   <td>
                     <Time ts={r.startedAt} />
@@ -239,13 +266,15 @@ export function IngestScreen() {
                   </td>
                   <td className="num">{count(r.counts?.ingested)}</td>
                   <td className="num">{count(r.counts?.failed)}</td>
-                  <td className="num">{r.finishedAt ? duration((r.finishedAt - r.startedAt) * 1000) : '—'}</td>
+                  <td className="num">{r.durationMs !== null ? duration(r.durationMs) : '—'}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </Card>
+
+      {unsupported && <UnsupportedDialog files={unsupported.files} total={unsupported.total} onClose={() => setUnsupported(null)} />}
 
       {browsing && (
         <FolderBrowser

@@ -4,9 +4,9 @@
  * pane and reprocess outcomes.
  */
 import { create } from 'zustand';
-import type { FailedFile, FailedFileDetail, FailedFilter, FailedSortColumn, FailureGroup, ReprocessEstimate, ReprocessOutcome, ReprocessReport } from '../../../shared/domain';
+import type { RunProgress, FailedFile, FailedFileDetail, FailedFilter, FailedSortColumn, FailureGroup, ReprocessEstimate, ReprocessOutcome, ReprocessReport } from '../../../shared/domain';
 import type { Input } from '../../../shared/contract';
-import { call, subscribe } from '../api';
+import { ApiError, call, subscribe } from '../api';
 import { refCounted } from './attach';
 import { toastError, toastSuccess } from './toasts';
 import { plural } from '../format';
@@ -35,9 +35,13 @@ interface FailedState {
   detailId: number | null;
   detail: FailedFileDetail | null;
   detailLoading: boolean;
+  /** The open row no longer exists (ingested, or reset elsewhere): the pane says so instead of showing stale details. */
+  detailGone: boolean;
   outcomes: Record<number, RowOutcome>;
   busy: string | null;
   report: ReprocessReport | null;
+  /** Live progress of the reprocess run under way (bulk and group retries), for "n / N" and Cancel. */
+  reprocessProgress: RunProgress | null;
 
   rowAt(index: number): FailedFile | undefined;
   /** Re-queries from the first page (after a sort or filter change). */
@@ -54,6 +58,8 @@ interface FailedState {
   setSelected(ids: number[], selected: boolean): void;
   clearSelection(): void;
   openDetail(id: number): Promise<void>;
+  /** Re-reads the open row from the library, so the pane always shows it as it is now. */
+  reloadDetail(): Promise<void>;
   closeDetail(): void;
   reset(selection: FailedSelection): Promise<number | null>;
   estimate(selection: FailedSelection): Promise<ReprocessEstimate | null>;
@@ -61,6 +67,8 @@ interface FailedState {
   /** Reset & reprocess one file, showing the outcome in place. */
   reprocessOne(id: number): Promise<void>;
   dismissReport(): void;
+  /** Stops the reprocess run under way: files not yet tried keep their failed rows. */
+  cancelReprocess(): Promise<void>;
   attach(): () => void;
 }
 
@@ -73,6 +81,8 @@ let generation = 0;
 const inflight = new Set<string>();
 let lastRange: [number, number] = [0, PAGE_SIZE - 1];
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+/** The newest run id known when a reprocess began: progress of later runs is the reprocess's. */
+let reprocessStartedAfter: number | null = null;
 
 /** The filter as sent to the server: no empty values. */
 export function cleanFilter(f: FailedFilter): FailedFilter {
@@ -181,6 +191,7 @@ export const useFailed = create<FailedState>()((set, get) => {
         const outcomes = Object.fromEntries(Object.entries(get().outcomes).filter(([id]) => live.has(Number(id)) || Number(id) === detailId));
         const selected = new Set([...get().selected].filter((id) => live.has(id)));
         set({ outcomes, selected: selected.size === get().selected.size ? get().selected : selected });
+        await get().reloadDetail();
       } catch (e) {
         if (gen === generation) toastError(e, 'Could not refresh failed files');
       }
@@ -231,7 +242,7 @@ export const useFailed = create<FailedState>()((set, get) => {
     },
 
     async openDetail(id) {
-      set({ detailId: id, detailLoading: true, detail: get().detail?.id === id ? get().detail : null });
+      set({ detailId: id, detailLoading: true, detailGone: false, detail: get().detail?.id === id ? get().detail : null });
       try {
         const detail = await call('failed.get', { id });
         if (get().detailId === id) set({ detail });
@@ -242,8 +253,20 @@ export const useFailed = create<FailedState>()((set, get) => {
       }
     },
 
+    async reloadDetail() {
+      const id = get().detailId;
+      if (id === null) return;
+      try {
+        const detail = await call('failed.get', { id });
+        if (get().detailId === id) set({ detail, detailGone: false });
+      } catch (e) {
+        // not_found: the row was ingested or reset since; anything else keeps what is shown.
+        if (get().detailId === id && e instanceof ApiError && e.code === 'not_found') set({ detail: null, detailGone: true });
+      }
+    },
+
     closeDetail() {
-      set({ detailId: null, detail: null, detailLoading: false });
+      set({ detailId: null, detail: null, detailLoading: false, detailGone: false });
     },
 
     async reset(selection) {
@@ -277,7 +300,8 @@ export const useFailed = create<FailedState>()((set, get) => {
 
     async reprocess(selection) {
       const n = 'ids' in selection ? selection.ids.length : null;
-      set({ busy: n === null ? 'Reprocessing…' : `Reprocessing ${plural(n, 'file')}…` });
+      set({ busy: n === null ? 'Reprocessing…' : `Reprocessing ${plural(n, 'file')}…`, reprocessProgress: null });
+      reprocessStartedAfter = await call('runs.list', { limit: 1 }).then((r) => r[0]?.id ?? 0, () => 0);
       if ('ids' in selection) {
         const outcomes = { ...get().outcomes };
         for (const id of selection.ids) outcomes[id] = { state: 'running' };
@@ -300,7 +324,8 @@ export const useFailed = create<FailedState>()((set, get) => {
         toastError(e, 'Could not reprocess');
         return null;
       } finally {
-        set({ busy: null });
+        reprocessStartedAfter = null;
+        set({ busy: null, reprocessProgress: null });
       }
     },
 
@@ -310,14 +335,8 @@ export const useFailed = create<FailedState>()((set, get) => {
         const report = await call('failed.reprocess', { ids: [id] });
         const outcome = report.outcomes.find((o) => o.id === id) ?? report.outcomes[0] ?? null;
         set({ outcomes: { ...get().outcomes, [id]: { state: 'done', outcome } } });
-        // A new failure replaces the row's details; a success leaves the pane showing the result.
-        if (outcome && outcome.outcome !== 'succeeded' && get().detailId === id) {
-          call('failed.get', { id })
-            .then((detail) => {
-              if (get().detailId === id) set({ detail });
-            })
-            .catch(() => undefined); // the row may have been replaced; the outcome above already says what happened
-        }
+        // Whatever happened, the pane shows the row as it is now: new attempts, run and history, or gone.
+        await get().reloadDetail();
         get().scheduleRefresh();
       } catch (e) {
         set({ outcomes: { ...get().outcomes, [id]: { state: 'error', message: e instanceof Error ? e.message : String(e) } } });
@@ -329,8 +348,25 @@ export const useFailed = create<FailedState>()((set, get) => {
       set({ report: null });
     },
 
+    async cancelReprocess() {
+      const p = get().reprocessProgress;
+      if (!p) return;
+      try {
+        await call('ingest.cancel', { runId: p.runId });
+      } catch (e) {
+        toastError(e, 'Could not cancel');
+      }
+    },
+
     attach: refCounted(() => {
-      const offs = [subscribe('failed.changed', () => get().scheduleRefresh()), subscribe('run.finished', () => get().scheduleRefresh())];
+      const offs = [
+        subscribe('failed.changed', () => get().scheduleRefresh()),
+        subscribe('run.finished', () => get().scheduleRefresh()),
+        // While a reprocess is under way, its run's progress is the bulk action's progress.
+        subscribe('run.progress', (p) => {
+          if (reprocessStartedAfter !== null && p.runId > reprocessStartedAfter) set({ reprocessProgress: p });
+        }),
+      ];
       return () => offs.forEach((off) => off());
     }),
   };
@@ -350,9 +386,11 @@ function initialState() {
     detailId: null,
     detail: null,
     detailLoading: false,
+    detailGone: false,
     outcomes: {},
     busy: null,
     report: null,
+    reprocessProgress: null,
   } satisfies Partial<FailedState>;
 }
 

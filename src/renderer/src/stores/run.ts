@@ -1,7 +1,7 @@
 /** The ingest run: chosen paths, preflight, options, live progress, summary, recent runs. */
 import { create } from 'zustand';
 import { emptyCounts, type Preflight, type RunProgress, type RunRow, type RunSummary } from '../../../shared/domain';
-import { call, subscribe } from '../api';
+import { ApiError, call, subscribe } from '../api';
 import { refCounted } from './attach';
 import { toastError } from './toasts';
 import { duration, plural } from '../format';
@@ -19,6 +19,10 @@ interface RunState {
   paths: string[];
   preflight: Preflight | null;
   preflightLoading: boolean;
+  /** Why the last check failed, shown in the preflight card until the next check. */
+  preflightError: string | null;
+  /** Failed files whose settings changed since (Retry N eligible failures). */
+  eligible: number;
   options: RunOptionsDraft;
   /** Set once the user changes an option here; until then the options follow Settings. */
   optionsTouched: boolean;
@@ -29,6 +33,7 @@ interface RunState {
   /** Loads defaults from settings, reattaches to a running run and lists recent runs. */
   init(): Promise<void>;
   setPaths(paths: string[]): Promise<void>;
+  recheck(): Promise<void>;
   clearPaths(): void;
   setOptions(patch: Partial<RunOptionsDraft>): void;
   start(paths?: string[]): Promise<void>;
@@ -36,6 +41,7 @@ interface RunState {
   resume(): Promise<void>;
   cancel(): Promise<void>;
   loadRuns(): Promise<void>;
+  loadEligible(): Promise<void>;
   onProgress(p: RunProgress): void;
   onFinished(s: RunSummary): void;
   attach(): () => void;
@@ -45,6 +51,8 @@ export const useRun = create<RunState>()((set, get) => ({
   paths: [],
   preflight: null,
   preflightLoading: false,
+  preflightError: null,
+  eligible: 0,
   options: { skipFailed: true, ocr: true, concurrency: 4 },
   optionsTouched: false,
   progress: null,
@@ -53,7 +61,7 @@ export const useRun = create<RunState>()((set, get) => ({
   starting: false,
 
   async init() {
-    const tasks: Promise<unknown>[] = [get().loadRuns()];
+    const tasks: Promise<unknown>[] = [get().loadRuns(), get().loadEligible()];
     if (!get().optionsTouched) {
       tasks.push(
         call('settings.get', {})
@@ -75,22 +83,37 @@ export const useRun = create<RunState>()((set, get) => ({
 
   async setPaths(paths) {
     const clean = [...new Set(paths.map((p) => p.trim()).filter(Boolean))];
-    set({ paths: clean, preflight: null });
+    // A new choice makes the last run's card history: it stays in Recent runs, not under the new preflight.
+    const p = get().progress;
+    const active = p && (p.status === 'running' || p.status === 'paused');
+    set({ paths: clean, preflight: null, preflightError: null, ...(active ? {} : { summary: null, progress: null }) });
     if (clean.length === 0) return;
     set({ preflightLoading: true });
     try {
       const preflight = await call('ingest.preflight', { paths: clean });
       // Ignore the answer if the user has chosen something else meanwhile.
-      if (get().paths === clean) set({ preflight });
+      if (get().paths === clean) set({ preflight, preflightError: null });
     } catch (e) {
-      toastError(e, 'Could not check the folder');
+      if (get().paths === clean) set({ preflightError: checkError(e) });
     } finally {
       if (get().paths === clean) set({ preflightLoading: false });
     }
   },
 
+  /** After a run: the same paths checked again, so the preflight shows what is true now. */
+  async recheck() {
+    const paths = get().paths;
+    if (!paths.length) return;
+    try {
+      const preflight = await call('ingest.preflight', { paths });
+      if (get().paths === paths) set({ preflight, preflightError: null });
+    } catch (e) {
+      if (get().paths === paths) set({ preflightError: checkError(e), preflight: null });
+    }
+  },
+
   clearPaths() {
-    set({ paths: [], preflight: null, preflightLoading: false });
+    set({ paths: [], preflight: null, preflightLoading: false, preflightError: null });
   },
 
   setOptions(patch) {
@@ -159,9 +182,23 @@ export const useRun = create<RunState>()((set, get) => ({
     }
   },
 
+  async loadEligible() {
+    try {
+      const page = await call('failed.list', { offset: 0, limit: 1, filter: { eligibleOnly: true } });
+      set({ eligible: page.total });
+    } catch {
+      // A hint only: the Failed files screen says the same with its own errors.
+    }
+  },
+
   onProgress(p) {
     // A run that is (again) running makes the last summary stale.
     set({ progress: p, summary: p.status === 'running' ? null : get().summary });
+    // A run the list does not know yet (just started here, or by the CLI): list it now.
+    if (!get().runs.some((r) => r.id === p.runId) && listing !== p.runId) {
+      listing = p.runId;
+      void get().loadRuns();
+    }
   },
 
   onFinished(s) {
@@ -173,15 +210,41 @@ export const useRun = create<RunState>()((set, get) => ({
     set({ summary: s, progress });
     notifyRunEnded(s);
     void get().loadRuns();
+    void get().loadEligible();
+    void get().recheck();
   },
 
   attach: refCounted(() => {
-    const offs = [subscribe('run.progress', (p) => get().onProgress(p)), subscribe('run.finished', (s) => get().onFinished(s))];
+    const offs = [
+      subscribe('run.progress', (p) => get().onProgress(p)),
+      subscribe('run.finished', (s) => get().onFinished(s)),
+      subscribe('failed.changed', () => void get().loadEligible()),
+    ];
     return () => offs.forEach((off) => off());
   }),
 }));
 
-function countsOf(s: RunSummary) {
+let listing: number | null = null;
+
+/** A check that failed, in words: the codes the service sends for a path. */
+function checkError(e: unknown): string {
+  const code = e instanceof ApiError ? e.code : '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (code === 'not_found') return `${message} Check the path and try again.`;
+  if (code === 'path_not_allowed') return `${message} Choose a folder inside one of those.`;
+  return `Could not check the folder: ${message}`;
+}
+
+/**
+ * The recent runs as they are now: the run in progress shows the live counts and status of the
+ * run card (the same events), not the last checkpoint saved to the library.
+ */
+export function liveRuns(runs: RunRow[], progress: RunProgress | null): RunRow[] {
+  if (!progress || (progress.status !== 'running' && progress.status !== 'paused')) return runs;
+  return runs.map((r) => (r.id === progress.runId ? { ...r, status: progress.status, counts: countsOf(progress) } : r));
+}
+
+function countsOf(s: RunSummary | RunProgress) {
   return {
     scanned: s.scanned,
     ingested: s.ingested,
