@@ -54,7 +54,7 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export type ContentSource = 'text' | 'pdf' | 'ocr';
 /** `text` is plain text (decoded in the engine when small); the others go through the extractor process. */
-export type FileKind = 'text' | 'html' | 'email' | 'pdf' | 'image' | 'docx';
+export type FileKind = 'text' | 'html' | 'email' | 'rtf' | 'odt' | 'epub' | 'pdf' | 'image' | 'docx';
 
 /**
  * How a document's text was obtained, stored with it (documents.extraction)

@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Extraction } from '../../src/shared/domain';
 import { ENCODING_SAMPLES } from '../extract/encoding-samples';
-import { makeEmail, makeHtmlOnlyEmail } from '../support/formats';
+import { makeEmail, makeEpub, makeHtmlOnlyEmail, makeOdt, makeRtf } from '../support/formats';
 import { Workspace } from '../support/workspace';
 
 let ws: Workspace;
@@ -19,7 +19,7 @@ function stored(filename: string): { content: string; extraction: Extraction | n
   return { content: row.content, extraction: row.extraction ? (JSON.parse(row.extraction) as Extraction) : null };
 }
 
-describe('a library of legacy encodings, HTML and e-mail', () => {
+describe('a library of legacy encodings, HTML, e-mail, RTF, ODT and EPUB', () => {
   it('stores the words a person reads, records how each was decoded, and fails the undecodable with a reason', async () => {
     const [ru, ja, zh] = ENCODING_SAMPLES;
     ws.write('ru-koi8.txt', iconv.encode(ru.text, 'koi8-r'));
@@ -39,11 +39,18 @@ describe('a library of legacy encodings, HTML and e-mail', () => {
     );
     ws.write('shipping.eml', makeHtmlOnlyEmail('Ihre Bestellung ist unterwegs', '<html><body><h2>Bestellung 998</h2><p>Ihre Lieferung kommt am <i>Donnerstag</i> zwischen 9 und 12 Uhr.</p><script>track()</script></body></html>'));
     ws.write('mixed.txt', Buffer.concat([iconv.encode(ru.text.slice(0, 60), 'windows-1251'), iconv.encode(ja.text.slice(0, 40), 'shift_jis')]));
+    ws.write('letter.rtf', makeRtf());
+    ws.write('lease.odt', await makeOdt());
+    ws.write('book.epub', await makeEpub());
     const engine = ws.engine();
 
     const summary = await engine.ingest(ws.options({ ocr: false }));
 
-    expect(summary).toMatchObject({ ingested: 6, failed: 1 });
+    expect(summary).toMatchObject({ ingested: 9, failed: 1, unsupported: 0 });
+    expect(stored('letter.rtf').content).toContain('anbei die Rechnung Nr. 4711 über 99,50 € für die Wartung.');
+    expect(stored('lease.odt').content).toContain('Anna Schmidt   und Bernd Keller');
+    expect(stored('book.epub').content).toContain('By morning the harbour was full of broken masts.');
+    expect(stored('book.epub').extraction).toEqual({ format: 'epub' });
     const koi = stored('ru-koi8.txt');
     for (const w of ru.words) expect(koi.content).toContain(w);
     expect(koi.extraction).toMatchObject({ encoding: 'koi8-r', encodingFrom: 'detected' });

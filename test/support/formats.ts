@@ -87,3 +87,54 @@ export function makeHtmlOnlyEmail(subject: string, html: string): Buffer {
     'latin1',
   );
 }
+
+/** An RTF letter in code page 1252 with escaped umlauts, a \u escape, a font table and metadata that must not show. */
+export function makeRtf(): string {
+  return [
+    '{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Helvetica;}{\\f1 Times New Roman;}}',
+    '{\\colortbl;\\red255\\green0\\blue0;}',
+    '{\\info{\\title Hidden metadata title}{\\author Nobody}}',
+    '{\\*\\generator Hidden generator 1.0;}',
+    '\\pard\\f0\\fs24 Sehr geehrte Frau M\\\'fcller,\\par',
+    'anbei die Rechnung \\b Nr. 4711\\b0  \\u252?ber 99,50 \\u8364? f\\\'fcr die Wartung.\\par',
+    '{\\pict\\pngblip 89504e470d0a1a0a}',
+    'Mit freundlichen Gr\\\'fc\\\'dfen\\line J\\\'fcrgen Wei\\\'df\\par',
+    '}',
+  ].join('\n');
+}
+
+/** A minimal OpenDocument text: heading, paragraphs with a tab, repeated spaces and a line break, a table. */
+export async function makeOdt(): Promise<Buffer> {
+  const { default: JSZip } = await import('jszip');
+  const zip = new JSZip();
+  zip.file('mimetype', 'application/vnd.oasis.opendocument.text', { compression: 'STORE' });
+  zip.file('META-INF/manifest.xml', '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>');
+  zip.file(
+    'content.xml',
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:automatic-styles/><office:body><office:text>' +
+      '<text:h text:outline-level="1">Mietvertrag &amp; Hausordnung</text:h>' +
+      '<text:p>Zwischen<text:tab/>Anna Schmidt<text:s text:c="3"/>und Bernd Keller<text:line-break/>wird folgender Vertrag geschlossen.</text:p>' +
+      '<table:table><table:table-row><table:table-cell><text:p>Kaltmiete</text:p></table:table-cell><table:table-cell><text:p>850 €</text:p></table:table-cell></table:table-row></table:table>' +
+      '</office:text></office:body></office:document-content>',
+  );
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
+/** A two-chapter EPUB whose spine order differs from the manifest order. */
+export async function makeEpub(): Promise<Buffer> {
+  const { default: JSZip } = await import('jszip');
+  const zip = new JSZip();
+  zip.file('mimetype', 'application/epub+zip', { compression: 'STORE' });
+  zip.file('META-INF/container.xml', '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>');
+  zip.file(
+    'OEBPS/content.opf',
+    '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>The Lighthouse Keeper</dc:title></metadata>' +
+      '<manifest><item id="c2" href="text/chapter%202.xhtml" media-type="application/xhtml+xml"/><item id="c1" href="text/chapter1.xhtml" media-type="application/xhtml+xml"/><item id="css" href="style.css" media-type="text/css"/></manifest>' +
+      '<spine><itemref idref="c1"/><itemref idref="c2"/></spine></package>',
+  );
+  const chapter = (h: string, p: string) => `<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>${h}</title><style>p{margin:0}</style></head><body><h1>${h}</h1><p>${p}</p></body></html>`;
+  zip.file('OEBPS/text/chapter1.xhtml', chapter('Chapter One', 'The storm arrived at midnight and the lamp kept turning.'));
+  zip.file('OEBPS/text/chapter 2.xhtml', chapter('Chapter Two', 'By morning the harbour was full of broken masts.'));
+  zip.file('OEBPS/style.css', 'p { margin: 0 }');
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}

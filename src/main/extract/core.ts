@@ -38,6 +38,12 @@ export class ExtractionCore {
         return (await import('./markup')).extractHtml(path);
       case 'email':
         return (await import('./markup')).extractEmail(path);
+      case 'rtf':
+        return (await import('./office')).extractRtf(path);
+      case 'odt':
+        return (await import('./office')).extractOdt(path);
+      case 'epub':
+        return (await import('./office')).extractEpub(path);
       case 'pdf':
         return extractPdfText(path);
       case 'docx':

@@ -3,9 +3,10 @@ import type { ContentSource, Extraction, FileKind } from '../../shared/domain';
 /** Extensions the scanner accepts, by kind. Anything else is "unsupported". */
 export const KIND_BY_EXT: Record<string, FileKind> = {
   '.txt': 'text', '.md': 'text', '.markdown': 'text', '.csv': 'text', '.tsv': 'text', '.json': 'text', '.log': 'text',
-  '.xml': 'text', '.rtf': 'text', '.yaml': 'text', '.yml': 'text', '.ini': 'text',
+  '.xml': 'text', '.yaml': 'text', '.yml': 'text', '.ini': 'text',
   '.html': 'html', '.htm': 'html', '.xhtml': 'html',
   '.eml': 'email',
+  '.rtf': 'rtf', '.odt': 'odt', '.epub': 'epub',
   '.pdf': 'pdf',
   '.png': 'image', '.jpg': 'image', '.jpeg': 'image', '.tif': 'image', '.tiff': 'image', '.webp': 'image', '.bmp': 'image', '.gif': 'image',
   '.docx': 'docx',
@@ -18,6 +19,7 @@ export const MIME_BY_EXT: Record<string, string> = {
   '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.tif': 'image/tiff', '.tiff': 'image/tiff',
   '.webp': 'image/webp', '.bmp': 'image/bmp', '.gif': 'image/gif',
   '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.odt': 'application/vnd.oasis.opendocument.text', '.epub': 'application/epub+zip',
 };
 
 export interface ExtractResult {
