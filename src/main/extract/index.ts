@@ -12,6 +12,8 @@ export type { ChildLike, SpawnArgs, SpawnChild } from './pool';
 export { forkChild } from './pool';
 
 export const EXTRACTOR_VERSION = '1';
+/** With the engine's own ≈ 300 MB, one extraction keeps the process tree under 1.5 GB. */
+export const DEFAULT_RSS_LIMIT_MB = 1024;
 
 export interface ProcessExtractorOptions extends ExtractorOptions {
   /** Starts a child; default `child_process.fork`. The Electron shell passes a utilityProcess adapter. */
@@ -24,8 +26,12 @@ export interface ProcessExtractorOptions extends ExtractorOptions {
   recycleRssMb?: number;
   /** Hard limit for text, PDF text layer and DOCX extraction. Default 120 s. */
   textTimeoutMs?: number;
-  /** Parallel text jobs per child beside its OCR job. Default 4. */
+  /** Parallel text jobs per child beside its OCR job. Default 1: a bomb must not take other files' jobs down with it. */
   maxLightPerChild?: number;
+  /** Resident memory a child may reach before it is killed (`extractor_oom`). Default 1024 MB. */
+  rssLimitMb?: number;
+  /** How often the watchdog reads the children's memory. Default 100 ms. */
+  rssPollMs?: number;
   /** Enables test-only failure operations in the child (see `debug()`). */
   debug?: boolean;
 }
@@ -45,7 +51,9 @@ export class ProcessExtractor implements Extractor {
       execArgv: [...execArgv, `--max-old-space-size=${Math.max(128, Math.floor(opts.memoryLimitMb))}`],
       config: { ocrLanguages: opts.ocrLanguages, pageCap: opts.pageCap, cachePath: opts.cachePath, debug: opts.debug },
       children: Math.max(1, Math.floor(opts.workers || cpus().length)),
-      maxLightPerChild: opts.maxLightPerChild ?? 4,
+      maxLightPerChild: opts.maxLightPerChild ?? 1,
+      rssLimitMb: opts.rssLimitMb ?? DEFAULT_RSS_LIMIT_MB,
+      rssPollMs: opts.rssPollMs ?? 100,
       recycleAfter: opts.recycleAfter ?? 300,
       recycleRssMb: opts.recycleRssMb ?? Math.max(400, Math.floor(opts.memoryLimitMb * 0.6)),
       ocrTimeoutMs: opts.timeoutMs,

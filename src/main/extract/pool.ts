@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { FileKind } from '../../shared/domain';
 import { IntakeError, type SerializedIntakeError } from '../../shared/errors';
 import { PARENT_PID_ENV, type ChildConfig, type DebugOp, type ExtractOp, type ExtractReply, type ExtractRequest } from './protocol';
@@ -69,6 +70,13 @@ export interface PoolOptions {
   ocrGraceMs: number;
   /** Hard limit for text-layer, DOCX and text extraction. */
   textTimeoutMs: number;
+  /**
+   * Real memory (resident set) a child may use before it is killed and its file recorded as
+   * `extractor_oom`. The V8 heap limit does not see pdf.js canvases or tesseract's WASM memory.
+   */
+  rssLimitMb: number;
+  /** How often the children's resident size is read (Linux /proc). */
+  rssPollMs: number;
   spawn: SpawnChild;
 }
 
@@ -94,7 +102,9 @@ interface Child {
   served: number;
   draining: boolean;
   /** Why we killed it, when we did. */
-  killedFor: 'timeout' | 'recycle' | 'close' | null;
+  killedFor: 'timeout' | 'recycle' | 'close' | 'memory' | null;
+  /** Peak resident size seen by the watchdog, MB. */
+  peakRssMb: number;
   stderrTail: string;
   exited: Promise<void>;
 }
@@ -115,8 +125,44 @@ export class ExtractorPool {
   private closed = false;
   private startFailures = 0;
 
+  private watchdog: NodeJS.Timeout | null = null;
+
   constructor(private readonly opts: PoolOptions) {
     this.slots = Array.from({ length: Math.max(1, opts.children) }, () => null);
+  }
+
+  /** Reads each busy child's resident size; a child over the limit is killed and the job blamed. */
+  private watchMemory(): void {
+    if (this.watchdog || process.platform !== 'linux') return;
+    this.watchdog = setInterval(() => {
+      let busy = false;
+      for (const c of this.slots) {
+        if (!c || c.killedFor || c.proc.pid === undefined) continue;
+        if (c.inFlight.size) busy = true;
+        const mb = residentMb(c.proc.pid);
+        if (mb === null) continue;
+        c.peakRssMb = Math.max(c.peakRssMb, mb);
+        if (mb > this.opts.rssLimitMb) this.onMemoryExceeded(c, mb);
+      }
+      // Nothing to watch: stop polling until the next dispatch.
+      if (!busy && this.watchdog) {
+        clearInterval(this.watchdog);
+        this.watchdog = null;
+      }
+    }, this.opts.rssPollMs);
+    this.watchdog.unref?.();
+  }
+
+  private onMemoryExceeded(child: Child, mb: number): void {
+    const jobs = [...child.inFlight.values()];
+    child.inFlight.clear();
+    for (const job of jobs) {
+      // Alone (or already isolated), the job is to blame; beside others it is retried alone.
+      if (job.suspect || jobs.length === 1) this.settle(job, memoryError(mb, this.opts.rssLimitMb));
+      else this.requeueSuspect(job);
+    }
+    void this.killChild(child, 'memory');
+    this.pump();
   }
 
   run(op: ExtractOp | DebugOp, path: string, kind: FileKind, timeoutMs?: number): Promise<ExtractResult> {
@@ -145,6 +191,8 @@ export class ExtractorPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     for (const job of this.queue.splice(0)) this.settle(job, new IntakeError('unknown', 'extractor is closed'));
     const exits: Promise<void>[] = [];
     for (const c of this.slots) {
@@ -209,6 +257,7 @@ export class ExtractorPool {
       served: 0,
       draining: false,
       killedFor: null,
+      peakRssMb: 0,
       stderrTail: '',
       exited: new Promise((r) => (onExited = r)),
     };
@@ -228,6 +277,7 @@ export class ExtractorPool {
   private dispatch(child: Child, job: Job): void {
     job.child = child;
     child.inFlight.set(job.id, job);
+    this.watchMemory();
     if (child.ready) this.send(child, job);
   }
 
@@ -305,7 +355,7 @@ export class ExtractorPool {
     this.queue.unshift(job);
   }
 
-  private killChild(child: Child, why: 'timeout' | 'recycle' | 'close'): Promise<void> {
+  private killChild(child: Child, why: 'timeout' | 'recycle' | 'close' | 'memory'): Promise<void> {
     child.killedFor ??= why;
     child.proc.kill();
     return child.exited;
@@ -326,6 +376,24 @@ function timeoutError(job: Job): IntakeError {
   }
   return new IntakeError('ocr_timeout', 'OCR timed out', { message: `OCR did not finish within ${job.timeoutMs} ms; the extractor was restarted.` });
 }
+
+function memoryError(mb: number, limitMb: number): IntakeError {
+  return new IntakeError('extractor_oom', 'extractor ran out of memory', {
+    message: `Reading this file took the extractor process to ${mb} MB of memory, over its ${limitMb} MB limit; it was stopped and restarted.`,
+  });
+}
+
+/** Resident set size of a process in MB (Linux), or null when it cannot be read. */
+export function residentMb(pid: number): number | null {
+  try {
+    const statm = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
+    return Math.round((Number(statm[1]) * PAGE_BYTES) / 1048576);
+  } catch {
+    return null;
+  }
+}
+
+const PAGE_BYTES = 4096;
 
 function deathError(oom: boolean, how: string, stderr: string): IntakeError {
   if (oom) return new IntakeError('extractor_oom', 'extractor ran out of memory', { message: `The extractor process ran out of memory (${how}).` });

@@ -3,7 +3,7 @@ import type { SerializedIntakeError } from '../../shared/errors';
 import type { ExtractResult, ExtractorOptions } from './types';
 
 /** Test-only operations, honoured only when the child was started with `debug: true`. */
-export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom';
+export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom' | 'debug_rss';
 
 export type ExtractOp = 'extractText' | 'ocr';
 

@@ -55,6 +55,11 @@ function rssMb(): number {
 function debug(op: string): never {
   if (op === 'debug_crash') process.exit(70);
   if (op === 'debug_hang') for (;;);
+  if (op === 'debug_rss') {
+    // Memory outside the JS heap (like pdf.js canvases or tesseract's WASM): the heap limit never sees it.
+    const hog: Buffer[] = [];
+    for (;;) hog.push(Buffer.alloc(32 * 1024 * 1024, hog.length));
+  }
   if (op === 'debug_oom') {
     const hog: string[][] = [];
     for (;;) hog.push(Array.from({ length: 1e5 }, (_, i) => `${i}-${hog.length}`));
