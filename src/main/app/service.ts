@@ -233,7 +233,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     'failed.get': ({ id }) => {
       const row = engine.library.failed.get(id, currentFingerprint());
       if (!row) throw new ServiceError('not_found', `No failed file with id ${id} (it may have been reset or ingested).`);
-      return { ...row, events: engine.library.failed.events(row.fileHash, row.filePath) };
+      return { ...row, events: engine.library.failureEvents.history(row.fileHash, row.filePath) };
     },
     'failed.groups': ({ filter }) => engine.library.failed.groups(filter, currentFingerprint()),
     'failed.reset': (sel) => {
