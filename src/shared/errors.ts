@@ -165,3 +165,50 @@ export function toFailure(e: unknown, stage?: Stage): IntakeError {
   if (e instanceof Error && e.stack) err.stack = e.stack;
   return err;
 }
+
+/**
+ * Codes an API call can fail with: the adapters' own, the service's, and the
+ * pipeline's ErrorCode (an IntakeError passes through). The renderer turns each into words.
+ */
+export const API_ERROR_CODES = [
+  'invalid_input',
+  'unknown_channel',
+  'not_implemented',
+  'not_supported',
+  'internal',
+  'path_not_allowed',
+  'not_found',
+  'run_not_found',
+  'fs_error',
+  'library_busy',
+  'busy',
+  'inbox_full',
+  'unknown_table',
+  'unknown_column',
+  'read_only_column',
+  'invalid_value',
+  'constraint',
+  'unauthorized',
+  'forbidden',
+  'forbidden_host',
+  'forbidden_origin',
+  'method_not_allowed',
+  'unsupported_media_type',
+  'payload_too_large',
+  'transport',
+  'bad_response',
+  'http_error',
+  'bad_request',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | ErrorCode;
+
+/** The one coded error of the API: what a handler throws to answer {ok:false, error:{code, message}}. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
