@@ -7,7 +7,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AiSettings, RunSummary } from '../src/shared/domain';
-import { DEFAULT_AI, Engine, defaultRunOptions } from '../src/main/engine/engine';
+import { DEFAULT_AI } from '../src/shared/limits';
+import { Engine, defaultRunOptions } from '../src/main/engine/engine';
 
 export interface ChildConfig {
   db: string;

@@ -9,7 +9,8 @@ import type { AiSettings, EmbeddingStatus, FailedFile, RunOptions, RunProgress, 
 import { SEARCH_MODES, STAGES } from '../shared/domain';
 import type { SearchHit } from '../main/engine/search';
 import { CODE_LABEL } from '../shared/errors';
-import { DEFAULT_AI, Engine, defaultRunOptions } from '../main/engine/engine';
+import { DEFAULT_AI } from '../shared/limits';
+import { Engine, defaultRunOptions } from '../main/engine/engine';
 import { OFFICIAL_OPENAI_ORIGIN, keyFor, originOf } from '../main/app/api-key';
 import { defaultDataDir, defaultDbPath } from '../main/app/paths';
 import { watchFolders } from '../main/engine/watch';

@@ -8,7 +8,9 @@ import { app, BrowserWindow, dialog, Menu, nativeTheme, screen, session, shell, 
 import type { SpawnChild } from './extract';
 import { registerIpc } from './ipc';
 import { desktopSecretBox } from './secrets';
-import { appLocation, contentSecurityPolicy, hardenSession, hardenWebContents, isExternalLink, secureWebPreferences } from './security';
+import { appLocation, contentSecurityPolicy, hardenSession, hardenWebContents, secureWebPreferences } from './security';
+import { ApiError } from '../shared/errors';
+import { isExternalLink } from '../shared/links';
 import { createIntakeService } from './app/service';
 import type { IntakeService, Platform } from './app/service-api';
 import { loadWindowState, saveWindowState } from './window-state';
@@ -87,7 +89,7 @@ function desktopPlatform(dataDir: string): Platform {
       shell.showItemInFolder(filePath);
     },
     async openExternal(url) {
-      if (!isExternalLink(url)) throw Object.assign(new Error('Only http(s) and mailto links can be opened'), { code: 'invalid_input' });
+      if (!isExternalLink(url)) throw new ApiError('invalid_input', 'Only http(s) and mailto links can be opened');
       await shell.openExternal(url);
     },
     secrets: desktopSecretBox(dataDir),

@@ -3,7 +3,7 @@
  * and hands the rest to dispatch(). Service events go to the window as `intake:event:<name>`.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { contract, EVENT_NAMES, IPC_PREFIX, type Channel, type Envelope } from '../shared/contract';
+import { CHANNELS, EVENT_NAMES, IPC_PREFIX, type Envelope } from '../shared/contract';
 import { dispatch } from './app/dispatch';
 import { isTrustedSender, type AppLocation } from './security';
 import type { IntakeService } from './app/service-api';
@@ -21,8 +21,7 @@ export function eventChannel(event: string): string {
 
 /** Returns a function that removes every handler and listener it added. */
 export function registerIpc({ service, getContents, location }: IpcOptions): () => void {
-  const channels = Object.keys(contract) as Channel[];
-  for (const channel of channels) {
+  for (const channel of CHANNELS) {
     ipcMain.handle(IPC_PREFIX + channel, async (event: IpcMainInvokeEvent, input: unknown): Promise<Envelope<unknown>> => {
       if (!isTrustedSender(event, getContents(), location)) {
         console.warn(`[intake] refused ${channel} from an unexpected sender (${event.senderFrame?.url ?? 'no frame'})`);
@@ -38,7 +37,7 @@ export function registerIpc({ service, getContents, location }: IpcOptions): () 
     }),
   );
   return () => {
-    for (const channel of channels) ipcMain.removeHandler(IPC_PREFIX + channel);
+    for (const channel of CHANNELS) ipcMain.removeHandler(IPC_PREFIX + channel);
     for (const off of unsubscribe) off();
   };
 }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isExternalLink } from '../shared/links';
 import type { IpcMainInvokeEvent, Session, WebContents, WebPreferences } from 'electron';
 
 /** Where the renderer is loaded from: the built files, or the electron-vite dev server. */
@@ -88,15 +89,6 @@ export type NavigationDecision = 'allow' | 'open-external' | 'deny';
 export function decideNavigation(url: string, loc: AppLocation): NavigationDecision {
   if (isAppUrl(url, loc)) return 'allow';
   return isExternalLink(url) ? 'open-external' : 'deny';
-}
-
-export function isExternalLink(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:' || protocol === 'mailto:';
-  } catch {
-    return false;
-  }
 }
 
 /** Copying an error and the end-of-run notification are the only things our own page may do. */

@@ -1,10 +1,14 @@
 /**
- * The one IPC contract: channel → zod input schema → output type, plus push events.
- * Electron's ipcMain, the browser-mode web bridge and the preload are all generated
- * from this table; nothing else crosses the process boundary.
+ * The one IPC contract: channel → zod input schema and output type, plus push
+ * events and the API's error codes. Electron's ipcMain, the browser-mode web
+ * bridge and the preload all derive from these tables; nothing else crosses the
+ * process boundary.
  */
 import { z } from 'zod';
 import { ERROR_CODES, FAILURE_CLASSES, SEARCH_MODES, STAGES } from './domain';
+import type { ApiErrorCode } from './errors';
+import { LIMITS } from './limits';
+import { isExternalLink } from './links';
 import type {
   DocumentDetail,
   DocumentRow,
@@ -57,7 +61,7 @@ export const runOptionsInputSchema = z
     paths: z.array(pathSchema).min(1, 'choose at least one folder or file').max(10_000),
     skipFailed: z.boolean().optional(),
     ocr: z.boolean().optional(),
-    concurrency: z.number().int().min(1).max(32).optional(),
+    concurrency: z.number().int().min(LIMITS.concurrency.min).max(LIMITS.concurrency.max).optional(),
   })
   .strict();
 
@@ -67,8 +71,8 @@ const aiSettingsInput = z
     baseUrl: z.string().max(2000).refine((u) => u === '' || /^https?:\/\/[^\s]+$/i.test(u), 'base URL must start with http:// or https://'),
     chatModel: shortText,
     embedModel: shortText,
-    timeoutMs: z.number().int().min(1000).max(600_000),
-    maxRetries: z.number().int().min(0).max(10),
+    timeoutMs: z.number().int().min(LIMITS.aiTimeoutMs.min).max(LIMITS.aiTimeoutMs.max),
+    maxRetries: z.number().int().min(LIMITS.aiMaxRetries.min).max(LIMITS.aiMaxRetries.max),
   })
   .partial()
   .strict();
@@ -79,11 +83,11 @@ export const settingsInputSchema = z
     /** A new API key; empty string clears it. Write-only: never returned. */
     apiKey: z.string().max(500).optional(),
     ocrLanguages: z.array(z.string().regex(/^[a-z_]{3,10}$/i, 'invalid OCR language code')).min(1).max(10).optional(),
-    concurrency: z.number().int().min(1).max(32).optional(),
+    concurrency: z.number().int().min(LIMITS.concurrency.min).max(LIMITS.concurrency.max).optional(),
     skipFailed: z.boolean().optional(),
     ocr: z.boolean().optional(),
-    ocrPageCap: z.number().int().min(1).max(5000).optional(),
-    ocrTimeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
+    ocrPageCap: z.number().int().min(LIMITS.ocrPageCap.min).max(LIMITS.ocrPageCap.max).optional(),
+    ocrTimeoutMs: z.number().int().min(LIMITS.ocrTimeoutMs.min).max(LIMITS.ocrTimeoutMs.max).optional(),
   })
   .strict();
 
@@ -91,76 +95,6 @@ const tableName = z.string().regex(/^[a-z_]{1,64}$/, 'invalid table name');
 const columnName = z.string().regex(/^[a-z_]{1,64}$/, 'invalid column name');
 const cellValue = z.union([z.string().max(1_000_000), z.number(), z.null()]);
 const rowValues = z.record(columnName, cellValue);
-
-export const contract = {
-  'app.info': { input: z.object({}).strict() },
-  'ingest.preflight': { input: z.object({ paths: z.array(pathSchema).min(1).max(10_000) }).strict() },
-  'ingest.start': { input: runOptionsInputSchema },
-  'ingest.pause': { input: z.object({ runId: id }).strict() },
-  'ingest.resume': { input: z.object({ runId: id }).strict() },
-  'ingest.cancel': { input: z.object({ runId: id }).strict() },
-  'ingest.status': { input: z.object({}).strict() },
-  'ingest.inbox': {
-    // Browser mode: files dropped on the page are uploaded (base64) into an inbox folder.
-    input: z
-      .object({
-        files: z
-          .array(z.object({ relativePath: z.string().min(1).max(1024), dataBase64: z.string().max(70_000_000) }).strict())
-          .min(1)
-          .max(1000),
-      })
-      .strict(),
-  },
-  'runs.list': { input: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict() },
-  'failed.list': {
-    input: z
-      .object({
-        ...paging,
-        sort: z.enum(['failed_at', 'filename', 'stage', 'reason', 'attempts', 'error_code', 'first_failed_at']).default('failed_at'),
-        dir: sortDir.default('desc'),
-        filter: failedFilterSchema.default({}),
-      })
-      .strict(),
-  },
-  'failed.count': { input: z.object({}).strict() },
-  'failed.get': { input: z.object({ id }).strict() },
-  'failed.groups': { input: z.object({ filter: failedFilterSchema.default({}) }).strict() },
-  'failed.reset': { input: failedSelectionSchema },
-  'failed.estimate': { input: failedSelectionSchema },
-  'failed.reprocess': { input: failedSelectionSchema },
-  'documents.list': {
-    input: z
-      .object({
-        ...paging,
-        q: shortText.optional(),
-        mode: z.enum(SEARCH_MODES).default('hybrid'),
-      })
-      .strict(),
-  },
-  'documents.get': { input: z.object({ id }).strict() },
-  'library.embedding': { input: z.object({}).strict() },
-  'library.reembed': { input: z.object({}).strict() },
-  'db.tables': { input: z.object({}).strict() },
-  'db.rows': {
-    input: z.object({ table: tableName, ...paging, sort: columnName.optional(), dir: sortDir.default('desc') }).strict(),
-  },
-  'db.insert': { input: z.object({ table: tableName, values: rowValues }).strict() },
-  'db.update': { input: z.object({ table: tableName, id, values: rowValues }).strict() },
-  'db.delete': { input: z.object({ table: tableName, id }).strict() },
-  'settings.get': { input: z.object({}).strict() },
-  'settings.set': { input: settingsInputSchema },
-  'settings.testConnection': { input: z.object({}).strict() },
-  'shell.chooseFolder': { input: z.object({}).strict() },
-  'shell.showInFolder': { input: z.object({ path: pathSchema }).strict() },
-  'shell.openExternal': {
-    input: z.object({ url: z.string().url().max(2000).refine((u) => /^(https?|mailto):/i.test(u), 'only http(s) and mailto links open outside the app') }).strict(),
-  },
-  'fs.list': { input: z.object({ path: pathSchema.optional() }).strict() },
-} as const;
-
-export type Channel = keyof typeof contract;
-export type Input<C extends Channel> = z.input<(typeof contract)[C]['input']>;
-export type ParsedInput<C extends Channel> = z.output<(typeof contract)[C]['input']>;
 
 export interface AppInfo {
   mode: 'electron' | 'browser';
@@ -181,55 +115,108 @@ export interface Page<T> {
   total: number;
 }
 
-export interface Outputs {
-  'app.info': AppInfo;
-  'ingest.preflight': Preflight;
-  'ingest.start': { runId: number };
-  'ingest.pause': null;
-  'ingest.resume': null;
-  'ingest.cancel': null;
-  'ingest.status': RunProgress | null;
-  'ingest.inbox': { folder: string; files: number };
-  'runs.list': RunRow[];
-  'failed.list': Page<FailedFile>;
-  'failed.count': number;
-  'failed.get': FailedFileDetail;
-  'failed.groups': FailureGroup[];
-  'failed.reset': { reset: number };
-  'failed.estimate': ReprocessEstimate;
-  'failed.reprocess': ReprocessReport;
-  'documents.list': Page<DocumentRow>;
-  'documents.get': DocumentDetail;
-  'library.embedding': EmbeddingStatus;
-  /** Starts re-embedding in the background; progress arrives as `embed.progress`. */
-  'library.reembed': EmbeddingStatus;
-  'db.tables': TableInfo[];
-  'db.rows': Page<Record<string, unknown>>;
-  'db.insert': { id: number };
-  'db.update': { changed: number };
-  'db.delete': { changed: number };
-  'settings.get': Settings;
-  'settings.set': Settings;
-  'settings.testConnection': { ok: boolean; message: string };
-  'shell.chooseFolder': string | null;
-  'shell.showInFolder': null;
-  'shell.openExternal': null;
-  'fs.list': FsListing;
+/** A phantom value that carries a channel's output type in the table (never read at run time). */
+function out<T>(): T {
+  return undefined as T;
 }
+
+/**
+ * Every channel, defined once: its input schema (validated in main) and its
+ * output type. The preload's allow-list, `Outputs` and `Handlers` are read off it.
+ */
+export const contract = {
+  'app.info': { input: z.object({}).strict(), output: out<AppInfo>() },
+  'ingest.preflight': { input: z.object({ paths: z.array(pathSchema).min(1).max(10_000) }).strict(), output: out<Preflight>() },
+  'ingest.start': { input: runOptionsInputSchema, output: out<{ runId: number }>() },
+  'ingest.pause': { input: z.object({ runId: id }).strict(), output: out<null>() },
+  'ingest.resume': { input: z.object({ runId: id }).strict(), output: out<null>() },
+  'ingest.cancel': { input: z.object({ runId: id }).strict(), output: out<null>() },
+  'ingest.status': { input: z.object({}).strict(), output: out<RunProgress | null>() },
+  'ingest.inbox': {
+    input: z
+      .object({
+        files: z
+          .array(z.object({ relativePath: z.string().min(1).max(1024), dataBase64: z.string().max(70_000_000) }).strict())
+          .min(1)
+          .max(1000),
+      })
+      .strict(),
+    output: out<{ folder: string; files: number }>(),
+  },
+  'runs.list': { input: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict(), output: out<RunRow[]>() },
+  'failed.list': {
+    input: z
+      .object({
+        ...paging,
+        sort: z.enum(['failed_at', 'filename', 'stage', 'reason', 'attempts', 'error_code', 'first_failed_at']).default('failed_at'),
+        dir: sortDir.default('desc'),
+        filter: failedFilterSchema.default({}),
+      })
+      .strict(),
+    output: out<Page<FailedFile>>(),
+  },
+  'failed.count': { input: z.object({}).strict(), output: out<number>() },
+  'failed.get': { input: z.object({ id }).strict(), output: out<FailedFileDetail>() },
+  'failed.groups': { input: z.object({ filter: failedFilterSchema.default({}) }).strict(), output: out<FailureGroup[]>() },
+  'failed.reset': { input: failedSelectionSchema, output: out<{ reset: number }>() },
+  'failed.estimate': { input: failedSelectionSchema, output: out<ReprocessEstimate>() },
+  'failed.reprocess': { input: failedSelectionSchema, output: out<ReprocessReport>() },
+  'documents.list': {
+    input: z
+      .object({
+        ...paging,
+        q: shortText.optional(),
+        mode: z.enum(SEARCH_MODES).default('hybrid'),
+      })
+      .strict(),
+    output: out<Page<DocumentRow>>(),
+  },
+  'documents.get': { input: z.object({ id }).strict(), output: out<DocumentDetail>() },
+  'library.embedding': { input: z.object({}).strict(), output: out<EmbeddingStatus>() },
+  /** Starts re-embedding in the background; progress arrives as `embed.progress`. */
+  'library.reembed': { input: z.object({}).strict(), output: out<EmbeddingStatus>() },
+  'db.tables': { input: z.object({}).strict(), output: out<TableInfo[]>() },
+  'db.rows': {
+    output: out<Page<Record<string, unknown>>>(),
+    input: z.object({ table: tableName, ...paging, sort: columnName.optional(), dir: sortDir.default('desc') }).strict(),
+  },
+  'db.insert': { input: z.object({ table: tableName, values: rowValues }).strict(), output: out<{ id: number }>() },
+  'db.update': { input: z.object({ table: tableName, id, values: rowValues }).strict(), output: out<{ changed: number }>() },
+  'db.delete': { input: z.object({ table: tableName, id }).strict(), output: out<{ changed: number }>() },
+  'settings.get': { input: z.object({}).strict(), output: out<Settings>() },
+  'settings.set': { input: settingsInputSchema, output: out<Settings>() },
+  'settings.testConnection': { input: z.object({}).strict(), output: out<{ ok: boolean; message: string }>() },
+  'shell.chooseFolder': { input: z.object({}).strict(), output: out<string | null>() },
+  'shell.showInFolder': { input: z.object({ path: pathSchema }).strict(), output: out<null>() },
+  'shell.openExternal': {
+    output: out<null>(),
+    input: z.object({ url: z.string().url().max(2000).refine(isExternalLink, 'only http(s) and mailto links open outside the app') }).strict(),
+  },
+  'fs.list': { input: z.object({ path: pathSchema.optional() }).strict(), output: out<FsListing>() },
+} as const;
+
+export type Channel = keyof typeof contract;
+export type Input<C extends Channel> = z.input<(typeof contract)[C]['input']>;
+export type ParsedInput<C extends Channel> = z.output<(typeof contract)[C]['input']>;
+
+/** Each channel's result type, read off the contract table. */
+export type Outputs = { [C in Channel]: (typeof contract)[C]['output'] };
 export type Output<C extends Channel> = Outputs[C];
 
-/** Push events from main to the renderer. */
-export interface Events {
-  'run.progress': RunProgress;
-  'run.finished': RunSummary;
-  'failed.changed': { count: number };
-  'embed.progress': EmbeddingStatus;
-}
+/** Push events from main to the renderer, with their payloads. */
+export const events = {
+  'run.progress': out<RunProgress>(),
+  'run.finished': out<RunSummary>(),
+  'failed.changed': out<{ count: number }>(),
+  'embed.progress': out<EmbeddingStatus>(),
+};
+export type Events = typeof events;
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['run.progress', 'run.finished', 'failed.changed', 'embed.progress'];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+export const CHANNELS = Object.keys(contract) as Channel[];
 
 export interface ErrorBody {
-  code: string;
+  code: ApiErrorCode;
   message: string;
 }
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };

@@ -129,3 +129,86 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/** Operating-system error codes (errno names) → failure codes, with one wording for every stage. */
+const OS_FAILURES: Record<string, { code: ErrorCode; reason: string }> = {
+  ENOENT: { code: 'file_vanished', reason: 'file vanished before it could be read' },
+  EACCES: { code: 'file_unreadable', reason: 'permission denied' },
+  EPERM: { code: 'file_unreadable', reason: 'permission denied' },
+  EISDIR: { code: 'file_unreadable', reason: 'not a regular file' },
+  EBUSY: { code: 'file_busy', reason: 'file is busy' },
+  ETXTBSY: { code: 'file_busy', reason: 'file is busy' },
+};
+const IO_FAILURE = { code: 'io_error', reason: 'read error' } as const;
+
+/** The failure code and words for an OS error code (`io_error` for anything unlisted). */
+export function osFailure(errno: string | undefined): { code: ErrorCode; reason: string } {
+  return (errno && OS_FAILURES[errno]) || IO_FAILURE;
+}
+
+/**
+ * The one failure mapper: any thrown value → an IntakeError. Intake errors pass
+ * through; OS errors get their file code; SQLite errors (or any error while
+ * storing) are `db_error`; the rest is `unknown` with its stack kept.
+ */
+export function toFailure(e: unknown, stage?: Stage): IntakeError {
+  if (isIntakeError(e)) return e;
+  const errno = (e as { code?: unknown } | null)?.code;
+  const message = errorMessage(e);
+  let err: IntakeError;
+  if (typeof errno === 'string' && errno.startsWith('SQLITE')) err = new IntakeError('db_error', 'could not be saved to the library', { message, cause: e });
+  else if (stage === 'db_insert') err = new IntakeError('db_error', 'could not be saved to the library', { message, cause: e });
+  else if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno)) {
+    const { code, reason } = osFailure(errno);
+    return new IntakeError(code, reason, { message });
+  } else err = new IntakeError('unknown', 'unexpected error', { message, cause: e });
+  if (e instanceof Error && e.stack) err.stack = e.stack;
+  return err;
+}
+
+/**
+ * Codes an API call can fail with: the adapters' own, the service's, and the
+ * pipeline's ErrorCode (an IntakeError passes through). The renderer turns each into words.
+ */
+export const API_ERROR_CODES = [
+  'invalid_input',
+  'unknown_channel',
+  'not_implemented',
+  'not_supported',
+  'internal',
+  'path_not_allowed',
+  'not_found',
+  'run_not_found',
+  'fs_error',
+  'library_busy',
+  'busy',
+  'inbox_full',
+  'unknown_table',
+  'unknown_column',
+  'read_only_column',
+  'invalid_value',
+  'constraint',
+  'unauthorized',
+  'forbidden',
+  'forbidden_host',
+  'forbidden_origin',
+  'method_not_allowed',
+  'unsupported_media_type',
+  'payload_too_large',
+  'transport',
+  'bad_response',
+  'http_error',
+  'bad_request',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | ErrorCode;
+
+/** The one coded error of the API: what a handler throws to answer {ok:false, error:{code, message}}. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}

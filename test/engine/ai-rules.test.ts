@@ -164,7 +164,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const report = await e.reprocess([row.id], opts);
     expect(report).toMatchObject({ succeeded: 1, failedSame: 0, failedDifferent: 0 });
     expect(e.library.failed.count()).toBe(0);
-    const kinds = e.library.failed.events(row.fileHash, row.filePath).map((ev) => ev.kind);
+    const kinds = e.library.failureEvents.history(row.fileHash, row.filePath).map((ev) => ev.kind);
     expect(kinds).toEqual(['success', 'reset', 'failure']);
   });
 });

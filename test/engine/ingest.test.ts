@@ -123,7 +123,7 @@ describe('ingesting a folder with the local provider', () => {
     const [row] = engine.library.failed.list({ offset: 0, limit: 10, sort: 'failed_at', dir: 'desc', filter: {} });
     expect(row.attempts).toBe(2);
     expect(row.firstFailedAt).toBeLessThanOrEqual(row.failedAt);
-    expect(engine.library.failed.events(row.fileHash, row.filePath).filter((e) => e.kind === 'failure')).toHaveLength(2);
+    expect(engine.library.failureEvents.history(row.fileHash, row.filePath).filter((e) => e.kind === 'failure')).toHaveLength(2);
   });
 
   it('a file that failed is cleared from failed_files when it is later ingested, and history keeps it all', async () => {
@@ -142,7 +142,7 @@ describe('ingesting a folder with the local provider', () => {
     expect(engine.library.failed.count()).toBe(1);
     engine.reset([row.id]);
     expect(engine.library.failed.count()).toBe(0);
-    expect(engine.library.failed.events(row.fileHash, row.filePath).map((e) => e.kind).sort()).toEqual(['failure', 'reset']);
+    expect(engine.library.failureEvents.history(row.fileHash, row.filePath).map((e) => e.kind).sort()).toEqual(['failure', 'reset']);
   });
 
   it('an unreadable folder and an unreadable file become failed rows at the hash stage (as a non-root user)', async () => {

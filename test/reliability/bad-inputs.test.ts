@@ -4,7 +4,7 @@ import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, openSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FileOutcome } from '../../src/main/engine/run';
+import type { FileOutcome } from '../../src/main/engine/pipeline';
 import type { RunSummary } from '../../src/shared/domain';
 import { Workspace, letter } from '../support/workspace';
 import { buildBadCorpus, type BadCase } from './bad-corpus';

@@ -1,6 +1,7 @@
 /** An in-memory window.api for renderer tests: a few channels, recorded calls, and an event emitter. */
 import { act, cleanup } from '@testing-library/react';
 import type { Channel, EventName, Events, Input, IntakeApi, Output } from '../../src/shared/contract';
+import type { ApiErrorCode } from '../../src/shared/errors';
 import type { FailedFile, FailedFilter, Settings, Stage } from '../../src/shared/domain';
 import { resetApiClient } from '../../src/renderer/src/api';
 import { resetFailedStore } from '../../src/renderer/src/stores/failed';
@@ -11,7 +12,7 @@ export type FakeHandlers = { [C in Channel]?: Handler<C> };
 
 export class FakeError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);
@@ -37,7 +38,7 @@ export function installFakeApi(handlers: FakeHandlers = {}): FakeApi {
       try {
         return { ok: true, value: await h(input) };
       } catch (e) {
-        const code = e instanceof FakeError ? e.code : 'unknown';
+        const code: ApiErrorCode = e instanceof FakeError ? e.code : 'internal';
         return { ok: false, error: { code, message: e instanceof Error ? e.message : String(e) } };
       }
     },

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { contract, type Channel, type Envelope, type ErrorBody, type Handlers } from '../../shared/contract';
-import { isIntakeError } from '../../shared/errors';
+import { API_ERROR_CODES, ApiError, isIntakeError, type ApiErrorCode } from '../../shared/errors';
 
 const MAX_MESSAGE = 2000;
 const MAX_ISSUES = 5;
@@ -27,14 +27,18 @@ export function describeZodError(err: z.ZodError): string {
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof z.ZodError) return { code: 'invalid_input', message: describeZodError(err) };
   if (isIntakeError(err)) return { code: err.code, message: clip(err.message || err.reason) };
+  if (err instanceof ApiError) return { code: err.code, message: clip(err.message) };
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return {
-      code: typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : 'internal',
-      message: clip(err.message || 'Unexpected error'),
-    };
+    // Another program holding the library's write lock: worth saying so, not "internal".
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return { code: 'library_busy', message: clip(err.message) };
+    return { code: isApiErrorCode(code) ? code : 'internal', message: clip(err.message || 'Unexpected error') };
   }
   return { code: 'internal', message: clip(typeof err === 'string' ? err : 'Unexpected error') };
+}
+
+function isApiErrorCode(code: unknown): code is ApiErrorCode {
+  return typeof code === 'string' && (API_ERROR_CODES as readonly string[]).includes(code);
 }
 
 function clip(text: string): string {

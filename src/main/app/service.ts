@@ -10,23 +10,14 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
 import type { EventName, Events, Handlers } from '../../shared/contract';
 import type { FailedFilter, RunProgress } from '../../shared/domain';
-import { IntakeError } from '../../shared/errors';
+import { ApiError } from '../../shared/errors';
+import { isExternalLink } from '../../shared/links';
 import { redactSecrets } from '../../shared/redact';
-import { TableBrowser, TableBrowserError } from '../db/table-browser';
+import { TableBrowser } from '../db/table-browser';
 import { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
 import { SettingsStore } from './settings';
 import type { IntakeService, ServiceOptions } from './service-api';
-
-/** An error the adapters turn into {ok:false, error:{code, message}}. */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface CreateServiceOptions extends ServiceOptions {
   /** Folders the renderer may read and ingest from (default: home and temp; Electron: everything). */
@@ -77,11 +68,11 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
    * that leads outside is refused the same way whether or not the file exists there.
    */
   const grantedPath = async (p: string): Promise<string> => {
-    if (!isAbsolute(p)) throw new ServiceError('path_not_allowed', `Use an absolute path: "${p}" is relative.`);
+    if (!isAbsolute(p)) throw new ApiError('path_not_allowed', `Use an absolute path: "${p}" is relative.`);
     const abs = normalize(p);
     const real = await realpathOfNearest(abs);
     const inside = roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
-    if (!inside) throw new ServiceError('path_not_allowed', `"${p}" is outside the folders Intake may read (${roots.join(', ')}).`);
+    if (!inside) throw new ApiError('path_not_allowed', `"${p}" is outside the folders Intake may read (${roots.join(', ')}).`);
     return abs;
   };
 
@@ -89,7 +80,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
   const existingPath = async (p: string): Promise<string> => {
     const abs = await grantedPath(p);
     const found = await lstat(abs).then(() => true, () => false);
-    if (!found) throw new ServiceError('not_found', `No such file or folder: "${p}".`);
+    if (!found) throw new ApiError('not_found', `No such file or folder: "${p}".`);
     return abs;
   };
 
@@ -142,20 +133,11 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
 
   const runOf = (id: number): Run => {
     const run = engine.getRun(id);
-    if (!run) throw new ServiceError('run_not_found', `Run ${id} is not running.`);
+    if (!run) throw new ApiError('run_not_found', `Run ${id} is not running.`);
     return run;
   };
 
   const selection = (sel: { ids: number[] } | { filter: FailedFilter; all: true }) => engine.resolveSelection(sel, currentFingerprint());
-
-  const tableCall = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (e) {
-      if (e instanceof TableBrowserError) throw new ServiceError(e.code, e.message);
-      throw e;
-    }
-  };
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -190,8 +172,8 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     'ingest.status': () => engine.activeProgress(),
     'ingest.inbox': async ({ files }) => {
       const rels = files.map((f) => inboxRelativePath(f.relativePath));
-      if (new Set(rels.map((r) => r.toLowerCase())).size !== rels.length) throw new ServiceError('invalid_input', 'Two dropped files have the same name in the same folder.');
-      if (inboxBusy >= INBOX_CONCURRENT_UPLOADS) throw new ServiceError('busy', 'Other dropped files are being saved; try again when they are in.');
+      if (new Set(rels.map((r) => r.toLowerCase())).size !== rels.length) throw new ApiError('invalid_input', 'Two dropped files have the same name in the same folder.');
+      if (inboxBusy >= INBOX_CONCURRENT_UPLOADS) throw new ApiError('busy', 'Other dropped files are being saved; try again when they are in.');
       inboxBusy++;
       const inbox = join(opts.dataDir, 'inbox');
       let staging: string | null = null;
@@ -202,7 +184,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
         const held = await folderBytes(inbox);
         const cap = opts.inboxMaxBytes ?? INBOX_MAX_BYTES;
         if (held + incoming > cap) {
-          throw new ServiceError('inbox_full', `The inbox holds ${formatMb(held)} of files not yet ingested; ${formatMb(incoming)} more would pass its ${formatMb(cap)} limit. Ingest or reset what is there first.`);
+          throw new ApiError('inbox_full', `The inbox holds ${formatMb(held)} of files not yet ingested; ${formatMb(incoming)} more would pass its ${formatMb(cap)} limit. Ingest or reset what is there first.`);
         }
         // A staging folder of its own (hidden from scans), renamed into place only when every file is in: all or nothing.
         staging = await mkdtemp(join(inbox, '.staging-'));
@@ -216,8 +198,8 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
         await rename(staging, folder);
         return { folder, files: files.length };
       } catch (e) {
-        if (e instanceof ServiceError) throw e;
-        throw new ServiceError('fs_error', `The dropped files could not be saved: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        if (e instanceof ApiError) throw e;
+        throw new ApiError('fs_error', `The dropped files could not be saved: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       } finally {
         if (staging) {
           stagingInUse.delete(staging);
@@ -232,8 +214,8 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     'failed.count': () => engine.library.failed.count(),
     'failed.get': ({ id }) => {
       const row = engine.library.failed.get(id, currentFingerprint());
-      if (!row) throw new ServiceError('not_found', `No failed file with id ${id} (it may have been reset or ingested).`);
-      return { ...row, events: engine.library.failed.events(row.fileHash, row.filePath) };
+      if (!row) throw new ApiError('not_found', `No failed file with id ${id} (it may have been reset or ingested).`);
+      return { ...row, events: engine.library.failureEvents.history(row.fileHash, row.filePath) };
     },
     'failed.groups': ({ filter }) => engine.library.failed.groups(filter, currentFingerprint()),
     'failed.reset': (sel) => {
@@ -263,24 +245,24 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     },
     'documents.get': ({ id }) => {
       const doc = engine.library.documents.get(id);
-      if (!doc) throw new ServiceError('not_found', `No document with id ${id}.`);
+      if (!doc) throw new ApiError('not_found', `No document with id ${id}.`);
       return doc;
     },
 
     'db.tables': () => tables.list(),
-    'db.rows': (input) => tableCall(() => tables.rows(input.table, input)),
+    'db.rows': (input) => tables.rows(input.table, input),
     'db.insert': ({ table, values }) => {
-      const id = tableCall(() => tables.insert(table, values));
+      const id = tables.insert(table, values);
       afterTableWrite(table);
       return { id };
     },
     'db.update': ({ table, id, values }) => {
-      const changed = tableCall(() => tables.update(table, id, values));
+      const changed = tables.update(table, id, values);
       afterTableWrite(table);
       return { changed };
     },
     'db.delete': ({ table, id }) => {
-      const changed = tableCall(() => tables.delete(table, id));
+      const changed = tables.delete(table, id);
       afterTableWrite(table);
       return { changed };
     },
@@ -307,7 +289,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       return null;
     },
     'shell.openExternal': async ({ url }) => {
-      if (!/^https?:\/\//i.test(url)) throw new ServiceError('invalid_input', 'Only http(s) links open outside the app.');
+      if (!isExternalLink(url)) throw new ApiError('invalid_input', 'Only http(s) and mailto links open outside the app.');
       await opts.platform.openExternal(url);
       return null;
     },
@@ -317,7 +299,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (e) {
-        throw new ServiceError('fs_error', `Cannot open "${dir}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new ApiError('fs_error', `Cannot open "${dir}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       const parent = dirname(dir);
       const parentAllowed = parent !== dir && (await grantedPath(parent).then(() => true, () => false));
@@ -371,7 +353,7 @@ const INBOX_MAX_BYTES = 2 * 1024 ** 3;
 function inboxRelativePath(given: string): string {
   const segments = given.split(/[/\\]/);
   const bad = given.includes('\0') || segments.some((seg) => seg === '' || seg === '.' || seg === '..' || Buffer.byteLength(seg) > 255);
-  if (bad) throw new ServiceError('invalid_input', `Refused file name "${given.slice(0, 300)}".`);
+  if (bad) throw new ApiError('invalid_input', `Refused file name "${given.slice(0, 300)}".`);
   return segments.join(sep);
 }
 
@@ -392,4 +374,3 @@ function defaultRoots(): string[] {
   return [homedir(), tmpdir(), ...extra];
 }
 
-export { IntakeError };

@@ -3,20 +3,17 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { AiSettings, RunOptions, Settings } from '../../shared/domain';
 import type { Db } from '../db/connection';
-import { DEFAULT_AI } from '../engine/engine';
+import { DEFAULT_AI, DEFAULT_RUN_SETTINGS, defaultConcurrency } from '../../shared/limits';
 import { decodeBoundKey, encodeBoundKey, keyFor, originOf } from './api-key';
 import type { SecretBox } from './service-api';
 
 type StoredSettings = Omit<Settings, 'ai'> & { ai: Omit<AiSettings, 'apiKey'> };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
+  ...DEFAULT_RUN_SETTINGS,
   ai: { ...DEFAULT_AI },
-  ocrLanguages: ['eng'],
-  concurrency: Math.max(2, Math.min(8, cpus().length * 2)),
-  skipFailed: true,
-  ocr: true,
-  ocrPageCap: 50,
-  ocrTimeoutMs: 120_000,
+  ocrLanguages: [...DEFAULT_RUN_SETTINGS.ocrLanguages],
+  concurrency: defaultConcurrency(cpus().length),
 };
 
 /**

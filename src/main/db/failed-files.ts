@@ -1,15 +1,9 @@
 import { redactSecrets } from '../../shared/redact';
 import type { Db } from './connection';
-import type {
-  ErrorCode,
-  FailedFile,
-  FailedFilter,
-  FailedSortColumn,
-  FailureClass,
-  FailureEvent,
-  FailureGroup,
-  Stage,
-} from '../../shared/domain';
+import type { ErrorCode, FailedFile, FailedFilter, FailedSortColumn, FailureClass, FailureGroup, Stage } from '../../shared/domain';
+import { eligibility, type SettingsFingerprint } from '../../shared/retry';
+import type { FailureEventsRepo } from './failure-events';
+import type { Statement } from 'better-sqlite3';
 
 export interface FailureRecord {
   filePath: string;
@@ -22,7 +16,7 @@ export interface FailureRecord {
   failureClass: FailureClass;
   errorCode: ErrorCode;
   stack: string | null;
-  fingerprint: Record<string, unknown>;
+  fingerprint: SettingsFingerprint;
   runId: number | null;
   at: number;
   /** The id this file's row had before a reset (Reset & reprocess): a file keeps one identity. */
@@ -64,45 +58,58 @@ const SORT_SQL: Record<FailedSortColumn, string> = {
 const STACK_LIMIT = 4000;
 const MESSAGE_LIMIT = 8000;
 
-/** Repository of failed_files and failure_events. All SQL for them lives here. */
+/** Repository of failed_files. All SQL for it lives here; its history goes to failure_events. */
 export class FailedFilesRepo {
+  private readonly byId;
   private readonly byHash;
   private readonly byPath;
   private readonly insertRow;
   private readonly updateRow;
-  private readonly insertEvent;
+  private readonly deleteById;
   private readonly deleteByHashStmt;
   private readonly deleteByPathStmt;
   private readonly hashExists;
-  private readonly priorFailures;
-  private readonly hasHistory;
   private readonly idTaken;
+  private readonly restoreRow;
+  /** Statements whose SQL depends on the filter: prepared once per distinct SQL text. */
+  private readonly filtered = new Map<string, Statement>();
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly events: FailureEventsRepo,
+  ) {
+    this.byId = db.prepare<[number], FailedRow>('SELECT * FROM failed_files WHERE id = ?');
     this.byHash = db.prepare<[string], FailedRow>('SELECT * FROM failed_files WHERE file_hash = ?');
     this.byPath = db.prepare<[string], FailedRow>('SELECT * FROM failed_files WHERE file_hash IS NULL AND file_path = ?');
     this.idTaken = db.prepare<[number], { id: number }>('SELECT id FROM failed_files WHERE id = ?');
+    this.restoreRow = db.prepare(`
+      INSERT OR IGNORE INTO failed_files (id, file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at,
+        attempts, first_failed_at, run_id, failure_class, error_code, stack, fingerprint)
+      VALUES (@id, @filePath, @filename, @fileHash, @stage, @reason, @errorType, @errorMessage, @failedAt,
+        @attempts, @firstFailedAt, @runId, @failureClass, @errorCode, @stack, @fingerprint)`);
     this.hashExists = db.prepare<[string], { id: number }>('SELECT id FROM failed_files WHERE file_hash = ?');
     this.insertRow = db.prepare(`
       INSERT INTO failed_files (id, file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at,
         attempts, first_failed_at, run_id, failure_class, error_code, stack, fingerprint)
       VALUES (@id, @filePath, @filename, @fileHash, @stage, @reason, @errorType, @errorMessage, @at,
         @attempts, @firstAt, @runId, @failureClass, @errorCode, @stack, @fingerprint)`);
-    this.priorFailures = db.prepare<{ fileHash: string | null; filePath: string }, { n: number; first: number | null }>(
-      `SELECT count(*) AS n, min(at) AS first FROM failure_events
-       WHERE kind = 'failure' AND (file_hash = @fileHash OR (@fileHash IS NULL AND file_hash IS NULL AND file_path = @filePath))`,
-    );
     this.updateRow = db.prepare(`
       UPDATE failed_files SET file_path = @filePath, filename = @filename, file_hash = @fileHash, stage = @stage, reason = @reason,
         error_type = @errorType, error_message = @errorMessage, failed_at = @at, attempts = attempts + 1,
         run_id = @runId, failure_class = @failureClass, error_code = @errorCode, stack = @stack, fingerprint = @fingerprint
       WHERE id = @id`);
-    this.insertEvent = db.prepare(`
-      INSERT INTO failure_events (file_hash, file_path, kind, stage, error_code, message, at, run_id)
-      VALUES (@fileHash, @filePath, @kind, @stage, @errorCode, @message, @at, @runId)`);
-    this.hasHistory = db.prepare<[string], { one: number }>("SELECT 1 AS one FROM failure_events WHERE file_hash = ? AND kind = 'failure' LIMIT 1");
+    this.deleteById = db.prepare('DELETE FROM failed_files WHERE id = ?');
     this.deleteByHashStmt = db.prepare('DELETE FROM failed_files WHERE file_hash = ?');
     this.deleteByPathStmt = db.prepare('DELETE FROM failed_files WHERE file_hash IS NULL AND file_path = ?');
+  }
+
+  private prepared(sql: string): Statement {
+    let stmt = this.filtered.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.filtered.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /** Id of the failed row for this content, if any: the skip check. */
@@ -133,11 +140,11 @@ export class FailedFilesRepo {
       id = existing.id;
     } else {
       // Attempts keep counting across resets: history says how often this content failed.
-      const prior = this.priorFailures.get({ fileHash: f.fileHash, filePath: f.filePath })!;
+      const prior = this.events.priorFailures(f.fileHash, f.filePath);
       const reuse = input.reuseId !== undefined && !this.idTaken.get(input.reuseId) ? input.reuseId : null;
       id = Number(this.insertRow.run({ ...params, id: reuse, attempts: prior.n + 1, firstAt: prior.first ?? f.at }).lastInsertRowid);
     }
-    this.insertEvent.run({
+    this.events.add({
       fileHash: f.fileHash,
       filePath: f.filePath,
       kind: 'failure',
@@ -155,90 +162,60 @@ export class FailedFilesRepo {
     const hadHash = this.deleteByHashStmt.run(hash).changes;
     const hadPath = this.deleteByPathStmt.run(filePath).changes;
     // Content that failed before (even if reset since) gets its success in the history too.
-    if (hadHash + hadPath > 0 || this.hasHistory.get(hash)) {
-      this.insertEvent.run({ fileHash: hash, filePath, kind: 'success', stage: null, errorCode: null, message: 'ingested', at, runId });
+    if (hadHash + hadPath > 0 || this.events.everFailed(hash)) {
+      this.events.add({ fileHash: hash, filePath, kind: 'success', stage: null, errorCode: null, message: 'ingested', at, runId });
     }
   }
 
-  count(filter: FailedFilter = {}, currentFingerprint?: Record<string, unknown>): number {
+  count(filter: FailedFilter = {}, currentFingerprint?: SettingsFingerprint): number {
     const { where, params } = this.where(filter, currentFingerprint);
-    return (this.db.prepare(`SELECT count(*) AS n FROM failed_files ${where}`).get(params) as { n: number }).n;
+    return (this.prepared(`SELECT count(*) AS n FROM failed_files ${where}`).get(params) as { n: number }).n;
   }
 
   /** One page and the total matching the filter: what the inspector asks for. */
   page(
     opts: { offset: number; limit: number; sort: FailedSortColumn; dir: 'asc' | 'desc'; filter: FailedFilter },
-    currentFingerprint?: Record<string, unknown>,
+    currentFingerprint?: SettingsFingerprint,
   ): { rows: FailedFile[]; total: number } {
     return { rows: this.list(opts, currentFingerprint), total: this.count(opts.filter, currentFingerprint) };
   }
 
   list(
     opts: { offset: number; limit: number; sort: FailedSortColumn; dir: 'asc' | 'desc'; filter: FailedFilter },
-    currentFingerprint?: Record<string, unknown>,
+    currentFingerprint?: SettingsFingerprint,
   ): FailedFile[] {
     const { where, params } = this.where(opts.filter, currentFingerprint);
     const dir = opts.dir === 'asc' ? 'ASC' : 'DESC';
-    const rows = this.db
-      .prepare(`SELECT * FROM failed_files ${where} ORDER BY ${SORT_SQL[opts.sort]} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`)
+    const rows = this
+      .prepared(`SELECT * FROM failed_files ${where} ORDER BY ${SORT_SQL[opts.sort]} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: opts.limit, offset: opts.offset }) as FailedRow[];
     return rows.map((r) => toFailedFile(r, currentFingerprint));
   }
 
-  get(id: number, currentFingerprint?: Record<string, unknown>): (FailedFile & { stack: string | null }) | undefined {
-    const row = this.db.prepare<[number], FailedRow>('SELECT * FROM failed_files WHERE id = ?').get(id);
+  get(id: number, currentFingerprint?: SettingsFingerprint): (FailedFile & { stack: string | null }) | undefined {
+    const row = this.byId.get(id);
     return row ? { ...toFailedFile(row, currentFingerprint), stack: row.stack } : undefined;
   }
 
-  getMany(ids: number[], currentFingerprint?: Record<string, unknown>): FailedFile[] {
+  getMany(ids: number[], currentFingerprint?: SettingsFingerprint): FailedFile[] {
     const out: FailedFile[] = [];
-    const stmt = this.db.prepare<[number], FailedRow>('SELECT * FROM failed_files WHERE id = ?');
     for (const id of ids) {
-      const row = stmt.get(id);
+      const row = this.byId.get(id);
       if (row) out.push(toFailedFile(row, currentFingerprint));
     }
     return out;
   }
 
   /** Ids of every row matching a filter ("Reset all matching"). */
-  idsMatching(filter: FailedFilter, currentFingerprint?: Record<string, unknown>): number[] {
+  idsMatching(filter: FailedFilter, currentFingerprint?: SettingsFingerprint): number[] {
     const { where, params } = this.where(filter, currentFingerprint);
-    return (this.db.prepare(`SELECT id FROM failed_files ${where} ORDER BY failed_at DESC, id DESC`).all(params) as { id: number }[]).map((r) => r.id);
+    return (this.prepared(`SELECT id FROM failed_files ${where} ORDER BY failed_at DESC, id DESC`).all(params) as { id: number }[]).map((r) => r.id);
   }
 
-  events(hash: string | null, filePath: string): FailureEvent[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM failure_events WHERE ${hash ? 'file_hash = @hash OR' : ''} file_path = @filePath ORDER BY at DESC, id DESC LIMIT 500`,
-      )
-      .all({ hash, filePath }) as {
-      id: number;
-      file_hash: string | null;
-      file_path: string;
-      kind: FailureEvent['kind'];
-      stage: Stage | null;
-      error_code: ErrorCode | null;
-      message: string;
-      at: number;
-      run_id: number | null;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      fileHash: r.file_hash,
-      filePath: r.file_path,
-      kind: r.kind,
-      stage: r.stage,
-      errorCode: r.error_code,
-      message: r.message,
-      at: r.at,
-      runId: r.run_id,
-    }));
-  }
-
-  groups(filter: FailedFilter, currentFingerprint?: Record<string, unknown>): FailureGroup[] {
+  groups(filter: FailedFilter, currentFingerprint?: SettingsFingerprint): FailureGroup[] {
     const { where, params } = this.where(filter, currentFingerprint);
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .prepared(
         `SELECT error_code, stage, failure_class, count(*) AS n, max(reason) AS reason
          FROM failed_files ${where} GROUP BY error_code, stage, failure_class ORDER BY n DESC, error_code`,
       )
@@ -251,17 +228,12 @@ export class FailedFilesRepo {
    * tried again is still a failed file, under the same id.
    */
   restore(rows: RemovedRow[]): number {
-    const insert = this.db.prepare(`
-      INSERT OR IGNORE INTO failed_files (id, file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at,
-        attempts, first_failed_at, run_id, failure_class, error_code, stack, fingerprint)
-      VALUES (@id, @filePath, @filename, @fileHash, @stage, @reason, @errorType, @errorMessage, @failedAt,
-        @attempts, @firstFailedAt, @runId, @failureClass, @errorCode, @stack, @fingerprint)`);
     let n = 0;
     this.db.transaction(() => {
       for (const r of rows) {
         if (r.fileHash === null && this.byPath.get(r.filePath)) continue;
         const { eligibleForRetry: _e, ...row } = r;
-        n += insert.run({ ...row, fingerprint: JSON.stringify(r.fingerprint) }).changes;
+        n += this.restoreRow.run({ ...row, fingerprint: JSON.stringify(r.fingerprint) }).changes;
       }
     })();
     return n;
@@ -270,19 +242,17 @@ export class FailedFilesRepo {
   /** Deletes rows (Reset) and records a reset event for each, in one transaction. */
   reset(ids: number[], at: number, runId: number | null = null): RemovedRow[] {
     const removed: RemovedRow[] = [];
-    const select = this.db.prepare<[number], FailedRow>('SELECT * FROM failed_files WHERE id = ?');
-    const del = this.db.prepare('DELETE FROM failed_files WHERE id = ?');
     this.db.transaction(() => {
       for (const id of ids) {
-        const row = select.get(id);
+        const row = this.byId.get(id);
         if (!row) continue;
-        del.run(id);
-        this.insertEvent.run({
+        this.deleteById.run(id);
+        this.events.add({
           fileHash: row.file_hash,
           filePath: row.file_path,
           kind: 'reset',
-          stage: row.stage,
-          errorCode: row.error_code,
+          stage: row.stage as Stage,
+          errorCode: row.error_code as ErrorCode,
           message: 'reset by user',
           at,
           runId,
@@ -293,7 +263,7 @@ export class FailedFilesRepo {
     return removed;
   }
 
-  private where(filter: FailedFilter, currentFingerprint?: Record<string, unknown>): { where: string; params: Record<string, unknown> } {
+  private where(filter: FailedFilter, currentFingerprint?: SettingsFingerprint): { where: string; params: Record<string, unknown> } {
     const clauses: string[] = [];
     const params: Record<string, unknown> = {};
     if (filter.stage) {
@@ -332,48 +302,6 @@ function registerEligibleFunction(db: Db): void {
   registered.add(db);
 }
 
-/** The settings each stage's outcome depends on: if one changed, a retry may succeed. */
-const STAGE_KEYS: Record<Stage, string[]> = {
-  hash: [],
-  extract_text: ['extractorVersion', 'ocr'],
-  ocr: ['extractorVersion', 'ocrLanguages', 'pageCap'],
-  classify: ['provider', 'chatModel', 'promptVersion', 'ocr'],
-  embeddings: ['provider', 'embedModel'],
-  db_insert: [],
-  unknown: ['extractorVersion', 'provider', 'chatModel'],
-};
-
-const KEY_LABEL: Record<string, string> = {
-  extractorVersion: 'extractor updated',
-  ocr: 'OCR setting changed',
-  ocrLanguages: 'OCR languages changed',
-  pageCap: 'OCR page cap changed',
-  provider: 'AI provider changed',
-  chatModel: 'model changed',
-  promptVersion: 'prompt updated',
-  embedModel: 'embedding model changed',
-};
-
-/** "model changed (gpt-4o-mini → llama3.1)" when today's settings differ from the failing run's, else null. */
-export function eligibility(stage: Stage, fp: Record<string, unknown>, current: Record<string, unknown>): string | null {
-  const keys = STAGE_KEYS[stage] ?? [];
-  const changes: string[] = [];
-  for (const k of keys) {
-    if (!(k in fp) || !(k in current)) continue;
-    const a = JSON.stringify(fp[k]);
-    const b = JSON.stringify(current[k]);
-    if (a !== b) {
-      if (k === 'ocr') changes.push(current[k] ? 'OCR turned on' : 'OCR turned off');
-      else changes.push(`${KEY_LABEL[k] ?? k} (${show(fp[k])} → ${show(current[k])})`);
-    }
-  }
-  return changes.length ? changes.join(', ') : null;
-}
-
-function show(v: unknown): string {
-  return Array.isArray(v) ? v.join('+') : String(v);
-}
-
 function safeJson(s: string): Record<string, unknown> {
   try {
     const v = JSON.parse(s);
@@ -383,7 +311,7 @@ function safeJson(s: string): Record<string, unknown> {
   }
 }
 
-function toFailedFile(r: FailedRow, currentFingerprint?: Record<string, unknown>): FailedFile {
+function toFailedFile(r: FailedRow, currentFingerprint?: SettingsFingerprint): FailedFile {
   const fingerprint = safeJson(r.fingerprint);
   return {
     id: r.id,

@@ -1,6 +1,6 @@
 import type { Db } from './connection';
 import type { TableColumn, TableInfo } from '../../shared/domain';
-import { IntakeError } from '../../shared/errors';
+import { ApiError, IntakeError } from '../../shared/errors';
 
 /** The user tables the Database screen may browse and edit, with their default sort. */
 const BROWSABLE: Record<string, string> = {
@@ -17,14 +17,6 @@ const BROWSABLE: Record<string, string> = {
 /** Columns nobody edits by hand: keys, vectors. */
 const READ_ONLY = new Set(['id', 'embedding']);
 
-export class TableBrowserError extends Error {
-  constructor(
-    readonly code: 'unknown_table' | 'unknown_column' | 'read_only_column' | 'invalid_value' | 'not_found' | 'constraint',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Generic row access for the Database screen. Table and column names are
@@ -69,7 +61,7 @@ export class TableBrowser {
   insert(table: string, values: Record<string, string | number | null>): number {
     const info = this.table(table);
     const entries = this.checkedValues(info, values);
-    if (!entries.length) throw new TableBrowserError('invalid_value', 'Give at least one column value.');
+    if (!entries.length) throw new ApiError('invalid_value', 'Give at least one column value.');
     const sql = `INSERT INTO ${info.name} (${entries.map(([c]) => c).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`;
     return Number(this.run(() => this.db.prepare(sql).run(...entries.map(([, v]) => v))).lastInsertRowid);
   }
@@ -80,14 +72,14 @@ export class TableBrowser {
     if (!entries.length) return 0;
     const sql = `UPDATE ${info.name} SET ${entries.map(([c]) => `${c} = ?`).join(', ')} WHERE rowid = ?`;
     const changes = this.run(() => this.db.prepare(sql).run(...entries.map(([, v]) => v), rowid)).changes;
-    if (!changes) throw new TableBrowserError('not_found', `No row ${rowid} in ${info.name}.`);
+    if (!changes) throw new ApiError('not_found', `No row ${rowid} in ${info.name}.`);
     return changes;
   }
 
   delete(table: string, rowid: number): number {
     const info = this.table(table);
     const changes = this.run(() => this.db.prepare(`DELETE FROM ${info.name} WHERE rowid = ?`).run(rowid)).changes;
-    if (!changes) throw new TableBrowserError('not_found', `No row ${rowid} in ${info.name}.`);
+    if (!changes) throw new ApiError('not_found', `No row ${rowid} in ${info.name}.`);
     return changes;
   }
 
@@ -96,36 +88,36 @@ export class TableBrowser {
       return fn();
     } catch (e) {
       const err = e as { code?: string; message: string };
-      if (err.code?.startsWith('SQLITE_CONSTRAINT')) throw new TableBrowserError('constraint', `Not saved: ${err.message}`);
-      if (err instanceof TableBrowserError) throw err;
+      if (err.code?.startsWith('SQLITE_CONSTRAINT')) throw new ApiError('constraint', `Not saved: ${err.message}`);
+      if (err instanceof ApiError) throw err;
       throw new IntakeError('db_error', 'Database error', { message: err.message });
     }
   }
 
   private table(name: string): TableInfo {
     const info = this.tables.get(name);
-    if (!info) throw new TableBrowserError('unknown_table', `Unknown table "${name}".`);
+    if (!info) throw new ApiError('unknown_table', `Unknown table "${name}".`);
     return info;
   }
 
   private column(info: TableInfo, name: string): TableColumn {
     const col = info.columns.find((c) => c.name === name);
-    if (!col) throw new TableBrowserError('unknown_column', `Unknown column "${name}" in ${info.name}.`);
+    if (!col) throw new ApiError('unknown_column', `Unknown column "${name}" in ${info.name}.`);
     return col;
   }
 
   private checkedValues(info: TableInfo, values: Record<string, string | number | null>): [string, string | number | null][] {
     return Object.entries(values).map(([name, value]) => {
       const col = this.column(info, name);
-      if (!col.editable) throw new TableBrowserError('read_only_column', `Column "${name}" of ${info.name} cannot be edited.`);
+      if (!col.editable) throw new ApiError('read_only_column', `Column "${name}" of ${info.name} cannot be edited.`);
       if (value === null || value === '') {
-        if (!col.nullable && value === null) throw new TableBrowserError('invalid_value', `Column "${name}" needs a value.`);
+        if (!col.nullable && value === null) throw new ApiError('invalid_value', `Column "${name}" needs a value.`);
         return [name, value];
       }
       if (col.type === 'integer' || col.type === 'real') {
         const n = typeof value === 'number' ? value : Number(value);
         if (!Number.isFinite(n) || (col.type === 'integer' && !Number.isInteger(n))) {
-          throw new TableBrowserError('invalid_value', `Column "${name}" needs ${col.type === 'integer' ? 'a whole number' : 'a number'}.`);
+          throw new ApiError('invalid_value', `Column "${name}" needs ${col.type === 'integer' ? 'a whole number' : 'a number'}.`);
         }
         return [name, n];
       }

@@ -16,6 +16,8 @@ import type {
   RunSummary,
   SearchMode,
 } from '../../shared/domain';
+import { DEFAULT_AI, DEFAULT_RUN_SETTINGS, defaultConcurrency } from '../../shared/limits';
+import { settingsFingerprint, type SettingsFingerprint } from '../../shared/retry';
 import { createAiProvider } from '../ai';
 import type { AiProvider } from '../ai/types';
 import { createExtractor } from '../extract';
@@ -24,7 +26,8 @@ import { nowSec } from '../db/connection';
 import { BackgroundEmbedder } from './embedder';
 import { Library } from './library';
 import { LibrarySearch, type SearchResult } from './search';
-import { Run, type FileOutcome, type RunHooks } from './run';
+import type { FileOutcome } from './pipeline';
+import { Run, type RunHooks } from './run';
 import { scan } from './scan';
 
 export interface EngineOptions {
@@ -39,24 +42,13 @@ export interface EngineOptions {
   readonly?: boolean;
 }
 
-export const DEFAULT_AI: AiSettings = {
-  provider: 'local',
-  baseUrl: 'https://api.openai.com/v1',
-  chatModel: 'gpt-4o-mini',
-  embedModel: 'text-embedding-3-small',
-  timeoutMs: 60_000,
-  maxRetries: 3,
-};
-
+/** Run options from the shared defaults alone (tests and the bench; the app resolves saved Settings instead). */
 export function defaultRunOptions(paths: string[], overrides: Partial<RunOptions> = {}): RunOptions {
   return {
     paths,
-    skipFailed: true,
-    ocr: true,
-    concurrency: Math.max(2, Math.min(8, cpus().length * 2)),
-    ocrLanguages: ['eng'],
-    ocrPageCap: 50,
-    ocrTimeoutMs: 120_000,
+    ...DEFAULT_RUN_SETTINGS,
+    ocrLanguages: [...DEFAULT_RUN_SETTINGS.ocrLanguages],
+    concurrency: defaultConcurrency(cpus().length),
     ai: DEFAULT_AI,
     ...overrides,
   };
@@ -103,18 +95,8 @@ export class Engine {
   }
 
   /** Settings that shape each stage's outcome; stored with failures to tell when a retry may help. */
-  fingerprint(o: Pick<RunOptions, 'ocr' | 'ocrLanguages' | 'ocrPageCap' | 'ai'>, provider?: AiProvider): Record<string, unknown> {
-    const p = provider ?? this.provider(o.ai);
-    return {
-      extractorVersion: '1',
-      ocr: o.ocr,
-      ocrLanguages: o.ocrLanguages,
-      pageCap: o.ocrPageCap,
-      provider: p.name,
-      chatModel: p.chatModel,
-      embedModel: p.embedModel,
-      promptVersion: p.promptVersion,
-    };
+  fingerprint(o: Pick<RunOptions, 'ocr' | 'ocrLanguages' | 'ocrPageCap' | 'ai'>, provider?: AiProvider): SettingsFingerprint {
+    return settingsFingerprint(o, provider ?? this.provider(o.ai));
   }
 
   provider(ai: AiSettings): AiProvider {
@@ -203,7 +185,7 @@ export class Engine {
     return out;
   }
 
-  resolveSelection(sel: { ids: number[] } | { filter: FailedFilter; all: true }, current?: Record<string, unknown>): number[] {
+  resolveSelection(sel: { ids: number[] } | { filter: FailedFilter; all: true }, current?: SettingsFingerprint): number[] {
     return 'ids' in sel ? sel.ids : this.library.failed.idsMatching(sel.filter, current);
   }
 

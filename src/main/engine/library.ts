@@ -2,6 +2,7 @@ import type { Db } from '../db/connection';
 import { openDatabase } from '../db/connection';
 import { DocumentsRepo } from '../db/documents';
 import { FailedFilesRepo } from '../db/failed-files';
+import { FailureEventsRepo } from '../db/failure-events';
 import { FileIndexRepo } from '../db/file-index';
 import { RunsRepo } from '../db/runs';
 import { BatchWriter } from './writer';
@@ -10,13 +11,15 @@ import { BatchWriter } from './writer';
 export class Library {
   readonly documents: DocumentsRepo;
   readonly failed: FailedFilesRepo;
+  readonly failureEvents: FailureEventsRepo;
   readonly fileIndex: FileIndexRepo;
   readonly runs: RunsRepo;
   readonly writer: BatchWriter;
 
   constructor(readonly db: Db) {
     this.documents = new DocumentsRepo(db);
-    this.failed = new FailedFilesRepo(db);
+    this.failureEvents = new FailureEventsRepo(db);
+    this.failed = new FailedFilesRepo(db, this.failureEvents);
     this.fileIndex = new FileIndexRepo(db);
     this.runs = new RunsRepo(db);
     this.writer = new BatchWriter(db);

@@ -1,13 +1,14 @@
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, extname, join, resolve, sep } from 'node:path';
-import type { FileKind } from '../../shared/domain';
+import type { ErrorCode, FileKind } from '../../shared/domain';
+import { osFailure } from '../../shared/errors';
 import { KIND_BY_EXT } from '../extract/types';
 
 export type ScanEntry =
   | { type: 'file'; path: string; kind: FileKind; size: number; mtimeMs: number }
   | { type: 'unsupported'; path: string }
-  | { type: 'error'; path: string; code: 'file_unreadable' | 'file_vanished' | 'io_error'; message: string };
+  | { type: 'error'; path: string; code: ErrorCode; reason: string; message: string };
 
 /** Stats in flight ahead of the entry being visited: the thread pool works while the pipeline takes the file. */
 const STAT_AHEAD = 32;
@@ -74,10 +75,10 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
       if (code === 'ENOENT') {
         const isLink = await lstat(path).then((l) => l.isSymbolicLink(), () => false);
         if (isLink && !explicit) return; // dangling symlink inside a folder: not a document
-        yield { type: 'error', path, code: 'file_vanished', message: `${path}: no such file or directory` };
+        yield { type: 'error', path, ...osFailure(code), message: `${path}: no such file or directory` };
         return;
       }
-      yield { type: 'error', path, code: code === 'EACCES' || code === 'EPERM' ? 'file_unreadable' : 'io_error', message: errText(e) };
+      yield { type: 'error', path, ...osFailure(code), message: errText(e) };
       return;
     }
     if (st.isDirectory()) {
@@ -85,27 +86,21 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
       try {
         real = await realpath(path);
       } catch (e) {
-        yield { type: 'error', path, code: 'io_error', message: errText(e) };
+        yield { type: 'error', path, ...osFailure(undefined), message: errText(e) };
         return;
       }
       if (visitedDirs.has(real)) return; // symlink loop or the same folder twice
       visitedDirs.add(real);
       const refusedDir = refusalOf(real, allowedRoots);
       if (refusedDir) {
-        yield { type: 'error', path, code: 'file_unreadable', message: `folder not read: ${refusedDir}` };
+        yield { type: 'error', path, ...osFailure('EACCES'), message: `folder not read: ${refusedDir}` };
         return;
       }
       let dir;
       try {
         dir = await opendir(path, { bufferSize: 256 });
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        yield {
-          type: 'error',
-          path,
-          code: code === 'EACCES' || code === 'EPERM' ? 'file_unreadable' : code === 'ENOENT' ? 'file_vanished' : 'io_error',
-          message: `folder could not be read: ${errText(e)}`,
-        };
+        yield { type: 'error', path, ...osFailure((e as NodeJS.ErrnoException).code), message: `folder could not be read: ${errText(e)}` };
         return;
       }
       const names: string[] = [];
@@ -117,7 +112,7 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
           if (d.isFile()) plainFiles.add(d.name); // not a symlink: its real path is the folder's plus its name
         }
       } catch (e) {
-        yield { type: 'error', path, code: 'io_error', message: `folder listing failed: ${errText(e)}` };
+        yield { type: 'error', path, ...osFailure(undefined), message: `folder listing failed: ${errText(e)}` };
       }
       names.sort();
       const stats: Promise<Stats>[] = [];
@@ -141,14 +136,14 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
     try {
       real = realHint ?? (await realpath(path));
     } catch (e) {
-      yield { type: 'error', path, code: 'file_vanished', message: errText(e) };
+      yield { type: 'error', path, ...osFailure('ENOENT'), message: errText(e) };
       return;
     }
     if (seenFiles.has(real) && !explicit) return;
     seenFiles.add(real);
     const refused = refusalOf(real, allowedRoots);
     if (refused) {
-      yield { type: 'error', path, code: 'file_unreadable', message: `not read: ${refused}` };
+      yield { type: 'error', path, ...osFailure('EACCES'), message: `not read: ${refused}` };
       return;
     }
     const kind = kindOf(path);

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { FileKind } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
+import { MIN_MEANINGFUL_CHARS, meaningfulChars } from '../../shared/text-quality';
 import { extractDocx } from './docx';
 import { prepareImageForOcr } from './downscale';
 import { checkImage } from './image';
@@ -11,14 +12,8 @@ import type { ExtractResult, ExtractorOptions } from './types';
 
 /** OCR output below this mean confidence is noise, not text (tesseract gives ≈10 on noise). */
 export const MIN_OCR_CONFIDENCE = 50;
-/** Fewer letters and digits than this is no usable text. */
-export const MIN_OCR_CHARS = 20;
 /** Image files are read whole; anything larger is refused. */
 export const IMAGE_BYTE_CAP = 200 * 1024 * 1024;
-
-export function meaningfulChars(text: string): number {
-  return text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
-}
 
 /**
  * The extraction work itself, run inside the extractor process (worker.ts).
@@ -121,7 +116,7 @@ function usable(pages: OcrText[], base: Omit<ExtractResult, 'text'>): ExtractRes
   });
   const confidence = weight ? Math.round(sum / weight) : 0;
   const chars = meaningfulChars(text);
-  if (confidence < MIN_OCR_CONFIDENCE || chars < MIN_OCR_CHARS) {
+  if (confidence < MIN_OCR_CONFIDENCE || chars < MIN_MEANINGFUL_CHARS) {
     throw new IntakeError('ocr_no_text', 'OCR found no usable text', {
       message: `OCR read ${chars} letters and digits at mean confidence ${confidence}.`,
     });

@@ -3,7 +3,7 @@
  * Receives ExtractRequest messages and answers each with exactly one ExtractReply.
  * Nothing here may import electron: a utility process talks through process.parentPort.
  */
-import { IntakeError, errorMessage } from '../../shared/errors';
+import { IntakeError, errorMessage, toFailure } from '../../shared/errors';
 import { ExtractionCore } from './core';
 import { watchParent } from './parent-watch';
 import type { ChildConfig, ExtractReply, ExtractRequest } from './protocol';
@@ -22,18 +22,6 @@ function reply(msg: ExtractReply): void {
   else process.send?.(msg);
 }
 
-function serialize(e: unknown): IntakeError {
-  if (e instanceof IntakeError) return e;
-  const code = (e as { code?: string } | null)?.code;
-  if (code === 'ENOENT') return new IntakeError('file_vanished', 'file vanished', { message: errorMessage(e) });
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') return new IntakeError('file_unreadable', 'file unreadable', { message: errorMessage(e) });
-  if (code === 'EBUSY') return new IntakeError('file_busy', 'file busy', { message: errorMessage(e) });
-  if (code === 'EIO') return new IntakeError('io_error', 'I/O error', { message: errorMessage(e) });
-  const err = new IntakeError('unknown', 'unexpected extraction error', { message: errorMessage(e), cause: e });
-  if (e instanceof Error && e.stack) err.stack = e.stack;
-  return err;
-}
-
 async function handle(req: ExtractRequest): Promise<void> {
   try {
     let result;
@@ -43,7 +31,7 @@ async function handle(req: ExtractRequest): Promise<void> {
     else throw new IntakeError('unknown', `unknown operation ${String(req.op)}`);
     reply({ id: req.id, ok: true, result, rssMb: rssMb() });
   } catch (e) {
-    reply({ id: req.id, ok: false, error: serialize(e).toJSON(), rssMb: rssMb() });
+    reply({ id: req.id, ok: false, error: toFailure(e).toJSON(), rssMb: rssMb() });
   }
 }
 

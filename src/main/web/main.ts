@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApiError } from '../../shared/errors';
 import { defaultDataDir } from '../app/paths';
 import type { IntakeService, Platform } from '../app/service-api';
 import { keyFileSecretBox } from './secrets';
@@ -49,7 +50,7 @@ export function defaultRendererDir(): string {
 }
 
 function notSupported(what: string): Error {
-  return Object.assign(new Error(`${what} is not available in browser mode`), { code: 'not_supported' });
+  return new ApiError('not_supported', `${what} is not available in browser mode`);
 }
 
 export function browserPlatform(dataDir: string): Platform {

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { TOKEN_FRAGMENT_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/browser-auth';
 import { EVENT_NAMES, type Envelope } from '../../shared/contract';
+import type { ApiErrorCode } from '../../shared/errors';
 import { dispatch, isChannel } from '../app/dispatch';
 import { contentSecurityPolicy } from '../security';
 import type { IntakeService } from '../app/service-api';
@@ -68,7 +69,7 @@ const MIME: Record<string, string> = {
 class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);

@@ -4,12 +4,13 @@
  */
 import { TOKEN_FRAGMENT_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/browser-auth';
 import type { Channel, Envelope, EventName, Events, Input, IntakeApi, Output } from '../../shared/contract';
+import type { ApiErrorCode } from '../../shared/errors';
 
 /** An error that crossed the IPC boundary: a stable code plus a human message. */
 export class ApiError extends Error {
-  readonly code: string;
+  readonly code: ApiErrorCode;
   readonly channel: string;
-  constructor(code: string, message: string, channel: string) {
+  constructor(code: ApiErrorCode, message: string, channel: string) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
@@ -41,7 +42,7 @@ export async function call<C extends Channel>(channel: C, input: Input<C>): Prom
   }
   if (!envelope || typeof envelope !== 'object') throw new ApiError('bad_response', `No answer from ${channel}`, channel);
   if (envelope.ok) return envelope.value;
-  throw new ApiError(envelope.error?.code ?? 'unknown', envelope.error?.message ?? 'Unknown error', channel);
+  throw new ApiError(envelope.error?.code ?? 'bad_response', envelope.error?.message ?? 'Unknown error', channel);
 }
 
 /** Listens to a push event; returns the unsubscribe function. */
@@ -161,7 +162,7 @@ export function createBrowserClient(token: string | null = takeBrowserToken()): 
       }
       if (isEnvelope(body)) return body as Envelope<Output<typeof channel>>;
       const message = res.status === 401 ? 'Not authorised: open the link printed by `intake serve` (it carries the token).' : `HTTP ${res.status} ${res.statusText}`.trim();
-      return { ok: false, error: { code: res.status === 401 ? 'unauthorized' : `http_${res.status}`, message } };
+      return { ok: false, error: { code: res.status === 401 ? 'unauthorized' : 'http_error', message } };
     },
     on(event, listener) {
       let set = listeners.get(event);

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { call } from '../api';
+import { LIMITS } from '../../../shared/limits';
 import { droppedFiles, droppedPaths, dropHasPaths, uploadToInbox } from '../drop';
 import { useApp, useIsBrowserMode } from '../stores/app';
 import { liveRuns, useRun } from '../stores/run';
@@ -199,12 +200,12 @@ export function IngestScreen() {
               id={ids.concurrency}
               type="number"
               className="input input-num"
-              min={1}
-              max={32}
+              min={LIMITS.concurrency.min}
+              max={LIMITS.concurrency.max}
               value={run.options.concurrency}
               onChange={(e) => {
                 const n = Math.round(Number(e.target.value));
-                if (Number.isFinite(n)) run.setOptions({ concurrency: Math.min(32, Math.max(1, n)) });
+                if (Number.isFinite(n)) run.setOptions({ concurrency: Math.min(LIMITS.concurrency.max, Math.max(LIMITS.concurrency.min, n)) });
               }}
             />
           </span>

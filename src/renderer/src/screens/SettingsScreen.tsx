@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { Settings } from '../../../shared/domain';
 import type { Input } from '../../../shared/contract';
+import { LIMITS } from '../../../shared/limits';
 import { useIsBrowserMode } from '../stores/app';
 import { useSettings } from '../stores/settings';
 import { Card, Spinner } from '../components/common';
@@ -50,7 +51,8 @@ export function settingsPatch(s: Settings, d: Draft): Input<'settings.set'> | st
   if (langs.length === 0) return 'Give at least one OCR language, e.g. eng.';
   if (langs.join(',') !== s.ocrLanguages.join(',')) patch.ocrLanguages = langs;
   const concurrency = Number(d.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) return 'Concurrency must be a whole number from 1 to 32.';
+  const { min, max } = LIMITS.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < min || concurrency > max) return `Concurrency must be a whole number from ${min} to ${max}.`;
   if (concurrency !== s.concurrency) patch.concurrency = concurrency;
   const cap = Number(d.ocrPageCap);
   if (!Number.isInteger(cap) || cap < 1 || cap > 5000) return 'OCR page cap must be a whole number from 1 to 5000.';
@@ -204,7 +206,7 @@ export function SettingsScreen() {
             </div>
             <div className="form-row">
               <label htmlFor={id.conc}>Concurrency</label>
-              <input id={id.conc} className="input input-num" type="number" min={1} max={32} value={draft.concurrency} onChange={(e) => set({ concurrency: e.target.value })} />
+              <input id={id.conc} className="input input-num" type="number" min={LIMITS.concurrency.min} max={LIMITS.concurrency.max} value={draft.concurrency} onChange={(e) => set({ concurrency: e.target.value })} />
             </div>
           </div>
         </Card>

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { ApiError } from '../api';
+import { errorWords } from '../error-words';
 
 export type ToastKind = 'error' | 'info' | 'success';
 export interface Toast {
@@ -35,11 +36,11 @@ export const useToasts = create<ToastState>()((set, get) => ({
   },
 }));
 
-/** Shows an error's message (never only a stack); the code goes in the detail line. */
+/** Shows an error's message (never only a stack); what its code means goes in the detail line, in words. */
 export function toastError(e: unknown, context?: string): void {
   const message = e instanceof Error ? e.message : String(e);
-  const code = e instanceof ApiError ? e.code : undefined;
-  useToasts.getState().push('error', context ? `${context}: ${message}` : message, code);
+  const words = e instanceof ApiError ? errorWords(e.code) : undefined;
+  useToasts.getState().push('error', context ? `${context}: ${message}` : message, words);
 }
 
 export function toastInfo(message: string): void {
