@@ -231,6 +231,7 @@ describe('extracted text is cleaned before any provider sees it', () => {
     const raw = '\u001b[1mZLIB(3)\u001b[0m  Library Functions\r\n\r\nN\bNA\bAM\bME\n\tzlib\u0007 - compression   library\u001b]0;title\u0007\n';
     const clean = cleanExtractedText(raw);
     expect(clean).toBe('ZLIB(3)  Library Functions\n\nNAME\n\tzlib - compression   library\n');
+    // eslint-disable-next-line no-control-regex
     expect(classifyLocally(clean, NOW).title).not.toMatch(/[\u0000-\u001f\u007f]|\[1m/);
   });
 });
