@@ -9,6 +9,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AiSettings, RunSummary } from '../src/shared/domain';
 import { DEFAULT_AI } from '../src/shared/limits';
 import { Engine, defaultRunOptions } from '../src/main/engine/engine';
+import { createAiProvider } from '../src/main/ai';
+import { sharedEncoder } from '../src/main/ai/encoder';
+import { LocalProvider } from '../src/main/ai/local';
 
 export interface ChildConfig {
   db: string;
@@ -19,6 +22,22 @@ export interface ChildConfig {
   extractorWorkers?: number;
   /** Ingested once, untimed, before the measured runs: starts the extraction processes (and their OCR workers). */
   warmup?: string[];
+  /**
+   * The local provider's vectors: 'hash' (default: the engine's own speed, as every older figure
+   * measured it) or 'use', the sentence encoder (stored first, embedded in the background).
+   */
+  encoder?: 'hash' | 'use';
+  /** With 'use': after the runs, let the background embedder work on up to this many chunks and measure it. */
+  embedChunks?: number;
+}
+
+export interface ChildEmbedding {
+  chunks: number;
+  ms: number;
+  /** The engine's event-loop delay while the encoder thread embedded, ms. */
+  eld: { p50: number; p99: number; max: number; mean: number };
+  /** Chunks still pending when the measurement stopped. */
+  left: number;
 }
 
 export interface ChildRun {
@@ -32,6 +51,7 @@ export interface ChildResult {
   runs: ChildRun[];
   warmupMs?: number;
   maxRssMb: number;
+  embedding?: ChildEmbedding;
 }
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
@@ -42,10 +62,12 @@ async function main(): Promise<void> {
     library: cfg.db,
     dataDir: cfg.dataDir,
     ...(cfg.extractorWorkers ? { extractorOptions: { workers: cfg.extractorWorkers } } : {}),
+    createProvider: (s) => (s.provider === 'local' ? new LocalProvider(cfg.encoder === 'use' ? sharedEncoder() : null) : createAiProvider(s)),
   });
   const { ai, ...rest } = cfg.options;
   const options = defaultRunOptions(cfg.paths, { ...rest, ai: { ...DEFAULT_AI, ...ai } });
   const runs: ChildRun[] = [];
+  let embedding: ChildEmbedding | undefined;
   let warmupMs: number | undefined;
   try {
     if (cfg.warmup?.length) {
@@ -63,11 +85,38 @@ async function main(): Promise<void> {
       h.disable();
       runs.push({ ms, summary, eld: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 } });
     }
+    if (cfg.encoder === 'use' && cfg.embedChunks) embedding = await measureEmbedding(engine, cfg.embedChunks);
   } finally {
     await engine.close();
   }
-  const result: ChildResult = { runs, maxRssMb: process.resourceUsage().maxRSS / 1024, ...(warmupMs !== undefined ? { warmupMs } : {}) };
+  const result: ChildResult = { runs, maxRssMb: process.resourceUsage().maxRSS / 1024, ...(warmupMs !== undefined ? { warmupMs } : {}), ...(embedding ? { embedding } : {}) };
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+/** The background embedder (kicked at the run's end) working through up to `limit` chunks. */
+async function measureEmbedding(engine: Engine, limit: number): Promise<ChildEmbedding> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  const start = engine.embedder.status();
+  h.enable();
+  const t0 = performance.now();
+  let done = 0;
+  await new Promise<void>((resolve) => {
+    engine.onEmbedProgress = (s) => {
+      done = s.current - start.current;
+      if (done >= limit) void engine.embedder.close().then(resolve);
+    };
+    engine.embedder.kick();
+    void engine.embedder.idle().then(resolve);
+  });
+  const ms = performance.now() - t0;
+  h.disable();
+  const end = engine.embedder.status();
+  return {
+    chunks: end.current - start.current,
+    ms,
+    eld: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 },
+    left: end.pending,
+  };
 }
 
 main().then(

@@ -18,10 +18,14 @@ import { hashFigure } from './figures/hash';
 import { aiLatencyFigure, textIngestFigures } from './figures/ingest';
 import { eventLoopFigure, ocrFigures, pdfTextFigure } from './figures/extract';
 import { killFigure, memoryFigure } from './figures/robust';
+import { encoderFigures, searchFigure } from './figures/search';
 import { TOOLS, ensureNativeTools, toolVersion, type Tool } from './native';
 import { markdownTable, textTable, type Row } from './report';
 
-const FIGURES = ['sha256', 'rerun', 'text_ingest', 'ai_latency', 'ocr', 'pdf_text', 'failed_page', 'event_loop', 'peak_rss', 'kill9', 'encodings'] as const;
+const FIGURES = [
+  'sha256', 'rerun', 'text_ingest', 'ai_latency', 'ocr', 'pdf_text', 'hybrid_search', 'text_ingest_encoder', 'embed_throughput', 'embed_event_loop',
+  'encoder_rss', 'failed_page', 'event_loop', 'peak_rss', 'kill9', 'encodings',
+] as const;
 
 async function main(): Promise<void> {
   const { values: v } = parseArgs({
@@ -98,6 +102,14 @@ async function main(): Promise<void> {
     if (want('pdf_text')) {
       const r = await step('PDF text layer', () => pdfTextFigure(ctx));
       if (r) rows.push(r);
+    }
+    if (want('hybrid_search')) {
+      const r = await step('hybrid search, 100 000 chunks', () => searchFigure(ctx));
+      if (r) rows.push(r);
+    }
+    if (['text_ingest_encoder', 'embed_throughput', 'embed_event_loop', 'encoder_rss'].some(want)) {
+      const r = await step('text ingest with the sentence encoder', () => encoderFigures(ctx));
+      if (r) rows.push(...r.filter((x) => want(x.id)));
     }
     if (want('failed_page')) {
       const r = await step('failed-files page', () => failedPageFigures(ctx));

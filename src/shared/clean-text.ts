@@ -15,10 +15,34 @@ export function stripInvisible(s: string): string {
   return BIDI_OR_CONTROL_RE.test(s) ? s.replace(INVISIBLE_RE, '') : s;
 }
 
-/** Extracted text as stored: ends at the first long NUL run (padded logs, preallocated files), then stripped. */
+// Terminal escape sequences (colours, cursor moves, OSC titles) as whole sequences: stripping only
+// the ESC byte would leave "[1m" in a title taken from a coloured log or man page.
+// eslint-disable-next-line no-control-regex
+const ANSI_RE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|[@-Z\\-_])|\u009B[0-?]*[ -/]*[@-~]/g;
+/** Overstrike from man-page output ("N\bNA\bAM\bME"): the character after the backspace is what shows. */
+// eslint-disable-next-line no-control-regex
+const OVERSTRIKE_RE = /[^\n]\u0008/g;
+
+/** Removes terminal escape sequences and overstrike. */
+export function stripTerminalCodes(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u001B\u009B\u0008]/.test(s)) return s;
+  return s.replace(ANSI_RE, '').replace(OVERSTRIKE_RE, '');
+}
+
+/**
+ * Extracted text as stored and as every provider sees it: ends at the first long NUL run (padded
+ * logs, preallocated files), loses terminal escape sequences, then control characters (tabs and
+ * newlines stay), and runs of spaces and blank lines are collapsed.
+ */
 export function cleanExtractedText(text: string): string {
   const m = NUL_RUN_RE.exec(text);
-  return stripInvisible(m ? text.slice(0, m.index) : text);
+  const cut = m ? text.slice(0, m.index) : text;
+  return stripInvisible(stripTerminalCodes(cut))
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \u00A0]{2,}(?=\S)/g, (run) => (run.length >= 3 ? '   ' : '  '))
+    .replace(/[ \t\u00A0]+$/gm, '')
+    .replace(/\n{4,}/g, '\n\n\n');
 }
 
 /** True when a piece of text holds at least one letter or digit: anything else is not worth embedding. */

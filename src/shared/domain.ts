@@ -171,6 +171,8 @@ export interface RunRow {
   options: Record<string, unknown>;
   counts: RunCounts | null;
   message: string | null;
+  /** Set when the run's process died without finishing it: its last sign of life (unix ms). */
+  lostAt: number | null;
 }
 
 export interface FailedFile {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAiProvider, dot, findDocDate, hashEmbed, saneDate } from '../../src/main/ai';
+import { slashMonthFirst } from '../../src/main/ai/dates';
+import { cleanExtractedText } from '../../src/shared/clean-text';
 import { classifyLocally } from '../../src/main/ai/local';
 import type { AiSettings } from '../../src/shared/domain';
 
@@ -43,10 +45,27 @@ Ihre Stadtwerke`;
 const localSettings: AiSettings = { provider: 'local', baseUrl: '', chatModel: '', embedModel: '', timeoutMs: 1000, maxRetries: 3 };
 
 describe('the local provider classifies documents with rules', () => {
+  it('names the sender from the letterhead, a doctor\'s line, a legal form or a sign-off — never a table row or the recipient', () => {
+    expect(classifyLocally('NORTHGRID ENERGY\nYour electricity bill\nBill date: 02/11/2023\nAmount to pay £110.57', NOW).correspondent).toBe('Northgrid Energy');
+    expect(classifyLocally('Praxis Dr. med. Sabine Vogel\nBertoldstraße 20\n\nBefundbericht', NOW).correspondent).toBe('Dr. med. Sabine Vogel');
+    expect(classifyLocally('Meridian Bank plc · Customer Services · PO Box 4410\n\nDear Mr Price,', NOW).correspondent).toBe('Meridian Bank plc');
+    expect(classifyLocally('Kontoauszug Nr. 2/2024\nKonto 1029384756\n01.02. Gehalt Februar Lindner Software AG +3.420,00', NOW).correspondent).toBeNull();
+    expect(classifyLocally('ASSURED SHORTHOLD TENANCY AGREEMENT\n\nthe Landlord: Mrs Helen Carter, c/o Rowan Lettings Ltd, Leeds', NOW).correspondent).toBe('Rowan Lettings Ltd');
+    expect(classifyLocally('Hi Daniel,\n\nwe are cutting the tree on Saturday.\n\nCheers,\nTom Gallagher (no. 5)', NOW).correspondent).toBe('Tom Gallagher');
+    expect(classifyLocally('# Grandma\'s apple cake\n\n- 4 apples\n- 200 g flour', NOW).correspondent).toBeNull();
+    expect(classifyLocally('Quick start guide — dual-band Wi-Fi router\n1. Connect the cable', NOW).correspondent).toBeNull();
+  });
+
+  it('gets number-heavy documents\' language from their spelling', () => {
+    const payslip = 'Lindner Software AG\nEntgeltabrechnung Januar 2024\nGehalt 5.100,00\nLohnsteuer -842,16\nNettobezug 3.292,10\nAuszahlung Straße';
+    expect(classifyLocally(payslip, NOW).language).toBe('de');
+    expect(classifyLocally('Boulangerie du Parc\nTicket de caisse\n1 baguette 1,30\nTOTAL 18,40 €\nCB sans contact', NOW).language).toBe('fr');
+  });
+
   it('reads an English invoice: type, sender, labelled date, language', () => {
     const c = classifyLocally(INVOICE, NOW);
     expect(c.docType).toBe('invoice');
-    expect(c.title).toBe('ACME Widgets Ltd');
+    expect(c.title).toBe('Invoice — ACME Widgets Ltd'); // what it is, and from whom
     expect(c.correspondent).toBe('ACME Widgets Ltd');
     expect(c.docDate).toBe('2024-03-15'); // the invoice date, not the due date
     expect(c.language).toBe('en');
@@ -130,8 +149,18 @@ describe('document dates are sane', () => {
 
   it('prefers a labelled date to an earlier unlabelled one, and ignores due dates', () => {
     expect(findDocDate('Order of 2023-01-05\nDate: 2023-02-10', { now: NOW })).toBe('2023-02-10');
-    expect(findDocDate('Due date: 2023-03-01\nsent 2023-02-01', { now: NOW })).toBe('2023-03-01');
+    // A due date never dates the document: the other date does, and with none the answer is null.
+    expect(findDocDate('Due date: 2023-03-01\nsent 2023-02-01', { now: NOW })).toBe('2023-02-01');
+    expect(findDocDate('Payment due: 2023-03-01', { now: NOW })).toBeNull();
     expect(findDocDate('Due date: 2023-03-01\nDate: 2023-02-01', { now: NOW })).toBe('2023-02-01');
+  });
+
+  it('reads a letter\'s place-and-date line, a statement period\'s end, and British slash dates day-first', () => {
+    expect(findDocDate('Befund vom 29.04.2024\nFreiburg, 6. Mai 2024', { now: NOW })).toBe('2024-05-06');
+    expect(findDocDate('Mietbeginn: beginnt am 1. August 2022\nFreiburg, den 15.07.2022', { now: NOW })).toBe('2022-07-15');
+    expect(findDocDate('Statement period: 1 April 2024 to 30 April 2024', { now: NOW })).toBe('2024-04-30');
+    expect(findDocDate('Bill date: 02/11/2023', { now: NOW, monthFirst: slashMonthFirst('Total £110.57', 'en') })).toBe('2023-11-02');
+    expect(findDocDate('Date: 02/11/2023', { now: NOW, monthFirst: slashMonthFirst('Total $110.57', 'en') })).toBe('2023-02-11');
   });
 });
 
@@ -194,5 +223,15 @@ describe('the local provider as an AiProvider', () => {
     const ctl = new AbortController();
     ctl.abort();
     await expect(provider.classify('text', { signal: ctl.signal })).rejects.toThrow();
+  });
+});
+
+describe('extracted text is cleaned before any provider sees it', () => {
+  it('loses terminal colour codes, overstrike and control characters, keeps newlines and tabs, and no title carries them', () => {
+    const raw = '\u001b[1mZLIB(3)\u001b[0m  Library Functions\r\n\r\nN\bNA\bAM\bME\n\tzlib\u0007 - compression   library\u001b]0;title\u0007\n';
+    const clean = cleanExtractedText(raw);
+    expect(clean).toBe('ZLIB(3)  Library Functions\n\nNAME\n\tzlib - compression   library\n');
+    // eslint-disable-next-line no-control-regex
+    expect(classifyLocally(clean, NOW).title).not.toMatch(/[\u0000-\u001f\u007f]|\[1m/);
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARENT_PID_ENV } from '../../src/main/extract/protocol';
+import { PARENT_PID_ENV, PARENT_START_ENV } from '../../src/main/extract/protocol';
 import * as fx from '../support/fixtures';
 import { isRunning } from '../support/process';
 
@@ -88,5 +88,19 @@ describe('extractor children do not outlive their parent', () => {
     const ms = await goneWithin([child.pid!], 5000);
     expect(isRunning(child.pid!)).toBe(false);
     expect(ms).toBeLessThan(2500);
+  });
+
+  it('a parent pid now held by a different process (another start token) counts as gone: the child ends', async () => {
+    const stranger = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    started.push(stranger);
+    const child = spawn(process.execPath, ['--import', tsx, '--import', parentWatch, '-e', 'setInterval(() => {}, 1000)'], {
+      stdio: 'ignore',
+      env: { ...process.env, [PARENT_PID_ENV]: String(stranger.pid), [PARENT_START_ENV]: 'an-earlier-boot/1' },
+    });
+    started.push(child);
+    leftovers.push(child.pid!);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
+    expect(stranger.exitCode).toBeNull();
   });
 });

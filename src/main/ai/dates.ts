@@ -60,23 +60,41 @@ const DATE_RE = new RegExp(
   'gu',
 );
 
-// A label right before a date says it is the document's date; "due"/"birth" dates are not.
-const LABEL_RE = /(?:date|dated|datum|fecha|data|den|le|am|vom|du)\s*[:.]?\s*$/iu;
-const NOT_DOC_DATE_RE = /(?:due|birth|expir|valid|fällig|faellig|geburt|gültig|échéance|echeance|naissance|vencimiento|nacimiento|vervaldatum|geboorte|scadenza|nascita|vencimento)\S*\s*\S*\s*$/iu;
+// What stands before a date on its line says whether it is the document's date: "Date:",
+// "Datum", "Invoice date", "Freiburg, den", "Lyon, le" do; due, birth, start and period-start
+// dates do not. Each candidate is scored; the best wins, the earlier on a tie.
+const STRONG_LABEL_RE = /(?:date|dated|datum|fecha|data|den|le|issued|ausgestellt)\s*[:.]?\s*$/iu;
+const WEAK_LABEL_RE = /(?:am|vom|du|on|of)\s*[:.]?\s*$/iu;
+const LINE_LABEL_RE = /^\s*(?:[\p{L}]+\s+){0,2}(?:date|datum|dated|fecha|data)\b/iu;
+/** "Freiburg, den", "Lyon, le", "Fait à Lyon, le", "Leeds, ": the place-and-date line of a letter. */
+const PLACE_RE = /^\s*(?:fait\s+à\s+)?\p{Lu}[\p{L}.\- ]{1,40},\s*(?:den|le|am|the)?\s*$/u;
+const NOT_DOC_DATE_RE = /(?:due|birth|born|expir|valid|fällig|faellig|geburt|geb\.|gültig|échéance|echeance|naissance|vencimiento|nacimiento|vervaldatum|geboorte|scadenza|nascita|vencimento|zahlbar|payable|collect|prélev|abbuch)\S*\s*\S*\s*\S*\s*$/iu;
+const START_RE = /(?:start|starting|begin|beginning|beginnt|commenc|admitted|à compter|a compter|ab dem|from|seit|since|mise en)\S*\s*\S*\s*\S*\s*$/iu;
+const RANGE_AFTER_RE = /^\s*(?:to|until|till|bis|au|–|—|-)\s*\d/iu;
 
 export interface DateHints {
-  /** Slash dates like 03/04/2024 are month-first when the text is English. */
+  /** Slash dates like 03/04/2024 are month-first when the text is English (and not British). */
   monthFirst?: boolean;
   now?: number;
 }
 
+/** Slash dates are month-first only in American English: a £ or € says the text is not. */
+export function slashMonthFirst(text: string, language: string | null): boolean {
+  if (language !== 'en') return false;
+  const head = text.slice(0, 8_000);
+  const british = /[£€]|\bGBP\b|\bEUR\b|\bVAT\b|\bUK\b|\bNHS\b|\bHMRC\b/.test(head);
+  const american = /\$|\bUSD\b|\b[A-Z]{2} \d{5}\b/.test(head);
+  return american || !british;
+}
+
 /**
- * The document date of a text, or null: the first labelled date ("Date:", "Datum",
- * "Fecha" …) if there is one, else the first valid date. Only sane dates count.
+ * The document date of a text, or null: of the valid, sane dates, the one whose context says
+ * most clearly that it dates the document ("Date:", a letter's place-and-date line, a date alone
+ * on a line, the end of a statement period); due, birth and start dates count against.
  */
 export function findDocDate(text: string, hints: DateHints = {}): string | null {
   const now = hints.now ?? Date.now();
-  let first: string | null = null;
+  let best: { iso: string; score: number } | null = null;
   DATE_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   let seen = 0;
@@ -90,7 +108,7 @@ export function findDocDate(text: string, hints: DateHints = {}): string | null 
       const a = Number(g.na);
       const b = Number(g.nb);
       const y = Number(g.ny);
-      // 15.03.2024 is always day-first; a slash date is month-first in English unless it cannot be.
+      // 15.03.2024 is always day-first; a slash date is month-first in American English unless it cannot be.
       const monthFirst = g.sep === '/' && (b > 12 || (a <= 12 && hints.monthFirst === true));
       iso = monthFirst ? isoDate(y, a, b) : isoDate(y, b, a);
     } else {
@@ -105,9 +123,23 @@ export function findDocDate(text: string, hints: DateHints = {}): string | null 
     const sane = saneDate(iso, now);
     if (!sane) continue;
     const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const lineEndAt = text.indexOf('\n', m.index);
+    const lineEnd = lineEndAt < 0 ? text.length : lineEndAt;
     const before = text.slice(Math.max(lineStart, m.index - 40), m.index);
-    if (LABEL_RE.test(before) && !NOT_DOC_DATE_RE.test(before)) return sane;
-    first ??= sane;
+    // The line up to the date, when the date is near its start (an endless line is not read again per date).
+    const whole = m.index - lineStart <= 80 ? text.slice(lineStart, m.index) : ' ?';
+    const after = text.slice(m.index + m[0].length, Math.min(lineEnd, m.index + m[0].length + 20));
+    let score = 0;
+    if (NOT_DOC_DATE_RE.test(before)) score -= 6;
+    else {
+      if (STRONG_LABEL_RE.test(before) || LINE_LABEL_RE.test(whole)) score += 3;
+      else if (WEAK_LABEL_RE.test(before)) score += 1;
+      if (PLACE_RE.test(whole)) score += 3;
+      if (!whole.trim() && !after.trim()) score += 2; // a date alone on its line heads a letter
+      if (START_RE.test(before)) score -= 2;
+      if (RANGE_AFTER_RE.test(after)) score -= 2; // the start of a period
+    }
+    if (!best || score > best.score) best = { iso: sane, score };
   }
-  return first;
+  return best && best.score > -6 ? best.iso : null;
 }

@@ -33,7 +33,7 @@ export interface KeywordRule {
 export const TYPE_RULES: Partial<Record<DocType, KeywordRule[]>> = {
   invoice: [
     { weight: 3, phrases: ['invoice', 'invoice number', 'invoice no', 'tax invoice', 'rechnung', 'rechnungsnummer', 'rechnungsdatum', 'rechnungsbetrag', 'facture', 'numéro de facture', 'factura', 'número de factura', 'factuur', 'factuurnummer', 'fattura', 'fatura'], compoundSuffixes: ['rechnung'] },
-    { weight: 1.5, phrases: ['amount due', 'bill to', 'balance due', 'payment due', 'due date', 'zahlbar bis', 'zahlungsziel', 'fälligkeitsdatum', 'montant dû', 'date d\'échéance', 'importe total', 'fecha de vencimiento', 'te betalen', 'vervaldatum', 'importo totale', 'subtotal', 'zwischensumme', 'net amount', 'nettobetrag', 'mwst', 'ust', 'tva', 'iva', 'btw', 'vat'] },
+    { weight: 1.5, phrases: ['amount due', 'bill to', 'bill', 'bill date', 'your bill', 'amount to pay', 'balance outstanding', 'balance due', 'payment due', 'due date', 'zahlbar bis', 'zahlungsziel', 'fälligkeitsdatum', 'montant dû', 'date d\'échéance', 'importe total', 'fecha de vencimiento', 'te betalen', 'vervaldatum', 'importo totale', 'subtotal', 'zwischensumme', 'net amount', 'nettobetrag', 'mwst', 'ust', 'tva', 'iva', 'btw', 'vat'] },
   ],
   receipt: [
     { weight: 3, phrases: ['receipt', 'sales receipt', 'kassenbon', 'kassenzettel', 'quittung', 'kaufbeleg', 'reçu', 'ticket de caisse', 'recibo', 'ticket de compra', 'kassabon', 'ontvangstbewijs', 'ricevuta', 'scontrino', 'recibo de compra'] },
@@ -44,11 +44,11 @@ export const TYPE_RULES: Partial<Record<DocType, KeywordRule[]>> = {
     { weight: 1.5, phrases: ['opening balance', 'closing balance', 'previous balance', 'new balance', 'alter kontostand', 'neuer kontostand', 'kontostand', 'solde', 'saldo', 'saldo anterior', 'beginsaldo', 'eindsaldo', 'iban', 'bic', 'transactions', 'buchungen', 'umsätze'] },
   ],
   contract: [
-    { weight: 3, phrases: ['contract', 'agreement', 'lease agreement', 'employment contract', 'vertrag', 'arbeitsvertrag', 'mietvertrag', 'kaufvertrag', 'vereinbarung', 'contrat', 'contrato', 'overeenkomst', 'huurovereenkomst', 'contratto'], compoundSuffixes: ['vertrag', 'vereinbarung', 'overeenkomst'] },
+    { weight: 3, phrases: ['contract', 'agreement', 'terms of employment', 'membership agreement', 'lease agreement', 'employment contract', 'vertrag', 'arbeitsvertrag', 'mietvertrag', 'kaufvertrag', 'vereinbarung', 'contrat', 'contrato', 'overeenkomst', 'huurovereenkomst', 'contratto'], compoundSuffixes: ['vertrag', 'vereinbarung', 'overeenkomst'] },
     { weight: 1.5, phrases: ['the parties', 'hereby agree', 'terms and conditions', 'termination', 'signature', 'signed', 'vertragsparteien', 'kündigung', 'unterschrift', 'les parties', 'résiliation', 'las partes', 'firma', 'partijen', 'handtekening', 'le parti'] },
   ],
   letter: [
-    { weight: 2, phrases: ['dear', 'yours sincerely', 'yours faithfully', 'kind regards', 'best regards', 'sehr geehrte', 'sehr geehrter', 'mit freundlichen grüßen', 'mit freundlichen grüssen', 'liebe', 'lieber', 'madame, monsieur', 'chère madame', 'cher monsieur', 'cordialement', 'veuillez agréer', 'estimado', 'estimada', 'atentamente', 'geachte', 'met vriendelijke groet', 'gentile', 'cordiali saluti', 'distinti saluti', 'prezado', 'prezada', 'atenciosamente'] },
+    { weight: 2, phrases: ['dear', 'hi', 'hello', 'cheers', 'hallo', 'viele grüße', 'liebe grüße', 'bonjour', 'amitiés', 'bien à vous', 'yours sincerely', 'yours faithfully', 'kind regards', 'best regards', 'sehr geehrte', 'sehr geehrter', 'mit freundlichen grüßen', 'mit freundlichen grüssen', 'liebe', 'lieber', 'madame, monsieur', 'chère madame', 'cher monsieur', 'cordialement', 'veuillez agréer', 'estimado', 'estimada', 'atentamente', 'geachte', 'met vriendelijke groet', 'gentile', 'cordiali saluti', 'distinti saluti', 'prezado', 'prezada', 'atenciosamente'] },
     { weight: 1, phrases: ['subject', 'betreff', 'objet', 'asunto', 'onderwerp', 'oggetto', 'assunto'] },
   ],
   payslip: [
@@ -56,7 +56,7 @@ export const TYPE_RULES: Partial<Record<DocType, KeywordRule[]>> = {
     { weight: 1.5, phrases: ['gross pay', 'net pay', 'gross salary', 'net salary', 'bruttolohn', 'nettolohn', 'bruttogehalt', 'nettogehalt', 'auszahlungsbetrag', 'salaire brut', 'salaire net', 'salario bruto', 'salario neto', 'brutoloon', 'nettoloon', 'lordo', 'netto in busta'] },
   ],
   tax: [
-    { weight: 4, phrases: ['tax return', 'tax assessment', 'income tax', 'tax notice', 'form 1040', 'w-2', 'irs', 'hmrc', 'steuerbescheid', 'steuererklärung', 'einkommensteuer', 'einkommensteuerbescheid', 'finanzamt', 'avis d\'imposition', 'impôt sur le revenu', 'déclaration de revenus', 'declaración de la renta', 'agencia tributaria', 'hacienda', 'belastingdienst', 'aangifte inkomstenbelasting', 'belastingaanslag', 'agenzia delle entrate', 'dichiarazione dei redditi', 'imposto de renda', 'declaração de irs'], compoundSuffixes: ['steuerbescheid'] },
+    { weight: 4, phrases: ['tax return', 'council tax', 'property tax', 'self assessment', 'taxpayer', 'tax year', 'p60', 'p45', 'end of year certificate', 'grundsteuer', 'lohnsteuerbescheinigung', 'taxe foncière', 'taxe d\'habitation', 'avis d\'impôt', 'finances publiques', 'tax assessment', 'income tax', 'tax notice', 'form 1040', 'w-2', 'irs', 'hmrc', 'steuerbescheid', 'steuererklärung', 'einkommensteuer', 'einkommensteuerbescheid', 'finanzamt', 'avis d\'imposition', 'impôt sur le revenu', 'déclaration de revenus', 'declaración de la renta', 'agencia tributaria', 'hacienda', 'belastingdienst', 'aangifte inkomstenbelasting', 'belastingaanslag', 'agenzia delle entrate', 'dichiarazione dei redditi', 'imposto de renda', 'declaração de irs'], compoundSuffixes: ['steuerbescheid'] },
     { weight: 0.5, phrases: ['tax', 'steuer', 'impôt', 'impuesto', 'belasting', 'imposta'] },
   ],
   insurance: [
@@ -64,15 +64,15 @@ export const TYPE_RULES: Partial<Record<DocType, KeywordRule[]>> = {
     { weight: 1.5, phrases: ['premium', 'coverage', 'insured', 'claim', 'beitrag', 'versicherungsnehmer', 'schadensmeldung', 'sinistre', 'siniestro', 'premie', 'schadeclaim', 'premio', 'sinistro'] },
   ],
   medical: [
-    { weight: 3, phrases: ['medical', 'patient', 'diagnosis', 'prescription', 'hospital', 'clinic', 'physician', 'arzt', 'ärztin', 'arztbrief', 'befund', 'diagnose', 'rezept', 'krankenhaus', 'klinik', 'praxis', 'médecin', 'ordonnance', 'diagnostic', 'hôpital', 'médico', 'receta médica', 'diagnóstico', 'paciente', 'huisarts', 'ziekenhuis', 'patiënt', 'medico', 'ricetta medica', 'paziente', 'ospedale'] },
+    { weight: 3, phrases: ['medical', 'medical practice', 'blood results', 'blood test', 'laboratory', 'lab results', 'haemoglobin', 'hemoglobin', 'cholesterol', 'vaccination', 'vaccine', 'discharge summary', 'laborwerte', 'blutbild', 'cholesterin', 'impfung', 'vaccin', 'patient', 'diagnosis', 'prescription', 'hospital', 'clinic', 'physician', 'arzt', 'ärztin', 'arztbrief', 'befund', 'diagnose', 'rezept', 'krankenhaus', 'klinik', 'praxis', 'médecin', 'ordonnance', 'diagnostic', 'hôpital', 'médico', 'receta médica', 'diagnóstico', 'paciente', 'huisarts', 'ziekenhuis', 'patiënt', 'medico', 'ricetta medica', 'paziente', 'ospedale'] },
     { weight: 1, phrases: ['treatment', 'symptoms', 'dosage', 'mg', 'behandlung', 'traitement', 'tratamiento', 'behandeling', 'terapia'] },
   ],
   report: [
-    { weight: 2.5, phrases: ['report', 'annual report', 'quarterly report', 'executive summary', 'findings', 'bericht', 'jahresbericht', 'rapport', 'rapport annuel', 'informe', 'informe anual', 'verslag', 'jaarverslag', 'relazione', 'rapporto', 'relatório'], compoundSuffixes: ['bericht'] },
+    { weight: 2.5, phrases: ['report', 'survey', 'gutachten', 'wertgutachten', 'verkehrswert', 'expertise', 'annual report', 'quarterly report', 'executive summary', 'findings', 'bericht', 'jahresbericht', 'rapport', 'rapport annuel', 'informe', 'informe anual', 'verslag', 'jaarverslag', 'relazione', 'rapporto', 'relatório'], compoundSuffixes: ['bericht', 'gutachten'] },
     { weight: 1, phrases: ['analysis', 'conclusion', 'conclusions', 'methodology', 'results', 'zusammenfassung', 'ergebnisse', 'analyse', 'résultats', 'resultados', 'resultaten', 'risultati'] },
   ],
   manual: [
-    { weight: 3, phrases: ['manual', 'user manual', 'user guide', 'installation guide', 'instruction manual', 'operating instructions', 'handbuch', 'bedienungsanleitung', 'gebrauchsanweisung', 'anleitung', 'mode d\'emploi', 'manuel', 'notice d\'utilisation', 'manual de usuario', 'instrucciones', 'handleiding', 'gebruiksaanwijzing', 'manuale', 'istruzioni', 'manual do usuário'], compoundSuffixes: ['anleitung', 'handbuch'] },
+    { weight: 3, phrases: ['manual', 'quick start guide', 'quick start', 'setup guide', 'guide', 'instructions', 'user manual', 'user guide', 'installation guide', 'instruction manual', 'operating instructions', 'handbuch', 'bedienungsanleitung', 'gebrauchsanweisung', 'anleitung', 'mode d\'emploi', 'manuel', 'notice d\'utilisation', 'manual de usuario', 'instrucciones', 'handleiding', 'gebruiksaanwijzing', 'manuale', 'istruzioni', 'manual do usuário'], compoundSuffixes: ['anleitung', 'handbuch'] },
     { weight: 1, phrases: ['step', 'troubleshooting', 'installation', 'warning', 'caution', 'schritt', 'warnung', 'étape', 'avertissement', 'paso', 'advertencia', 'stap', 'waarschuwing'] },
   ],
 };

@@ -1,7 +1,7 @@
 // The built-in provider: offline, deterministic and fast (microseconds to a few
 // milliseconds per document). It guesses with rules and says null when it cannot tell.
 import type { Classification } from '../../shared/domain';
-import { findDocDate } from './dates';
+import { findDocDate, slashMonthFirst } from './dates';
 import { DOC_TYPES, type DocType } from './doc-types';
 import { hashEmbed } from './hash-embed';
 import { COMPANY_SUFFIXES, EXTRA_NON_TAGS, FROM_LABELS, HEADER_LABELS, STOPWORDS, SUBJECT_LABELS, TO_LABELS, TYPE_RULES } from './lexicon';
@@ -51,6 +51,8 @@ const RULES = compileRules();
 
 function guessDocType(lower: string): DocType {
   const score = new Map<DocType, number>();
+  const titled = new Set<DocType>();
+  const titleEnd = endOfLine(lower, 2);
   const hits = new Map<string, number>();
   RULES.re.lastIndex = 0;
   for (const m of lower.matchAll(RULES.re)) {
@@ -61,8 +63,13 @@ function guessDocType(lower: string): DocType {
     if (seen > 3) continue;
     const rule = RULES.phrase.get(word) ?? RULES.suffix.find((s) => word.endsWith(s.suffix));
     if (!rule) continue;
-    const boost = (m.index ?? 0) < HEADER_CHARS ? 2 : 1;
-    score.set(rule.type, (score.get(rule.type) ?? 0) + rule.weight * boost);
+    const at = m.index ?? 0;
+    const boost = at < HEADER_CHARS ? 2 : 1;
+    // A document names what it is in its first lines ("INVOICE", "Kontoauszug", "Bulletin de paie"):
+    // that outweighs the topic words of, say, a clinic's invoice.
+    const title = at < titleEnd && rule.weight >= 3 && !titled.has(rule.type) ? 6 : 0;
+    if (title) titled.add(rule.type);
+    score.set(rule.type, (score.get(rule.type) ?? 0) + rule.weight * boost + title);
   }
   let best: DocType = 'other';
   let bestScore = 0;
@@ -75,6 +82,18 @@ function guessDocType(lower: string): DocType {
     }
   }
   return bestScore >= 2 ? best : 'other';
+}
+
+/** Where the first `n` non-empty lines end. */
+function endOfLine(text: string, n: number): number {
+  let at = 0;
+  for (let seen = 0; seen < n && at < text.length; ) {
+    const next = text.indexOf('\n', at);
+    if (text.slice(at, next < 0 ? text.length : next).trim()) seen++;
+    if (next < 0) return text.length;
+    at = next + 1;
+  }
+  return at;
 }
 
 // ---- words: language and tags ----------------------------------------------
@@ -120,9 +139,31 @@ function analyseWords(lower: string): { language: string | null; tags: string[] 
     }
   }
   const top = best >= 0 ? langHits[best] : 0;
-  // Unsure (too few function words, or two languages neck and neck) → null.
+  // Unsure (too few function words, or two languages neck and neck) → the spelling decides, or null.
   const sure = tokens > 0 && top >= 2 && top >= second * 1.3 + 0.5;
-  return { language: sure ? LANGS[best] : null, tags };
+  return { language: sure ? LANGS[best] : spellingLanguage(lower), tags };
+}
+
+const DE_MARKS_RE = /[äöüß]|(?:ung|keit|heit|schaft)\b|\b(?:summe|betrag|datum|konto|rechnung|gehalt|steuer|straße|str\.)\b/gu;
+const FR_MARKS_RE = /[éèêàçù]|\b(?:montant|facture|date|compte|salaire|impôt|rue|total)\b/gu;
+const EN_MARKS_RE = /\b(?:total|amount|pay|paid|payment|date|account|tax|balance|employee|gross|net|thank|receipt|invoice|card|street|road)\b/gu;
+
+/**
+ * Number-heavy documents (payslips, statements, receipts) have few function words: their
+ * spelling and a few common nouns tell German, French and English apart. Null when they do not.
+ */
+function spellingLanguage(lower: string): string | null {
+  const count = (re: RegExp) => lower.match(re)?.length ?? 0;
+  const de = count(DE_MARKS_RE);
+  const fr = count(FR_MARKS_RE);
+  const en = count(EN_MARKS_RE);
+  const ranked = [
+    ['de', de],
+    ['fr', fr],
+    ['en', en],
+  ].sort((a, b) => (b[1] as number) - (a[1] as number)) as [string, number][];
+  const [first, second] = ranked;
+  return first[1] >= 3 && first[1] >= second[1] * 2 ? first[0] : null;
 }
 
 // ---- lines: title and correspondent ----------------------------------------
@@ -136,7 +177,7 @@ const HEADER_RE = labelRe(HEADER_LABELS);
 const LETTERS_RE = /\p{L}/gu;
 const EMAIL_RE = /<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?/g;
 
-const companySuffixAlt = COMPANY_SUFFIXES.map(escapeRe).sort((a, b) => b.length - a.length).join('|');
+const companySuffixAlt = [...new Set(COMPANY_SUFFIXES.flatMap((x) => [x, x.toUpperCase()]))].map(escapeRe).sort((a, b) => b.length - a.length).join('|');
 // Up to five capitalised words (or "&", "+") followed by a legal form: "Stadtwerke München GmbH".
 const COMPANY_RE = new RegExp(
   // The look-behind excludes every in-word character, so a line of "1.2.3.4…" is tried once, not at each digit.
@@ -154,34 +195,125 @@ function clip(s: string, max: number): string {
 
 const letterCount = (s: string): number => s.match(LETTERS_RE)?.length ?? 0;
 
-function guessTitle(lines: string[]): string {
+/**
+ * A title a person would give the file: the subject line; else the first heading near the top
+ * that says what the document is ("Jahresabrechnung Strom 2023", "Motor insurance — policy
+ * schedule"), with the sender added when the heading is a bare word ("INVOICE"); else the first
+ * line that is neither a mail header nor the letterhead.
+ */
+function guessTitle(lines: string[], correspondent: string | null): string {
   for (const line of lines.slice(0, 40)) {
     const subject = SUBJECT_RE.exec(line);
     if (subject && letterCount(subject[1]) >= 3) return clip(subject[1], TITLE_MAX);
   }
-  for (const line of lines) {
-    if (HEADER_RE.test(line)) continue;
-    if (letterCount(line) >= 3) return clip(line.replace(/^[#*=\->•\s]+/, ''), TITLE_MAX);
+  const body = lines.filter((l) => !HEADER_RE.test(l) && letterCount(l) >= 3);
+  for (const line of body.slice(0, 12)) {
+    const words = line.toLowerCase().match(/\p{L}+/gu) ?? [];
+    if (line.length > 90 || !words.some((w) => TITLE_WORDS.has(w)) || RECIPIENT_RE.test(line)) continue;
+    const heading = displayName(line.replace(/^[#*=\->•\s]+/, '').trim());
+    const bare = words.length <= 2 && correspondent && !heading.toLowerCase().includes(correspondent.toLowerCase());
+    return clip(bare ? `${heading} — ${correspondent}` : heading, TITLE_MAX);
   }
-  return 'Untitled';
+  const first = body[0];
+  return first ? clip(displayName(first.replace(/^[#*=\->•\s]+/, '')), TITLE_MAX) : 'Untitled';
 }
 
+/** Words that make a heading a document's title, not its sender's name. */
+const TITLE_WORDS = new Set([
+  'invoice', 'receipt', 'statement', 'agreement', 'contract', 'report', 'manual', 'guide', 'instructions', 'certificate', 'payslip',
+  'summary', 'schedule', 'bill', 'notice', 'record', 'decision', 'renewal', 'list', 'recipe', 'minutes', 'quote', 'quotation', 'order',
+  'rechnung', 'quittung', 'kassenbon', 'kontoauszug', 'mietvertrag', 'vertrag', 'bescheid', 'befundbericht', 'einladung', 'anleitung',
+  'bedienungsanleitung', 'gutachten', 'wertgutachten', 'abrechnung', 'jahresabrechnung', 'entgeltabrechnung', 'versicherungsschein', 'bericht',
+  'facture', 'ticket', 'relevé', 'contrat', 'bulletin', 'attestation', 'ordonnance', 'avis', 'notice', 'devis', 'reçu', 'quittance',
+]);
+const GREETING_RE = /^(?:hi|hello|dear|hallo|liebe|lieber|sehr|bonjour|madame|monsieur|cher|chère)\b/iu;
+const RECIPIENT_RE = /^(?:to|an|à|herrn|herr|frau|mr|mrs|ms|miss|m\.|mme|mlle|customer|client|kunde|patient|employee|bill to|ship to)\b/iu;
+const DOCTOR_RE = /^(?:praxis\s+)?(?:dr|prof)\.?\s+(?:med\.\s+)?\p{Lu}/iu;
+const CREDENTIALS_RE = /(?:\s+(?:BDS|DDS|MBBS|MRCGP|FRCS|FRCP|MRICS|MD|PhD|FMH))+$/u;
+const SIGN_OFF_RE = /^(?:cheers|thanks|best|regards|kind regards|best regards|yours sincerely|yours faithfully|sincerely|with warm wishes|warm wishes|mit freundlichen grüßen|viele grüße|liebe grüße|herzliche grüße|cordialement|bien à vous|amitiés|salutations)[,.!]?$/iu;
+
+/** "NORTHGRID ENERGY" → "Northgrid Energy"; mixed case is kept as written. */
+function displayName(s: string): string {
+  const letters = s.replace(/[^\p{L}]/gu, '');
+  if (letters.length < 4 || letters !== letters.toUpperCase()) return s;
+  return s
+    .toLowerCase()
+    .replace(/(^|[\s\-&/'’(])(\p{L})/gu, (_, pre: string, c: string) => pre + c.toUpperCase())
+    .replace(/\b(Gmbh|Ag|Ltd|Llc|Llp|Plc|Inc|Sa|Sas|Sarl|Kg|Uk|Hm)\b/g, (w) => (w === 'Gmbh' ? 'GmbH' : w === 'Ltd' || w === 'Inc' ? w : w.toUpperCase()));
+}
+
+/** The organisation or person a heading line names, or null when it reads as a title, an address or prose. */
+function nameFromHeading(line: string): string | null {
+  // "Meridian Bank plc · Customer Services · PO Box 4410", "Velo Mobile — Your airtime agreement", "Acme, 3 Mill Lane".
+  let first = line.replace(/^[#*=>•\s]+/, '').split(/\s+[—–·|]\s+|\s+-\s+|,\s+/)[0].trim();
+  if (!first || first.length > 60 || /[:;!?]$|^\d/.test(first) || GREETING_RE.test(first) || RECIPIENT_RE.test(first)) return null;
+  let words = first.split(/\s+/);
+  // An all-capitals letterhead may run into the title: "THE COPPER KETTLE LTD PAYSLIP".
+  const caps = first.replace(/[^\p{L}]/gu, '');
+  if (caps.length >= 6 && caps === caps.toUpperCase()) {
+    let cut = words;
+    while (cut.length > 2 && TITLE_WORDS.has(cut[cut.length - 1].toLowerCase().replace(/[^\p{L}]/gu, ''))) cut = cut.slice(0, -1);
+    // Only a name with a legal form survives the cut ("ASSURED SHORTHOLD TENANCY AGREEMENT" does not).
+    if (cut !== words && COMPANY_RE.test(cut.join(' '))) {
+      words = cut;
+      first = cut.join(' ');
+    }
+  }
+  if (words.length > 7) return null;
+  if (words.some((w) => TITLE_WORDS.has(w.toLowerCase().replace(/[^\p{L}]/gu, '')))) return null;
+  const hasSuffix = COMPANY_RE.test(first);
+  if (/\d/.test(first) && !hasSuffix) return null;
+  if (!/^\p{Lu}/u.test(first)) return null;
+  const long = words.filter((w) => w.replace(/[^\p{L}]/gu, '').length >= 4);
+  const capitalised = long.filter((w) => /^\p{Lu}/u.test(w.replace(/^[^\p{L}]+/u, ''))).length;
+  if (long.length && capitalised / long.length < 0.5) return null;
+  return displayName(first.replace(CREDENTIALS_RE, '').trim());
+}
+
+/**
+ * The sender, as a person filing the document would name it: a "From:"/"Absender"/"Expéditeur"
+ * line; else the letterhead (the first lines, preferring a doctor's name); else an organisation
+ * with a legal form near the top (not in a recipient block or a table row); else the name under
+ * a letter's sign-off. Null when none of these is there.
+ */
 function guessCorrespondent(lines: string[]): string | null {
   const head = lines.slice(0, 40);
+  let email: string | null = null;
   for (const line of head) {
     const from = FROM_RE.exec(line);
     if (!from) continue;
     const name = from[1].replace(EMAIL_RE, '').replace(/["']/g, '').trim();
     if (letterCount(name) >= 2) return clip(name, 80);
-    const email = from[1].match(EMAIL_RE)?.[0];
-    if (email) return email.replace(/[<>]/g, '');
+    email ??= from[1].match(EMAIL_RE)?.[0]?.replace(/[<>]/g, '') ?? null;
   }
-  for (const line of head) {
-    if (TO_RE.test(line)) continue;
+  // The letterhead: the first lines that are not mail headers.
+  const top = head.filter((l) => !HEADER_RE.test(l)).slice(0, 4);
+  const doctor = top.find((l) => DOCTOR_RE.test(l));
+  if (doctor) return clip(doctor.replace(/^praxis\s+/i, '').split(/\s+[—–·|]\s+|,\s+/)[0].replace(CREDENTIALS_RE, ''), 80);
+  const heading = top.length ? nameFromHeading(top[0]) : null;
+  if (heading) return clip(heading, 80);
+  let recipientBlock = false;
+  for (const line of head.slice(0, 24)) {
+    if (!line.trim()) continue;
+    if (TO_RE.test(line) || RECIPIENT_RE.test(line)) {
+      recipientBlock = true;
+      continue;
+    }
+    // A table row ("01.02. Gehalt … Lindner Software AG") names a counterparty, not the sender.
+    if (/^\d/.test(line) || /\d[.,]\d{2}\s*(?:€|EUR|£|\$)?\s*$/.test(line)) continue;
     const company = COMPANY_RE.exec(line);
-    if (company) return clip(company[1], 80);
+    if (company && !recipientBlock) return clip(displayName(company[1]), 80);
+    recipientBlock = false;
   }
-  return null;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (!SIGN_OFF_RE.test(lines[i])) continue;
+    const name = lines[i + 1].replace(/\s*\(.*\)\s*$/, '').trim();
+    const words = name.split(/\s+/);
+    if (words.length >= 2 && words.length <= 4 && words.every((w) => /^\p{Lu}[\p{L}'’.-]*$/u.test(w)) && !words.some((w) => TITLE_WORDS.has(w.toLowerCase()))) {
+      return clip(name, 80);
+    }
+  }
+  return email;
 }
 
 // ---- summary ----------------------------------------------------------------
@@ -213,11 +345,12 @@ export function classifyLocally(text: string, now: number = Date.now()): Classif
   const lower = head.toLowerCase();
   const lines = head.split(/\r?\n/, 400).map((l) => l.trim()).filter((l) => l.length > 0);
   const { language, tags } = analyseWords(lower);
+  const correspondent = guessCorrespondent(lines);
   return {
-    title: guessTitle(lines),
+    title: guessTitle(lines, correspondent),
     docType: guessDocType(lower),
-    correspondent: guessCorrespondent(lines),
-    docDate: findDocDate(head, { monthFirst: language === 'en', now }),
+    correspondent,
+    docDate: findDocDate(head, { monthFirst: slashMonthFirst(head, language), now }),
     tags,
     language,
     summary: summarize(lines),

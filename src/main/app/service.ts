@@ -208,7 +208,10 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
         inboxBusy--;
       }
     },
-    'runs.list': ({ limit }) => engine.library.runs.list(limit),
+    'runs.list': ({ limit }) => {
+      engine.sweepRuns(); // a CLI killed a moment ago shows as interrupted now, not at the next tick
+      return engine.library.runs.list(limit);
+    },
 
     'failed.list': (input) => engine.library.failed.page(input, currentFingerprint()),
     'failed.count': () => engine.library.failed.count(),

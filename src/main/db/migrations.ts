@@ -182,4 +182,13 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE runs ADD COLUMN duration_ms INTEGER;
   UPDATE runs SET duration_ms = finished_at - started_at WHERE finished_at IS NOT NULL;
   `,
+  // 6: run liveness beyond the pid: the owner's host and process start token, a heartbeat the
+  // running process writes every few seconds (unix ms), and when a dead owner was last alive.
+  `
+  ALTER TABLE runs ADD COLUMN host TEXT;
+  ALTER TABLE runs ADD COLUMN process_start TEXT;
+  ALTER TABLE runs ADD COLUMN heartbeat_at INTEGER;
+  ALTER TABLE runs ADD COLUMN lost_at INTEGER;
+  CREATE INDEX runs_status ON runs (status);
+  `,
 ];

@@ -12,6 +12,27 @@ interface RunDbRow {
   message: string | null;
   pid: number | null;
   duration_ms: number | null;
+  host: string | null;
+  process_start: string | null;
+  heartbeat_at: number | null;
+  lost_at: number | null;
+}
+
+/** A `running` row as the liveness check sees it: who owns it and its last heartbeat (unix ms). */
+export interface RunOwnerRow {
+  id: number;
+  startedAt: number;
+  pid: number | null;
+  host: string | null;
+  processStart: string | null;
+  heartbeatAt: number | null;
+}
+
+/** The process that owns a run. */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  start: string | null;
 }
 
 /** Repository of runs. Their timestamps are unix milliseconds (migration 3): the UI shows durations. */
@@ -26,9 +47,16 @@ export class RunsRepo {
     );
   }
 
+  /** Names the process that runs `id` and writes its first heartbeat. */
+  claim(id: number, owner: RunOwner, heartbeatAt: number): void {
+    this.db
+      .prepare('UPDATE runs SET host = ?, pid = ?, process_start = ?, heartbeat_at = ? WHERE id = ?')
+      .run(owner.host, owner.pid, owner.start, heartbeatAt, id);
+  }
+
   finish(id: number, status: RunStatus, counts: RunCounts, message: string | null, at: number, durationMs: number): void {
     this.db
-      .prepare('UPDATE runs SET status = ?, finished_at = ?, counts = ?, message = ?, duration_ms = ? WHERE id = ?')
+      .prepare('UPDATE runs SET status = ?, finished_at = ?, counts = ?, message = ?, duration_ms = ?, lost_at = NULL WHERE id = ?')
       .run(status, at, JSON.stringify(counts), message, Math.round(durationMs), id);
   }
 
@@ -38,19 +66,41 @@ export class RunsRepo {
   }
 
   /**
-   * Runs left 'running' by a process that no longer exists (kill -9, crash, power loss)
-   * are marked interrupted. Runs of live processes (another writer) are left alone.
+   * The owner's heartbeat. False when the row is no longer running: another process judged this
+   * one dead (a clock that jumped, a stall longer than the staleness limit) and `reclaim` undoes it.
    */
-  markInterrupted(at: number): number {
-    const rows = this.db.prepare("SELECT id, pid FROM runs WHERE status = 'running'").all() as { id: number; pid: number | null }[];
-    let n = 0;
-    const stmt = this.db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, duration_ms = ? - started_at, message = coalesce(message, ?) WHERE id = ? AND status = 'running'");
-    for (const r of rows) {
-      if (r.pid && r.pid !== process.pid && isAlive(r.pid)) continue;
-      if (r.pid === process.pid) continue;
-      n += stmt.run(at, at, 'The process running it stopped before it finished.', r.id).changes;
-    }
-    return n;
+  beat(id: number, at: number): boolean {
+    return this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'").run(at, id).changes > 0;
+  }
+
+  /** A live run that another process marked interrupted takes its row back. */
+  reclaim(id: number, at: number): boolean {
+    return (
+      this.db
+        .prepare("UPDATE runs SET status = 'running', finished_at = NULL, lost_at = NULL, message = NULL, heartbeat_at = ? WHERE id = ? AND status = 'interrupted' AND lost_at IS NOT NULL")
+        .run(at, id).changes > 0
+    );
+  }
+
+  running(): RunOwnerRow[] {
+    const rows = this.db
+      .prepare("SELECT id, started_at, pid, host, process_start, heartbeat_at FROM runs WHERE status = 'running'")
+      .all() as Pick<RunDbRow, 'id' | 'started_at' | 'pid' | 'host' | 'process_start' | 'heartbeat_at'>[];
+    return rows.map((r) => ({ id: r.id, startedAt: r.started_at, pid: r.pid, host: r.host, processStart: r.process_start, heartbeatAt: r.heartbeat_at }));
+  }
+
+  /**
+   * Marks a run whose process is gone as interrupted, as of `lostAt` (its last sign of life, unix
+   * ms). Only if its heartbeat is still the one judged: a beat that landed meanwhile wins.
+   */
+  markLost(id: number, heartbeatSeen: number | null, lostAt: number, finishedAt: number): boolean {
+    return (
+      this.db
+        .prepare(
+          "UPDATE runs SET status = 'interrupted', finished_at = ?, duration_ms = ? - started_at, lost_at = ?, message = coalesce(message, ?) WHERE id = ? AND status = 'running' AND heartbeat_at IS ?",
+        )
+        .run(finishedAt, finishedAt, lostAt, 'The process running it stopped before it finished.', id, heartbeatSeen).changes > 0
+    );
   }
 
   list(limit: number): RunRow[] {
@@ -61,15 +111,6 @@ export class RunsRepo {
   get(id: number): RunRow | undefined {
     const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunDbRow | undefined;
     return r ? toRunRow(r) : undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -93,5 +134,6 @@ function toRunRow(r: RunDbRow): RunRow {
     options: parse<Record<string, unknown>>(r.options, {}),
     counts: parse<RunCounts | null>(r.counts, null),
     message: r.message,
+    lostAt: r.lost_at ?? null,
   };
 }

@@ -26,6 +26,7 @@ import { nowSec } from '../db/connection';
 import { BackgroundEmbedder } from './embedder';
 import { Library } from './library';
 import { LibrarySearch, type SearchResult } from './search';
+import { Liveness, type LivenessOptions } from './liveness';
 import type { FileOutcome } from './pipeline';
 import { Run, type RunHooks } from './run';
 import { scan } from './scan';
@@ -40,6 +41,8 @@ export interface EngineOptions {
   createProvider?: (s: AiSettings) => AiProvider;
   /** Open the library read-only: for commands that only look at it. */
   readonly?: boolean;
+  /** Heartbeat interval, staleness limit, clocks (tests make them fast and deterministic). */
+  liveness?: LivenessOptions;
 }
 
 /** Run options from the shared defaults alone (tests and the bench; the app resolves saved Settings instead). */
@@ -72,11 +75,52 @@ export class Engine {
   /** Background-embedding progress, for the app's status line and `intake reembed`. */
   onEmbedProgress: ((s: EmbeddingStatus) => void) | null = null;
 
+  /** Heartbeats of this engine's runs, and the judge of everyone else's. */
+  readonly liveness: Liveness;
+  private readonly lastBeat = new Map<number, number>();
+
   constructor(private readonly opts: EngineOptions) {
     this.library = typeof opts.library === 'string' ? Library.open(opts.library, { readonly: opts.readonly }) : opts.library;
-    if (!opts.readonly) this.library.runs.markInterrupted(Date.now());
+    this.liveness = new Liveness(opts.liveness);
+    // A read-only look at the library writes nothing: no heartbeats, no verdicts.
+    if (!opts.readonly) {
+      this.liveness.onTick(() => this.heartbeat());
+      this.sweepRuns();
+    }
     this.search = new LibrarySearch(this.library.db, this.library.documents);
     this.embedder = new BackgroundEmbedder(this.library, () => this.provider(this.embedAi), { onProgress: (s) => this.onEmbedProgress?.(s) });
+  }
+
+  /** Writes the heartbeat of every run of this engine, then judges the other running rows. */
+  heartbeat(): void {
+    for (const id of this.runs.keys()) {
+      const at = this.nextBeat(id);
+      // Judged dead by another process (a clock jump, a long stall) while alive: take the row back.
+      if (!this.library.runs.beat(id, at)) this.library.runs.reclaim(id, at);
+    }
+    this.sweepRuns();
+  }
+
+  /**
+   * Runs left 'running' by a process that is gone (kill -9, crash, power loss, another machine that
+   * went away) become interrupted as of their last heartbeat; live ones (another writer) are left alone.
+   */
+  sweepRuns(): number {
+    let n = 0;
+    for (const row of this.library.runs.running()) {
+      if (this.runs.has(row.id)) continue;
+      const v = this.liveness.judge(`run:${row.id}`, row);
+      if (v.alive) continue;
+      if (this.library.runs.markLost(row.id, row.heartbeatAt, v.lastAliveAt, Math.max(row.startedAt, v.lastAliveAt))) n++;
+    }
+    return n;
+  }
+
+  /** Heartbeats of one run strictly increase, so a wall clock set back still shows it moving. */
+  private nextBeat(id: number): number {
+    const at = Math.max(this.liveness.stamp(), (this.lastBeat.get(id) ?? 0) + 1);
+    this.lastBeat.set(id, at);
+    return at;
   }
 
   /** Which provider embeds and answers queries from now on (settings changed, or CLI flags). */
@@ -135,8 +179,10 @@ export class Engine {
     );
     this.runs.set(run.id, run);
     this.embedAi = options.ai;
+    this.library.runs.claim(run.id, this.liveness.identity, this.nextBeat(run.id));
     void run.finished.finally(() => {
       this.runs.delete(run.id);
+      this.lastBeat.delete(run.id);
       if (!this.runs.size) void this.closeRetiredExtractors();
       // Stored first, embedded now: the run's documents were keyword-searchable at once.
       if (provider.embedsInBackground && run.embedsPending) this.embedder.kick();
@@ -272,6 +318,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.liveness.stop();
     for (const run of this.activeRuns()) run.cancel('interrupted');
     await Promise.allSettled(this.activeRuns().map((r) => r.finished));
     await this.embedder.close();

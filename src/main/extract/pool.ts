@@ -2,7 +2,8 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { FileKind } from '../../shared/domain';
 import { IntakeError, type SerializedIntakeError } from '../../shared/errors';
-import { PARENT_PID_ENV, type ChildConfig, type DebugOp, type ExtractOp, type ExtractReply, type ExtractRequest } from './protocol';
+import { PARENT_PID_ENV, PARENT_START_ENV, type ChildConfig, type DebugOp, type ExtractOp, type ExtractReply, type ExtractRequest } from './protocol';
+import { selfIdentity } from './process-state';
 import type { ExtractResult } from './types';
 
 /**
@@ -423,7 +424,7 @@ export function extractorEnv(from: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 function childEnv(): NodeJS.ProcessEnv {
   // The child ends itself once this process is gone (parent-watch.ts).
-  const env: NodeJS.ProcessEnv = { ...extractorEnv(process.env), [PARENT_PID_ENV]: String(process.pid) };
+  const env: NodeJS.ProcessEnv = { ...extractorEnv(process.env), [PARENT_PID_ENV]: String(process.pid), [PARENT_START_ENV]: selfIdentity().start ?? '' };
   // Forked from Electron's main process, process.execPath is Electron: make it behave as Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;

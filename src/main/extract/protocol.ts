@@ -29,3 +29,5 @@ export interface ChildConfig extends Pick<ExtractorOptions, 'ocrLanguages' | 'pa
 
 /** Environment variable through which the pool tells a child its pid (see parent-watch.ts). */
 export const PARENT_PID_ENV = 'INTAKE_EXTRACT_PARENT_PID';
+/** …and its start token (see process-state.ts), so a reused pid is not mistaken for the parent. */
+export const PARENT_START_ENV = 'INTAKE_EXTRACT_PARENT_START';

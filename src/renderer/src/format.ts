@@ -1,5 +1,5 @@
 /** Words and numbers as the user reads them. Timestamps from the engine are unix seconds. */
-import type { ErrorCode, FailureClass, RunStatus, Stage } from '../../shared/domain';
+import type { ErrorCode, FailureClass, RunRow, RunStatus, Stage } from '../../shared/domain';
 import { CODE_LABEL } from '../../shared/errors';
 
 const STAGE_LABEL: Record<Stage | 'scan' | 'skip_check', string> = {
@@ -52,6 +52,17 @@ const STATUS_LABEL: Record<RunStatus, string> = {
 };
 export function statusLabel(s: string): string {
   return STATUS_LABEL[s as RunStatus] ?? s;
+}
+
+/** "14:05" in local time. */
+export function clockTime(ts: number): string {
+  return toDate(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}
+
+/** A run's status as Recent runs shows it: a run whose process died says when it stopped. */
+export function runStatusText(r: Pick<RunRow, 'status' | 'lostAt'>): string {
+  if (r.status === 'interrupted' && r.lostAt) return `Interrupted (the process stopped at ${clockTime(r.lostAt)})`;
+  return statusLabel(r.status);
 }
 
 /** Unix seconds (or ms, if obviously ms) → Date. */

@@ -5,6 +5,7 @@ import { DOCS_PAGE_SIZE, useDocuments } from '../stores/documents';
 import { Badge, Card, EmptyState, Spinner, Time, TimeFull } from '../components/common';
 import { ExtractionFacts } from '../components/ExtractionFacts';
 import { Pager } from '../components/Pager';
+import { EmbeddingNotice } from '../components/EmbeddingNotice';
 import { bytes, count } from '../format';
 
 const SOURCE_LABEL = { text: 'Text layer', pdf: 'PDF text', ocr: 'OCR' } as const;
@@ -40,6 +41,7 @@ export function DocumentsScreen() {
           <h1>Documents</h1>
           <p className="muted">The library: everything that was ingested, searchable by keyword or by meaning.</p>
         </header>
+        <EmbeddingNotice />
         <form
           className="toolbar"
           role="search"

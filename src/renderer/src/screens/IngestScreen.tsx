@@ -12,7 +12,7 @@ import { FolderBrowser } from '../components/FolderBrowser';
 import { RunProgressCard } from '../components/RunProgressCard';
 import { RunSummaryCard } from '../components/RunSummaryCard';
 import { Badge, Card, EmptyState, Spinner, Time } from '../components/common';
-import { count, duration, plural, statusLabel } from '../format';
+import { count, duration, plural, runStatusText } from '../format';
 
 export function IngestScreen() {
   const run = useRun();
@@ -259,7 +259,7 @@ export function IngestScreen() {
                   </td>
                   <td>
                     <Badge tone={r.status === 'completed' ? 'ok' : r.status === 'running' ? 'info' : 'warn'} title={r.message ?? undefined}>
-                      {statusLabel(r.status)}
+                      {runStatusText(r)}
                     </Badge>
                   </td>
                   <td className="ellipsis" title={r.roots.join('\n')}>
