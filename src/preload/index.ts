@@ -38,6 +38,8 @@ const CHANNELS = {
   'settings.get': true,
   'settings.set': true,
   'settings.testConnection': true,
+  'settings.languages': true,
+  'settings.addLanguage': true,
   'shell.chooseFolder': true,
   'shell.showInFolder': true,
   'shell.openExternal': true,

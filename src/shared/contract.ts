@@ -150,6 +150,10 @@ export const contract = {
   'settings.get': { input: z.object({}).strict() },
   'settings.set': { input: settingsInputSchema },
   'settings.testConnection': { input: z.object({}).strict() },
+  /** The OCR languages this installation can read (packages and added .traineddata files). */
+  'settings.languages': { input: z.object({}).strict() },
+  /** Adds a tesseract `<code>.traineddata` file (e.g. Debian's /usr/share/tesseract-ocr/5/tessdata/deu.traineddata). */
+  'settings.addLanguage': { input: z.object({ path: pathSchema }).strict() },
   'shell.chooseFolder': { input: z.object({}).strict() },
   'shell.showInFolder': { input: z.object({ path: pathSchema }).strict() },
   'shell.openExternal': {
@@ -168,6 +172,11 @@ export interface AppInfo {
   dbPath: string;
   dataDir: string;
   platform: string;
+}
+
+export interface OcrLanguage {
+  code: string;
+  source: 'package' | 'file';
 }
 
 export interface FsListing {
@@ -211,6 +220,8 @@ export interface Outputs {
   'settings.get': Settings;
   'settings.set': Settings;
   'settings.testConnection': { ok: boolean; message: string };
+  'settings.languages': OcrLanguage[];
+  'settings.addLanguage': OcrLanguage[];
   'shell.chooseFolder': string | null;
   'shell.showInFolder': null;
   'shell.openExternal': null;
