@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { extname } from 'node:path';
 import { UNSUPPORTED_LISTED, emptyCounts, unsupportedFile, type UnsupportedFile, type FileKind, type RunCounts, type RunOptions, type RunProgress, type RunStatus, type RunSummary, type Stage } from '../../shared/domain';
 import { cleanExtractedText } from '../../shared/clean-text';
@@ -12,7 +13,7 @@ import { nowSec } from '../db/connection';
 import type { Library } from './library';
 import { chunkText } from './chunk';
 import { sha256File } from './hash';
-import { filenameOf, scan, type ScanEntry } from './scan';
+import { filenameOf, kindOf, scan, type ScanEntry } from './scan';
 import { isInsufficient, meaningfulChars } from './text-quality';
 
 /** How many files in a row may find the AI endpoint unreachable before the run pauses. */
@@ -80,6 +81,8 @@ export class Run {
   /** The run is stopping for an AI reason: no more AI calls. */
   private aiHalted = false;
   private readonly inRunHashes = new Map<string, Promise<void>>();
+  /** path → dev:ino:size:mtime:ctime of the file as hashed. */
+  private readonly identities = new Map<string, string>();
   /** The vector size the library holds for the run's embedding model (null: none stored yet). */
   private libraryDim: number | null | undefined;
   private progressTimer: NodeJS.Timeout | null = null;
@@ -382,20 +385,67 @@ export class Run {
     this.inFlight.set(path, stage);
   }
 
-  private async processFile(entry: FileEntry, detach: () => void = () => undefined): Promise<void> {
+  /**
+   * One file, start to end. A file replaced while it was being read (hashed as one version,
+   * extracted as another) is started again from its current bytes, up to 3 times.
+   */
+  private async processFile(entry: FileEntry, detach: () => void = () => undefined, attempt = 1): Promise<void> {
+    try {
+      await this.processFileOnce(entry, detach, attempt > 1);
+      this.identities.delete(entry.path);
+    } catch (e) {
+      if (!(e instanceof FileReplaced)) throw e;
+      this.identities.delete(entry.path);
+      const now = await stat(entry.path).catch(() => null);
+      if (now && attempt < 3) return this.processFile({ ...entry, size: now.size, mtimeMs: now.mtimeMs }, detach, attempt + 1);
+      await this.recordFailure(
+        entry.path,
+        null,
+        'extract_text',
+        now
+          ? new IntakeError('file_busy', 'file kept changing while being read', { message: `The file was replaced or rewritten during each of ${attempt} tries; it is tried again next run.` })
+          : new IntakeError('file_vanished', 'file vanished before it could be read', { message: 'The file was removed while it was being read.' }),
+      );
+      this.done++;
+    }
+  }
+
+  /** Identity of the hashed file; extraction must read the same one (an atomic replace changes the inode). */
+  private async rememberIdentity(path: string, st?: Stats): Promise<void> {
+    const s = st ?? (await stat(path));
+    this.identities.set(path, `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`);
+  }
+
+  /** Throws FileReplaced when the file at `path` is no longer the one that was hashed. */
+  private async checkSameFile(path: string): Promise<void> {
+    const want = this.identities.get(path);
+    if (want === undefined) return;
+    const s = await stat(path).catch(() => null);
+    if (!s || `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` !== want) throw new FileReplaced();
+  }
+
+  private async processFileOnce(entry: FileEntry, detach: () => void, rehash: boolean): Promise<void> {
     const { library } = this.deps;
     const path = entry.path;
     this.setStage(path, 'hash');
 
     // hash — the file_index shortcut skips re-hashing unchanged files.
-    let hash = library.fileIndex.hashIfUnchanged(path, entry.size, entry.mtimeMs);
+    let hash = rehash ? undefined : library.fileIndex.hashIfUnchanged(path, entry.size, entry.mtimeMs);
     let content: Buffer | undefined;
+    if (hash) {
+      try {
+        await this.rememberIdentity(path);
+      } catch {
+        hash = undefined; // gone or unreadable since the scan: hashing says which
+      }
+    }
     if (!hash) {
       try {
         const hashed = await sha256File(path, { sizeHint: entry.size, keepUpTo: entry.kind === 'text' ? IN_PROCESS_TEXT_BYTES : -1, signal: this.abort.signal });
         hash = hashed.hash;
         content = hashed.content;
         const after = await stat(path);
+        await this.rememberIdentity(path, after);
         if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs) {
           throw new IntakeError('file_busy', 'file changed while being read', {
             message: `size/mtime changed during hashing (${entry.size} → ${after.size} bytes); it is probably still being written`,
@@ -428,7 +478,10 @@ export class Run {
       this.hooks.onFileDone?.({ path, hash: h, status: 'skipped_existing' });
       return;
     }
-    if (library.failed.failedIdForHash(hash) !== undefined && (this.options.skipFailed || earlier)) {
+    // A failure belongs to the bytes and the way they were read: the same bytes under another
+    // extension (a .txt beside a failed .docx) take another route and are tried.
+    const failedPath = library.failed.failedIdForHash(hash) !== undefined ? library.failed.failedPathForHash(hash) : undefined;
+    if (failedPath !== undefined && kindOf(failedPath) === entry.kind && (this.options.skipFailed || earlier)) {
       this.counts.skippedFailed++;
       this.done++;
       this.hooks.onFileDone?.({ path, hash, status: 'skipped_failed' });
@@ -459,6 +512,8 @@ export class Run {
       } else {
         this.setStage(path, 'extract_text');
         extracted = (content && quickTextResult(content)) || (await this.extractor().then((x) => x.extractText(path, entry.kind)));
+        // Read by path in another process: make sure it was the file that was hashed.
+        if (!content) await this.checkSameFile(path);
         extracted.text = cleanExtractedText(extracted.text);
         if (isInsufficient(extracted.text)) {
           const n = meaningfulChars(extracted.text);
@@ -544,7 +599,7 @@ export class Run {
       this.counts.ingested++;
       this.hooks.onFileDone?.({ path, hash, status: 'ingested', documentId: stored.id });
     } catch (e) {
-      if (e instanceof RunStop) throw e;
+      if (e instanceof RunStop || e instanceof FileReplaced) throw e;
       if (e instanceof DeferredAiDown) return; // counted when the streak is decided
       if (this.abort.signal.aborted) {
         // Cancelled mid-file (Ctrl-C may have hit the extractor too): leave it untouched for the next run.
@@ -576,12 +631,14 @@ export class Run {
     this.setStage(path, 'ocr');
     try {
       const res = await (await this.extractor()).ocr(path, kind);
+      await this.checkSameFile(path);
       res.text = cleanExtractedText(res.text);
       if (isInsufficient(res.text)) {
         throw new IntakeError('ocr_no_text', 'OCR found no usable text', { message: `OCR produced ${meaningfulChars(res.text)} meaningful characters.` });
       }
       return res;
     } catch (e) {
+      if (e instanceof FileReplaced) throw e;
       const err = isIntakeError(e) ? e : new IntakeError('ocr_failed', 'OCR failed', { message: errorMessage(e), cause: e });
       err.stage = 'ocr';
       throw err;
@@ -693,6 +750,9 @@ export class Run {
     this.hooks.onFileDone?.({ path, hash, status: 'failed', stage, error: err });
   }
 }
+
+/** The file at a path is no longer the one that was hashed: processing starts again. */
+class FileReplaced extends Error {}
 
 /** Thrown for a file that found the AI down; its fate is decided with the streak. */
 class DeferredAiDown extends Error {}
