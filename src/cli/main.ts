@@ -33,6 +33,8 @@ export class UsageError extends Error {}
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 1;
+/** The run paused before finishing (AI settings, endpoint or library problem): the last line says why; run again to continue. */
+const EXIT_PAUSED = 75; // EX_TEMPFAIL
 const EXIT_INTERRUPTED = 130;
 
 export async function main(argv: string[]): Promise<number> {
@@ -185,7 +187,12 @@ async function ingestCommand(args: string[]): Promise<number> {
         });
       });
     }
-    return interrupted || summary.status === 'interrupted' ? EXIT_INTERRUPTED : EXIT_OK;
+    if (interrupted || summary.status === 'interrupted') return EXIT_INTERRUPTED;
+    if (summary.status === 'paused') {
+      process.stderr.write(`intake: the run paused before finishing: ${oneLine(summary.message ?? 'see the summary')}\n`);
+      return EXIT_PAUSED;
+    }
+    return EXIT_OK;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -468,4 +475,8 @@ async function reembedCommand(args: string[]): Promise<number> {
     process.off('SIGTERM', onSigint);
     await engine.close();
   }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
 }

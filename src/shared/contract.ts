@@ -104,6 +104,11 @@ export interface AppInfo {
   platform: string;
 }
 
+export interface OcrLanguage {
+  code: string;
+  source: 'package' | 'file';
+}
+
 export interface FsListing {
   path: string;
   parent: string | null;
@@ -186,6 +191,10 @@ export const contract = {
   'settings.get': { input: z.object({}).strict(), output: out<Settings>() },
   'settings.set': { input: settingsInputSchema, output: out<Settings>() },
   'settings.testConnection': { input: z.object({}).strict(), output: out<{ ok: boolean; message: string }>() },
+  /** The OCR languages this installation can read (packages and added .traineddata files). */
+  'settings.languages': { input: z.object({}).strict(), output: out<OcrLanguage[]>() },
+  /** Adds a tesseract `<code>.traineddata` file (e.g. Debian's /usr/share/tesseract-ocr/5/tessdata/deu.traineddata). */
+  'settings.addLanguage': { input: z.object({ path: pathSchema }).strict(), output: out<OcrLanguage[]>() },
   'shell.chooseFolder': { input: z.object({}).strict(), output: out<string | null>() },
   'shell.showInFolder': { input: z.object({ path: pathSchema }).strict(), output: out<null>() },
   'shell.openExternal': {

@@ -363,6 +363,8 @@ export interface Settings {
   ocr: boolean;
   ocrPageCap: number;
   ocrTimeoutMs: number;
+  /** Saved values that were invalid (edited by hand): the defaults are used for these fields. */
+  invalidStored?: string[];
 }
 
 export interface TableColumn {
@@ -371,9 +373,17 @@ export interface TableColumn {
   primaryKey: boolean;
   editable: boolean;
   nullable: boolean;
+  /** What the value means beyond its SQLite type (JSON shape, enum, date, engine timestamp). */
+  kind: import('./table-rules').ColumnKind;
+  /** The allowed words of an enum column. */
+  options?: readonly string[];
+  /** A NOT NULL column with a default: may be left out on insert. */
+  hasDefault: boolean;
 }
 export interface TableInfo {
   name: string;
   columns: TableColumn[];
   defaultSort: string;
+  /** Why this table is read-only here (edited through its own screen), when it is. */
+  readOnly?: string;
 }

@@ -186,6 +186,7 @@ export const API_ERROR_CODES = [
   'unknown_table',
   'unknown_column',
   'read_only_column',
+  'read_only_table',
   'invalid_value',
   'constraint',
   'unauthorized',

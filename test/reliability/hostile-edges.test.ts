@@ -218,14 +218,15 @@ describe('every IPC/web channel refuses hostile input with an error envelope and
 
   it('the table browser stores SQL text in values as plain data and keeps every table', async () => {
     const evil = "x'); DROP TABLE documents; --";
-    const ins = await dispatch(service.handlers, 'db.insert', { table: 'settings', values: { key: evil, value: 'Robert"); DELETE FROM runs; --' } });
+    // (The settings row is edited only through Settings; a history row takes plain text.)
+    const ins = await dispatch(service.handlers, 'db.insert', { table: 'failure_events', values: { file_path: evil, kind: 'reset', message: 'Robert"); DELETE FROM runs; --' } });
     expect(ins).toMatchObject({ ok: true });
-    const rows = await dispatch(service.handlers, 'db.rows', { table: 'settings', sort: 'key', dir: 'asc' });
-    expect(rows.ok && (rows.value as { rows: { key: string; value: string }[] }).rows.find((r) => r.key === evil)?.value).toBe('Robert"); DELETE FROM runs; --');
+    const rows = await dispatch(service.handlers, 'db.rows', { table: 'failure_events', sort: 'at', dir: 'asc' });
+    expect(rows.ok && (rows.value as { rows: { file_path: string; message: string }[] }).rows.find((r) => r.file_path === evil)?.message).toBe('Robert"); DELETE FROM runs; --');
     const tables = dbSnapshot(ws.dbPath);
     expect(Object.keys(tables.counts)).toEqual(expect.arrayContaining(['documents', 'runs', 'failed_files', 'chunks']));
     expect(tables.counts.runs).toBeGreaterThan(0);
-    const del = await dispatch(service.handlers, 'db.delete', { table: 'settings', id: (ins as { value: { id: number } }).value.id });
+    const del = await dispatch(service.handlers, 'db.delete', { table: 'failure_events', id: (ins as { value: { id: number } }).value.id });
     expect(del).toMatchObject({ ok: true, value: { changed: 1 } });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
 import type { EventName, Events, Handlers } from '../../shared/contract';
@@ -16,6 +16,7 @@ import { redactSecrets } from '../../shared/redact';
 import { TableBrowser } from '../db/table-browser';
 import { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
+import { LANGUAGE_CODE, installedLanguages, userLanguageDir } from '../extract/ocr';
 import { SettingsStore } from './settings';
 import type { IntakeService, ServiceOptions } from './service-api';
 
@@ -41,6 +42,8 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     ),
   );
 
+  // OCR languages added as .traineddata files live in the data folder, where the extractor looks.
+  const languageDir = userLanguageDir(join(opts.dataDir, 'ocr-cache'));
   const emit = <E extends EventName>(event: E, payload: Events[E]) => emitter.emit(event, payload);
   // Searches and the background embedder follow the saved settings; chunks left pending by a
   // kill (or by the CLI) are embedded now.
@@ -272,6 +275,16 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
 
     'settings.get': () => settings.get(),
     'settings.set': (input) => {
+      if (input.ocrLanguages) {
+        const installed = installedLanguages(languageDir).map((l) => l.code);
+        const unknown = input.ocrLanguages.filter((l) => !installed.includes(l));
+        if (unknown.length) {
+          throw new ApiError(
+            'invalid_input',
+            `OCR language${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => `"${l}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not installed (installed: ${installed.join(', ')}). Add one with “Add a language file…”, or install the npm package @tesseract.js-data/<code>.`,
+          );
+        }
+      }
       fingerprintCache = null;
       const saved = settings.update(input);
       engine.useAi(settings.aiWithKey());
@@ -284,6 +297,27 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       } catch (e) {
         return { ok: false, message: redactSecrets(e instanceof Error ? e.message : String(e)) };
       }
+    },
+
+    'settings.languages': () => installedLanguages(languageDir),
+    'settings.addLanguage': async ({ path }) => {
+      const file = LANGUAGE_SOURCES.some((d) => path.startsWith(d + sep)) ? normalize(path) : await grantedPath(path);
+      const name = basename(file);
+      const code = name.replace(/\.traineddata$/, '');
+      if (!name.endsWith('.traineddata') || !LANGUAGE_CODE.test(code)) {
+        throw new ApiError('invalid_input', `Choose a tesseract language file named like deu.traineddata (got "${name}").`);
+      }
+      const data = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+        throw new ApiError('not_found', `Cannot read "${file}": ${e.code ?? e.message}.`);
+      });
+      // A traineddata file starts with the count of its components (a small number), then their offsets.
+      const components = data.length >= 8 ? data.readInt32LE(0) : -1;
+      if (data.length < 1024 || data.length > 300 * 1024 * 1024 || components < 1 || components > 64) {
+        throw new ApiError('invalid_input', `"${name}" is not a tesseract language file.`);
+      }
+      await mkdir(languageDir, { recursive: true, mode: 0o700 });
+      await writeFile(join(languageDir, name), data, { mode: 0o600 });
+      return installedLanguages(languageDir);
     },
 
     'shell.chooseFolder': () => opts.platform.chooseFolder(),
@@ -376,4 +410,7 @@ function defaultRoots(): string[] {
   const extra = (process.env.INTAKE_ROOTS ?? '').split(':').filter(Boolean);
   return [homedir(), tmpdir(), ...extra];
 }
+
+/** Where the system's tesseract keeps its language files (Debian: tesseract-ocr-<lang>): readable for "Add a language file". */
+const LANGUAGE_SOURCES = ['/usr/share/tesseract-ocr', '/usr/share/tessdata', '/usr/local/share/tessdata'];
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { AiSettings, RunOptions, Settings } from '../../shared/domain';
+import { settingsInputSchema } from '../../shared/contract';
 import type { Db } from '../db/connection';
 import { DEFAULT_AI, DEFAULT_RUN_SETTINGS, defaultConcurrency } from '../../shared/limits';
 import { decodeBoundKey, encodeBoundKey, keyFor, originOf } from './api-key';
@@ -57,21 +58,48 @@ export class SettingsStore {
   }
 
   private stored(): StoredSettings {
+    return this.load().settings;
+  }
+
+  /**
+   * The saved settings, each field checked as Settings' own Save checks it: a row edited by hand
+   * (sqlite3, an older build) loads with defaults for the bad fields, and says which.
+   */
+  private load(): { settings: StoredSettings; invalid: string[] } {
     const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get('app');
-    if (!row) return structuredClone(DEFAULT_SETTINGS);
+    if (!row) return { settings: structuredClone(DEFAULT_SETTINGS), invalid: [] };
+    let raw: Record<string, unknown>;
     try {
-      const v = JSON.parse(row.value) as Partial<StoredSettings>;
-      return { ...DEFAULT_SETTINGS, ...v, ai: { ...DEFAULT_SETTINGS.ai, ...(v.ai ?? {}) } };
+      const parsed = JSON.parse(row.value) as unknown;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      raw = parsed as Record<string, unknown>;
     } catch {
-      return structuredClone(DEFAULT_SETTINGS);
+      return { settings: structuredClone(DEFAULT_SETTINGS), invalid: ['all (the saved value is not JSON)'] };
     }
+    const invalid: string[] = [];
+    const settings = structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, unknown> & { ai: Record<string, unknown> };
+    const fields = settingsInputSchema.shape;
+    for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof StoredSettings)[]) {
+      if (key === 'ai' || raw[key] === undefined) continue;
+      const schema = fields[key as Exclude<keyof typeof fields, 'ai' | 'apiKey'>];
+      if (schema && schema.safeParse(raw[key]).success) settings[key] = raw[key];
+      else invalid.push(key);
+    }
+    const ai = raw.ai && typeof raw.ai === 'object' ? (raw.ai as Record<string, unknown>) : {};
+    const aiFields = fields.ai.unwrap().shape;
+    for (const key of Object.keys(DEFAULT_SETTINGS.ai) as (keyof typeof aiFields)[]) {
+      if (ai[key] === undefined) continue;
+      if (aiFields[key]?.safeParse(ai[key]).success) settings.ai[key] = ai[key];
+      else invalid.push(`ai.${key}`);
+    }
+    return { settings: settings as unknown as StoredSettings, invalid };
   }
 
   /** What the renderer may see: everything but the key (and "has a key" only when it is usable for this base URL). */
   get(): Settings {
-    const s = this.stored();
+    const { settings: s, invalid } = this.load();
     const saved = this.savedKey();
-    return { ...s, ai: { ...s.ai, hasApiKey: saved !== undefined && saved.origin === originOf(s.ai.baseUrl) } };
+    return { ...s, ai: { ...s.ai, hasApiKey: saved !== undefined && saved.origin === originOf(s.ai.baseUrl) }, ...(invalid.length ? { invalidStored: invalid } : {}) };
   }
 
   update(patch: Partial<Omit<StoredSettings, 'ai'>> & { ai?: Partial<StoredSettings['ai']>; apiKey?: string }): Settings {

@@ -117,6 +117,11 @@ export class FailedFilesRepo {
     return this.hashExists.get(hash)?.id;
   }
 
+  /** The path recorded with a hash's failure: its extension says how the bytes were read. */
+  failedPathForHash(hash: string): string | undefined {
+    return (this.db.prepare('SELECT file_path FROM failed_files WHERE file_hash = ?').get(hash) as { file_path: string } | undefined)?.file_path;
+  }
+
   /**
    * Upserts by hash (by path when hashing itself failed): a file that fails again
    * updates its row and increments attempts. Also writes the history event.

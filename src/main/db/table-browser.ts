@@ -1,6 +1,7 @@
 import type { Db } from './connection';
 import type { TableColumn, TableInfo } from '../../shared/domain';
 import { ApiError, IntakeError } from '../../shared/errors';
+import { READ_ONLY_TABLES, checkValue, columnRule } from '../../shared/table-rules';
 
 /** The user tables the Database screen may browse and edit, with their default sort. */
 const BROWSABLE: Record<string, string> = {
@@ -14,8 +15,6 @@ const BROWSABLE: Record<string, string> = {
   settings: 'key',
 };
 
-/** Columns nobody edits by hand: keys, vectors. */
-const READ_ONLY = new Set(['id', 'embedding']);
 
 
 /**
@@ -30,14 +29,20 @@ export class TableBrowser {
     this.tables = new Map();
     for (const [name, defaultSort] of Object.entries(BROWSABLE)) {
       const cols = db.prepare(`PRAGMA table_info(${name})`).all() as { name: string; type: string; notnull: number; pk: number; dflt_value: unknown }[];
-      const columns: TableColumn[] = cols.map((c) => ({
-        name: c.name,
-        type: affinity(c.type),
-        primaryKey: c.pk > 0,
-        editable: !READ_ONLY.has(c.name) && affinity(c.type) !== 'blob' && !(c.pk > 0 && affinity(c.type) === 'integer'),
-        nullable: c.notnull === 0 || c.dflt_value !== null,
-      }));
-      this.tables.set(name, { name, columns, defaultSort });
+      const columns: TableColumn[] = cols.map((c) => {
+        const rule = columnRule(name, c.name);
+        return {
+          name: c.name,
+          type: affinity(c.type),
+          primaryKey: c.pk > 0,
+          editable: !rule.protected && affinity(c.type) !== 'blob' && !(c.pk > 0 && affinity(c.type) === 'integer'),
+          nullable: c.notnull === 0,
+          hasDefault: c.dflt_value !== null,
+          kind: rule.kind,
+          ...(rule.options ? { options: rule.options } : {}),
+        };
+      });
+      this.tables.set(name, { name, columns, defaultSort, ...(READ_ONLY_TABLES[name] ? { readOnly: READ_ONLY_TABLES[name] } : {}) });
     }
   }
 
@@ -59,17 +64,26 @@ export class TableBrowser {
   }
 
   insert(table: string, values: Record<string, string | number | null>): number {
-    const info = this.table(table);
+    const info = this.writable(table);
     const entries = this.checkedValues(info, values);
     if (!entries.length) throw new ApiError('invalid_value', 'Give at least one column value.');
+    // The engine's timestamps of a new row are "now"; the user does not type epoch numbers.
+    for (const c of info.columns) {
+      if (entries.some(([n]) => n === c.name)) continue;
+      if (c.kind === 'timestamp-s') entries.push([c.name, Math.floor(Date.now() / 1000)]);
+      else if (c.kind === 'timestamp-ms') entries.push([c.name, Date.now()]);
+      else if (!c.nullable && !c.hasDefault && !c.primaryKey) throw new ApiError('invalid_value', `${c.name}: needs a value.`);
+    }
     const sql = `INSERT INTO ${info.name} (${entries.map(([c]) => c).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`;
     return Number(this.run(() => this.db.prepare(sql).run(...entries.map(([, v]) => v))).lastInsertRowid);
   }
 
   update(table: string, rowid: number, values: Record<string, string | number | null>): number {
-    const info = this.table(table);
+    const info = this.writable(table);
     const entries = this.checkedValues(info, values);
     if (!entries.length) return 0;
+    // An edited row says when it was edited.
+    if (info.columns.some((c) => c.name === 'updated_at')) entries.push(['updated_at', Math.floor(Date.now() / 1000)]);
     const sql = `UPDATE ${info.name} SET ${entries.map(([c]) => `${c} = ?`).join(', ')} WHERE rowid = ?`;
     const changes = this.run(() => this.db.prepare(sql).run(...entries.map(([, v]) => v), rowid)).changes;
     if (!changes) throw new ApiError('not_found', `No row ${rowid} in ${info.name}.`);
@@ -77,7 +91,7 @@ export class TableBrowser {
   }
 
   delete(table: string, rowid: number): number {
-    const info = this.table(table);
+    const info = this.writable(table);
     const changes = this.run(() => this.db.prepare(`DELETE FROM ${info.name} WHERE rowid = ?`).run(rowid)).changes;
     if (!changes) throw new ApiError('not_found', `No row ${rowid} in ${info.name}.`);
     return changes;
@@ -100,6 +114,13 @@ export class TableBrowser {
     return info;
   }
 
+  /** A table rows may be written to here; settings go through the Settings screen's validation. */
+  private writable(name: string): TableInfo {
+    const info = this.table(name);
+    if (info.readOnly) throw new ApiError('read_only_table', info.readOnly);
+    return info;
+  }
+
   private column(info: TableInfo, name: string): TableColumn {
     const col = info.columns.find((c) => c.name === name);
     if (!col) throw new ApiError('unknown_column', `Unknown column "${name}" in ${info.name}.`);
@@ -109,18 +130,21 @@ export class TableBrowser {
   private checkedValues(info: TableInfo, values: Record<string, string | number | null>): [string, string | number | null][] {
     return Object.entries(values).map(([name, value]) => {
       const col = this.column(info, name);
-      if (!col.editable) throw new ApiError('read_only_column', `Column "${name}" of ${info.name} cannot be edited.`);
-      if (value === null || value === '') {
-        if (!col.nullable && value === null) throw new ApiError('invalid_value', `Column "${name}" needs a value.`);
-        return [name, value];
+      if (!col.editable) throw new ApiError('read_only_column', `${name}: set by Intake, it cannot be edited here.`);
+      if (value === null) {
+        if (!col.nullable) throw new ApiError('invalid_value', `${name}: needs a value (it cannot be NULL).`);
+        return [name, null];
       }
       if (col.type === 'integer' || col.type === 'real') {
-        const n = typeof value === 'number' ? value : Number(value);
+        const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
         if (!Number.isFinite(n) || (col.type === 'integer' && !Number.isInteger(n))) {
-          throw new ApiError('invalid_value', `Column "${name}" needs ${col.type === 'integer' ? 'a whole number' : 'a number'}.`);
+          throw new ApiError('invalid_value', `${name}: needs ${col.type === 'integer' ? 'a whole number' : 'a number'}.`);
         }
         return [name, n];
       }
+      const problem = checkValue({ kind: col.kind, options: col.options }, String(value));
+      if (problem) throw new ApiError('invalid_value', `${name}: ${problem}`);
+      if (col.kind === 'date' && value === '') return [name, col.nullable ? null : ''];
       return [name, String(value)];
     });
   }

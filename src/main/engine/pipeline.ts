@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Classification, FileKind, RunOptions, Stage } from '../../shared/domain';
@@ -15,7 +16,7 @@ import { AiGate, DeferredAiDown, RunStop, type AiDownFile } from './ai-gate';
 import { chunkText } from './chunk';
 import { sha256File } from './hash';
 import type { Library } from './library';
-import { filenameOf, type ScanEntry } from './scan';
+import { filenameOf, kindOf, type ScanEntry } from './scan';
 
 /** Text kept in the library per document. */
 const MAX_CONTENT_CHARS = 2_000_000;
@@ -73,6 +74,8 @@ interface FileWork {
 export class FilePipeline {
   readonly gate: AiGate;
   private readonly inRunHashes = new Map<string, Promise<void>>();
+  /** path → dev:ino:size:mtime:ctime of the file as hashed. */
+  private readonly identities = new Map<string, string>();
   /** The vector size the library holds for the run's embedding model (null: none stored yet). */
   private libraryDim: number | null | undefined;
   /** Some document of this run was stored without vectors, for the background embedder. */
@@ -93,20 +96,66 @@ export class FilePipeline {
     this.gate = new AiGate(run.signal, (files) => this.failAiDown(files));
   }
 
-  async process(entry: FileEntry, detach: () => void = () => undefined): Promise<void> {
+  /**
+   * One file, start to end. A file replaced while it was being read (hashed as one version,
+   * extracted as another) is started again from its current bytes, up to 3 times.
+   */
+  async process(entry: FileEntry, detach: () => void = () => undefined, attempt = 1): Promise<void> {
+    try {
+      await this.processOnce(entry, detach, attempt > 1);
+      this.identities.delete(entry.path);
+    } catch (e) {
+      if (!(e instanceof FileReplaced)) throw e;
+      this.identities.delete(entry.path);
+      const now = await stat(entry.path).catch(() => null);
+      if (now && attempt < 3) return this.process({ ...entry, size: now.size, mtimeMs: now.mtimeMs }, detach, attempt + 1);
+      await this.recordFailure(
+        entry.path,
+        null,
+        'extract_text',
+        now
+          ? new IntakeError('file_busy', 'file kept changing while being read', { message: `The file was replaced or rewritten during each of ${attempt} tries; it is tried again next run.` })
+          : new IntakeError('file_vanished', 'file vanished before it could be read', { message: 'The file was removed while it was being read.' }),
+      );
+    }
+  }
+
+  /** Identity of the hashed file; extraction must read the same one (an atomic replace changes the inode). */
+  private async rememberIdentity(path: string, st?: Stats): Promise<void> {
+    const s = st ?? (await stat(path));
+    this.identities.set(path, `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`);
+  }
+
+  /** Throws FileReplaced when the file at `path` is no longer the one that was hashed. */
+  private async checkSameFile(path: string): Promise<void> {
+    const want = this.identities.get(path);
+    if (want === undefined) return;
+    const s = await stat(path).catch(() => null);
+    if (!s || `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` !== want) throw new FileReplaced();
+  }
+
+  private async processOnce(entry: FileEntry, detach: () => void, rehash: boolean): Promise<void> {
     const { library } = this.deps;
     const path = entry.path;
     this.run.setStage(path, 'hash');
 
     // hash — the file_index shortcut skips re-hashing unchanged files.
-    let hash = library.fileIndex.hashIfUnchanged(path, entry.size, entry.mtimeMs);
+    let hash = rehash ? undefined : library.fileIndex.hashIfUnchanged(path, entry.size, entry.mtimeMs);
     let content: Buffer | undefined;
+    if (hash) {
+      try {
+        await this.rememberIdentity(path);
+      } catch {
+        hash = undefined; // gone or unreadable since the scan: hashing says which
+      }
+    }
     if (!hash) {
       try {
         const hashed = await sha256File(path, { sizeHint: entry.size, keepUpTo: entry.kind === 'text' ? IN_PROCESS_TEXT_BYTES : -1, signal: this.run.signal });
         hash = hashed.hash;
         content = hashed.content;
         const after = await stat(path);
+        await this.rememberIdentity(path, after);
         if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs) {
           throw new IntakeError('file_busy', 'file changed while being read', {
             message: `size/mtime changed during hashing (${entry.size} → ${after.size} bytes); it is probably still being written`,
@@ -135,7 +184,10 @@ export class FilePipeline {
       this.run.settle({ path, hash, status: 'skipped_existing' });
       return;
     }
-    if (library.failed.failedIdForHash(hash) !== undefined && (this.run.options.skipFailed || earlier)) {
+    // A failure belongs to the bytes and the way they were read: the same bytes under another
+    // extension (a .txt beside a failed .docx) take another route and are tried.
+    const failedPath = library.failed.failedIdForHash(hash) !== undefined ? library.failed.failedPathForHash(hash) : undefined;
+    if (failedPath !== undefined && kindOf(failedPath) === entry.kind && (this.run.options.skipFailed || earlier)) {
       this.run.settle({ path, hash, status: 'skipped_failed' });
       return;
     }
@@ -145,7 +197,7 @@ export class FilePipeline {
     try {
       for (const stage of this.stages) await this.inStage(path, stage.name, () => stage.run(work));
     } catch (e) {
-      if (e instanceof RunStop) throw e;
+      if (e instanceof RunStop || e instanceof FileReplaced) throw e;
       if (e instanceof DeferredAiDown) return; // settled when the streak is decided
       if (this.run.signal.aborted) {
         // Cancelled mid-file (Ctrl-C may have hit the extractor too): leave it untouched for the next run.
@@ -165,7 +217,7 @@ export class FilePipeline {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof RunStop || e instanceof DeferredAiDown) throw e;
+      if (e instanceof RunStop || e instanceof DeferredAiDown || e instanceof FileReplaced) throw e;
       const err = toFailure(e, stage);
       // An unexpected exception is not the stage's doing: it is filed under "unknown".
       if (err !== e && err.code === 'unknown') err.stage = 'unknown';
@@ -184,6 +236,8 @@ export class FilePipeline {
       w.extracted = await this.ocr(entry.path, entry.kind);
     } else {
       w.extracted = (content && quickTextResult(content)) || (await this.deps.extractor().then((x) => x.extractText(entry.path, entry.kind)));
+      // Read by path in another process: make sure it was the file that was hashed.
+      if (!content) await this.checkSameFile(entry.path);
       w.extracted.text = cleanExtractedText(w.extracted.text);
       if (isInsufficient(w.extracted.text)) {
         const n = meaningfulChars(w.extracted.text);
@@ -275,8 +329,10 @@ export class FilePipeline {
       try {
         res = await (await this.deps.extractor()).ocr(path, kind);
       } catch (e) {
+        if (e instanceof FileReplaced) throw e;
         throw isIntakeError(e) ? e : new IntakeError('ocr_failed', 'OCR failed', { message: errorMessage(e), cause: e });
       }
+      await this.checkSameFile(path);
       res.text = cleanExtractedText(res.text);
       if (isInsufficient(res.text)) {
         throw new IntakeError('ocr_no_text', 'OCR found no usable text', { message: `OCR produced ${meaningfulChars(res.text)} meaningful characters.` });
@@ -344,3 +400,6 @@ export class FilePipeline {
     this.run.settle({ path, hash, status: 'failed', stage, error: err });
   }
 }
+
+/** The file at a path is no longer the one that was hashed: processing starts again. */
+class FileReplaced extends Error {}

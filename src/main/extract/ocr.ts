@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -17,16 +17,58 @@ export interface LanguageData {
   code: string;
   /** Folder holding `<code>.traineddata.gz`. */
   dir: string;
+  /** A plain `<code>.traineddata` the user added (Settings → Add a language file). */
+  file?: string;
+}
+
+/** Where languages the user adds as `.traineddata` files are kept: beside the OCR cache, in the data folder. */
+export function userLanguageDir(cachePath: string): string {
+  return join(dirname(cachePath), 'ocr-languages');
+}
+
+/** A language code as tesseract names its data: eng, deu, chi_sim… */
+export const LANGUAGE_CODE = /^[a-z]{3}(_[a-z]{2,8})?$/i;
+
+/** Every OCR language this installation can read: @tesseract.js-data packages and added files. */
+export function installedLanguages(userDir?: string): { code: string; source: 'package' | 'file' }[] {
+  const out = new Map<string, 'package' | 'file'>();
+  try {
+    const require = createRequire(import.meta.url);
+    const scope = dirname(dirname(require.resolve('@tesseract.js-data/eng/package.json')));
+    for (const name of readdirSync(scope)) {
+      if (LANGUAGE_CODE.test(name) && tryResolve(name)) out.set(name, 'package');
+    }
+  } catch {
+    // no language package at all
+  }
+  if (userDir && existsSync(userDir)) {
+    for (const f of readdirSync(userDir)) {
+      const code = f.replace(/\.traineddata$/, '');
+      if (f.endsWith('.traineddata') && LANGUAGE_CODE.test(code)) out.set(code, 'file');
+    }
+  }
+  return [...out.entries()].map(([code, source]) => ({ code, source })).sort((a, b) => a.code.localeCompare(b.code));
+}
+
+function tryResolve(code: string): boolean {
+  try {
+    resolveLanguages([code]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Finds each language's data on disk; a missing package is a configuration error. */
-export function resolveLanguages(languages: string[], variant = TRAINEDDATA_VARIANT): LanguageData[] {
+export function resolveLanguages(languages: string[], variant = TRAINEDDATA_VARIANT, userDir?: string): LanguageData[] {
   if (!languages.length) throw new IntakeError('ocr_language_missing', 'no OCR language configured');
   const require = createRequire(import.meta.url);
   return languages.map((code) => {
     if (!/^[a-z_]{2,16}$/i.test(code)) {
       throw new IntakeError('ocr_language_missing', `OCR language "${code}" is not installed`, { message: `"${code}" is not a language code.` });
     }
+    const added = userDir ? join(userDir, `${code}.traineddata`) : null;
+    if (added && existsSync(added)) return { code, dir: userDir!, file: added };
     let root: string;
     try {
       root = dirname(require.resolve(`@tesseract.js-data/${code}/package.json`));
@@ -80,7 +122,7 @@ export class OcrEngine {
   private closed = false;
 
   constructor(private readonly opts: OcrEngineOptions) {
-    this.langs = resolveLanguages(opts.languages);
+    this.langs = resolveLanguages(opts.languages, TRAINEDDATA_VARIANT, userLanguageDir(opts.cachePath));
     this.slots = Array.from({ length: Math.max(1, opts.size) }, () => ({ worker: null, busy: false, failJob: null }));
     // One cache folder per data variant: tesseract names the cached file by language only.
     this.cacheDir = join(opts.cachePath, TRAINEDDATA_VARIANT);
@@ -181,8 +223,8 @@ export class OcrEngine {
 /** Unpacks `<code>.traineddata.gz` into the cache once (atomically: concurrent children may race). */
 async function unpackLanguage(lang: LanguageData, cacheDir: string): Promise<void> {
   const target = join(cacheDir, `${lang.code}.traineddata`);
-  if (existsSync(target)) return;
-  const data = gunzipSync(await readFile(join(lang.dir, `${lang.code}.traineddata.gz`)));
+  if (existsSync(target) && !lang.file) return;
+  const data = lang.file ? await readFile(lang.file) : gunzipSync(await readFile(join(lang.dir, `${lang.code}.traineddata.gz`)));
   const tmp = `${target}.${process.pid}.tmp`;
   await writeFile(tmp, data);
   await rename(tmp, target);

@@ -18,6 +18,7 @@ const API_WORDS: Record<Exclude<ApiErrorCode, ErrorCode>, string> = {
   unknown_table: 'No such table',
   unknown_column: 'No such column',
   read_only_column: 'That column cannot be edited',
+  read_only_table: 'That table is changed elsewhere (Settings)',
   invalid_value: 'That value does not fit the column',
   constraint: 'The library refused the change',
   unauthorized: 'Not signed in to this server',

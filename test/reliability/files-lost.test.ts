@@ -1,0 +1,106 @@
+// Files lost or wrongly blamed (issue 12): a file replaced between hashing and extraction is
+// never stored with one version's hash and the other's text; the same bytes under another
+// extension are read their own way, not skipped; a paused run exits non-zero.
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { forkChild, type SpawnChild } from '../../src/main/extract';
+import { startAiServer, type AiServer } from '../support/ai-server';
+import { Workspace, letter } from '../support/workspace';
+import { cli } from './support';
+
+let ws: Workspace;
+beforeEach(() => {
+  ws = new Workspace('intake-lost-');
+});
+afterEach(async () => {
+  await ws.close();
+});
+
+const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
+/** A text file over 256 KiB (so it is read by the extractor process, by path). */
+function bigText(version: string): string {
+  return letter(`Version ${version} of the annual report`) + `Paragraph of version ${version}, with enough words to be real text.\n`.repeat(5000);
+}
+
+describe('a file replaced between hashing and extraction', () => {
+  it('is started again from its current bytes: the stored hash and text belong to the same version', async () => {
+    const a = bigText('A');
+    const b = bigText('B');
+    const path = ws.write('report.txt', a);
+    const replacement = `${ws.root}/replacement.txt`;
+    writeFileSync(replacement, b);
+    let swapped = 0;
+    // The swap happens at the very moment the extractor is asked for the file (after hashing).
+    const spawn: SpawnChild = (entry, args) => {
+      const child = forkChild(entry, args);
+      return {
+        pid: child.pid,
+        stderr: child.stderr,
+        kill: () => child.kill(),
+        onMessage: (fn) => child.onMessage(fn),
+        onExit: (fn) => child.onExit(fn),
+        send: (msg) => {
+          if (msg.op === 'extractText' && msg.path === path && swapped === 0) {
+            swapped++;
+            renameSync(replacement, path); // atomic, like an editor saving
+          }
+          child.send(msg);
+        },
+      };
+    };
+    const e = ws.engine({ extractorOptions: { workers: 1, spawn } });
+    const s = await e.ingest(ws.options({ ocr: false }));
+    expect(swapped).toBe(1);
+    expect(s).toMatchObject({ ingested: 1, failed: 0 });
+    const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
+    expect(doc.content).toContain('Version B');
+    expect(doc.content).not.toContain('Version A');
+    expect(e.library.documents.idForHash(sha(b))).toBe(doc.id);
+    expect(e.library.documents.idForHash(sha(a))).toBeUndefined();
+    expect(sha(readFileSync(path))).toBe(sha(b));
+  });
+});
+
+describe('a failure belongs to the bytes and the way they were read', () => {
+  it('a .txt with the same bytes as a failed .docx is ingested, not skipped; the .docx copies are skipped, none failed again', async () => {
+    const bytes = Buffer.from(letter('Board meeting minutes', 'The board approved the budget for the coming year.'));
+    ws.write('a-board.docx', bytes);
+    const e = ws.engine();
+    const first = await e.ingest(ws.options({ ocr: false }));
+    expect(first).toMatchObject({ failed: 1, ingested: 0 });
+    ws.write('b-board.txt', bytes);
+    ws.write('c-board.docx', bytes);
+    const second = await e.ingest(ws.options({ ocr: false }));
+    expect(second).toMatchObject({ ingested: 1, failed: 0 });
+    expect(second.skippedFailed + second.skippedExisting).toBe(2);
+    const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
+    expect(doc.filePath).toMatch(/b-board\.txt$/);
+    expect(doc.content).toContain('approved the budget');
+  });
+});
+
+describe('the exit code of a paused run', () => {
+  let ai: AiServer;
+  beforeAll(async () => {
+    ai = await startAiServer({ apiKey: 'sk-right' });
+  });
+  afterAll(async () => {
+    await ai.close();
+  });
+
+  it('a run paused by a rejected key exits 75 with the reason as one line on stderr; a completed run exits 0', async () => {
+    for (let i = 0; i < 4; i++) ws.write(`l${i}.txt`, letter(`Letter ${i}`));
+    const args = ['ingest', ws.docs, '--db', ws.dbPath, '--no-ocr', '--ai', 'openai', '--ai-base-url', ai.url, '--chat-model', 'test-chat', '--embed-model', 'test-embed', '--json'];
+    const paused = await cli(args, { env: { OPENAI_API_KEY: 'sk-wrong', INTAKE_DATA_DIR: ws.dataDir } });
+    expect(paused.code, paused.stderr).toBe(75);
+    expect(JSON.parse(paused.stdout)).toMatchObject({ status: 'paused', failed: 0 });
+    const line = paused.stderr.trim().split('\n');
+    expect(line).toHaveLength(1);
+    expect(line[0]).toMatch(/^intake: the run paused before finishing: .*key/i);
+    const done = await cli(args, { env: { OPENAI_API_KEY: 'sk-right', INTAKE_DATA_DIR: ws.dataDir } });
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ status: 'completed', ingested: 4 });
+  });
+});
