@@ -27,8 +27,20 @@ const SCREENS: { file: string; screen: ScreenName; prepare?: (shell: AppShell) =
     screen: 'Documents',
     prepare: async (shell) => {
       const docs = new DocumentsPage(shell.page);
+      await shell.page.getByLabel('Search documents').fill('');
       await docs.row('invoice-2024-0042.txt').click();
       await expect(shell.page.getByLabel('Document details').getByLabel('Extracted text')).toBeVisible();
+    },
+  },
+  {
+    // A search: hybrid by default, the best passage with the query's words marked.
+    file: 'documents-search',
+    screen: 'Documents',
+    prepare: async (shell) => {
+      const page = shell.page;
+      if (await page.getByRole('button', { name: 'Close details' }).isVisible()) await page.getByRole('button', { name: 'Close details' }).click();
+      await page.getByLabel('Search documents').fill('garden budget');
+      await expect(page.getByRole('table', { name: 'Documents' }).locator('mark').first()).toBeVisible({ timeout: 30_000 });
     },
   },
   {
