@@ -10,12 +10,15 @@ const launchOptions = {
 
 export default defineConfig({
   testDir: 'e2e',
+  // The screenshots are README pictures, not a test: `npm run screenshots` writes them.
+  testIgnore: process.env.UPDATE_SCREENSHOTS ? [] : ['**/screenshots.spec.ts'],
   outputDir: 'test-results',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,
-  forbidOnly: !!process.env.CI,
+  // A stray test.only must never shrink the run, on CI or not.
+  forbidOnly: true,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.intake-test/e2e-report.json' }]],
   use: {

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx', 'src/**/*.test.ts', 'src/**/*.test.tsx'],
+    // A stray it.only fails the run instead of silently skipping everything else.
+    allowOnly: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -30,6 +30,12 @@ const readJson = (file) => {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
 
+// 0. Type-check and lint first: a suite that passes on code that does not compile proves little.
+const typecheck = run('tsc --noEmit', [bin('typescript', path.join('bin', 'tsc')), '--noEmit', '-p', 'tsconfig.json']);
+if (!typecheck.ok) problems.push('type-check failed');
+const lint = run('eslint', [bin('eslint', path.join('bin', 'eslint.js')), '.']);
+if (!lint.ok) problems.push('lint failed');
+
 // 1. Unit and integration tests.
 const vitestReport = path.join(reports, 'vitest-report.json');
 fs.rmSync(vitestReport, { force: true });
@@ -41,6 +47,8 @@ if (vitest) {
   totals.skipped += vitest.numPendingTests + vitest.numTodoTests;
 }
 if (!unit.ok) problems.push('vitest failed');
+// No hidden shrinkage: a skipped or todo unit test fails the run.
+if (vitest && vitest.numPendingTests + vitest.numTodoTests > 0) problems.push(`${vitest.numPendingTests + vitest.numTodoTests} vitest test(s) skipped: no test may be skipped`);
 
 // 2. Build what the end-to-end tests load.
 const build = run('electron-vite build', [bin('electron-vite', path.join('bin', 'electron-vite.js')), 'build']);
@@ -70,6 +78,11 @@ if (build.ok) {
       totals.failed += stats.unexpected;
       totals.skipped += stats.skipped;
       console.log(`e2e: ${stats.expected} passed, ${stats.unexpected} failed, ${stats.skipped} skipped in ${(stats.duration / 1000).toFixed(1)} s`);
+      // The Electron specs may skip where the runtime is not installed; any other skip fails the run.
+      const hidden = skippedOutside(readJson(e2eReport), 'electron');
+      if (hidden.length > 0) problems.push(`skipped e2e test(s) outside the Electron project: ${hidden.join('; ')}`);
+    } else {
+      problems.push('playwright wrote no report');
     }
     if (!e2e.ok) problems.push('playwright failed');
   }
@@ -79,6 +92,21 @@ console.log('');
 for (const p of problems) console.log(`✗ ${p}`);
 console.log(`total: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(problems.length === 0 && totals.failed === 0 ? 0 : 1);
+
+/** Titles of skipped tests in a Playwright JSON report, except those of `allowedProject`. */
+function skippedOutside(report, allowedProject) {
+  const out = [];
+  const visit = (suite, trail) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.projectName !== allowedProject && (t.status === 'skipped' || t.expectedStatus === 'skipped')) out.push([...trail, spec.title].join(' › '));
+      }
+    }
+    for (const child of suite.suites ?? []) visit(child, [...trail, child.title]);
+  };
+  for (const suite of report?.suites ?? []) visit(suite, [suite.title]);
+  return out;
+}
 
 /** CHROMIUM_PATH, Debian's /usr/bin/chromium, or — as root — install Debian's package. */
 function findChromium() {

@@ -29,7 +29,7 @@ const QUERIES = [
 ];
 
 /** A library of `chunks` chunks (4 per document) with 512-d vectors under the encoder's model name. */
-function buildLibrary(dbPath: string, chunks: number, seed: number): void {
+export function buildLibrary(dbPath: string, chunks: number, seed: number): void {
   const lib = Library.open(dbPath);
   const r = rng(seed);
   const insertDoc = lib.db.prepare(`INSERT INTO documents (file_hash, file_path, filename, size, mime_type, content, content_source, title, doc_type,

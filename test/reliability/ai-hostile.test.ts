@@ -51,7 +51,8 @@ describe('answers too large to read', () => {
     const before = process.memoryUsage().rss;
     let peak = before;
     const probe = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-    const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai() }));
+    // A generous per-request deadline: on a busy machine compressing 64 MiB can take the server a while.
+    const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai({ timeoutMs: 240_000 }) }));
     clearInterval(probe);
     expect(s).toMatchObject({ status: 'completed', failed: 1, failedByStage: { classify: 1 } });
     expect(failedRows(e)[0]).toMatchObject({ stage: 'classify', errorCode: 'ai_response_too_large', failureClass: 'content', reason: 'AI answer too large' });

@@ -8,7 +8,7 @@ import type { FileOutcome } from '../../src/main/engine/pipeline';
 import type { RunSummary } from '../../src/shared/domain';
 import { Workspace, letter } from '../support/workspace';
 import { buildBadCorpus, type BadCase } from './bad-corpus';
-import { childPids, cli, withDb } from './support';
+import { binReadableByOthers, childPids, cli, withDb } from './support';
 
 interface Row {
   stage: string;
@@ -71,7 +71,7 @@ describe('a 200 MB text file', () => {
     } finally {
       await ws.close();
     }
-  }, 120_000);
+  });
 });
 
 describe('the bad-input corpus in one run', () => {
@@ -92,7 +92,7 @@ describe('the bad-input corpus in one run', () => {
         outcomes.set(f.path, f);
       },
     });
-  }, 120_000);
+  });
   afterAll(async () => {
     await ws.close();
   });
@@ -269,7 +269,8 @@ describe('unreadable folders and files', () => {
       chmodSync(join(docs, 'private.txt'), 0o000);
       if (asRoot) chownSync(data, 65534, 65534);
       const db = join(data, 'intake.db');
-      const r = await cli(['ingest', docs, '--db', db, '--no-ocr', '--json'], { ...user, env: { INTAKE_DATA_DIR: data, HOME: data } });
+      // As "nobody", from a copy of the app that user can read: the clone may sit in a 0700 folder.
+      const r = await cli(['ingest', docs, '--db', db, '--no-ocr', '--json'], { ...user, env: { INTAKE_DATA_DIR: data, HOME: data }, bin: asRoot ? binReadableByOthers() : undefined });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', ingested: 1, failed: 2, failedByStage: { hash: 2 } });
       const rows = withDb(db, (d) => d.prepare('SELECT file_path, stage, error_code, failure_class, reason, error_message, file_hash FROM failed_files ORDER BY file_path').all()) as (Row & { file_path: string })[];
@@ -282,5 +283,5 @@ describe('unreadable folders and files', () => {
       chmodSync(join(root, 'docs', 'locked'), 0o755);
       rmSync(root, { recursive: true, force: true });
     }
-  }, 60_000);
+  });
 });

@@ -196,5 +196,5 @@ describe('crash safety: kill -9 during CLI runs', () => {
     expect(strayTempFiles(docs)).toEqual([]);
     expect(strayTempFiles(dataDir)).toEqual([]);
     console.info(`[crash-safety] seed ${SEED}: ${kills} kills survived (${midIngest} mid-ingest) in ${attempts} runs + 1 final run`);
-  }, 200_000);
+  });
 });

@@ -369,7 +369,7 @@ describe('CLI arguments, hostile ones', () => {
     expect(readFileSync(notDb, 'utf8')).toBe(before);
     expect(listTree(dir)).toEqual([]);
     expect(listTree(join(ws.root, 'never'))).toEqual([]);
-  }, 120_000);
+  });
 
   it('NUL bytes cannot even reach the process through argv; given in-process they are refused', async () => {
     let refused = 'spawned';

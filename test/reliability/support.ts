@@ -3,9 +3,10 @@
  * process), read-only looks at a library file, and listings of the folders a run
  * must leave alone.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { chmodSync, existsSync, rmSync, mkdtempSync, readdirSync, readFileSync, lstatSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
 export const BIN = resolve(__dirname, '../../bin/intake.js');
@@ -24,6 +25,42 @@ export interface CliOptions {
   cwd?: string;
   /** Kill with SIGKILL after this long (a hung CLI must not hang the suite). */
   timeoutMs?: number;
+  /** The intake entry to run (default BIN); see binReadableByOthers(). */
+  bin?: string;
+}
+
+const REPO = resolve(__dirname, '../..');
+let othersCopy: string | null = null;
+
+/** True when a user with no rights of ours can reach `file`: every folder above it lets others in. */
+function othersCanReach(file: string): boolean {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}
+
+/**
+ * The intake entry another user (e.g. "nobody") can run. A clone inside a 0700 folder (mktemp -d)
+ * is closed to them, so the app is copied once into a folder they can enter: hard links where
+ * the file system allows (fast, no extra space), a plain copy otherwise.
+ */
+export function binReadableByOthers(): string {
+  if (othersCanReach(BIN)) return BIN;
+  if (!othersCopy) {
+    const dir = mkdtempSync(join(tmpdir(), 'intake-app-copy-'));
+    chmodSync(dir, 0o755);
+    for (const part of ['bin', 'src', 'node_modules', 'package.json', 'tsconfig.json']) {
+      try {
+        execFileSync('cp', ['-al', join(REPO, part), dir]);
+      } catch {
+        execFileSync('cp', ['-a', join(REPO, part), dir]);
+      }
+    }
+    othersCopy = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(othersCopy, 'bin', 'intake.js');
 }
 
 /** Starts `intake …` as its own process; resolves with its exit and output. */
@@ -34,7 +71,7 @@ export function startCli(args: string[], opts: CliOptions = {}): { child: ChildP
     cwd: opts.cwd,
     ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
   };
-  const child = spawn(process.execPath, [BIN, ...args], spawnOpts);
+  const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], spawnOpts);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));

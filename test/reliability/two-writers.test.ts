@@ -90,7 +90,7 @@ describe('two writers on one database', () => {
     } finally {
       await service.close();
     }
-  }, 120_000);
+  });
 });
 
 describe('a library held locked by another program', () => {
@@ -122,5 +122,5 @@ describe('a library held locked by another program', () => {
     expect(again.status).toBe('completed');
     expect(library.documents.count()).toBe(20);
     expect(library.failed.count()).toBe(0);
-  }, 60_000);
+  });
 });

@@ -38,11 +38,39 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   // Absolute, so a name like "file:x" can never be read as a URI (bin/intake.js enables them for openReadOnly).
   const db = new Database(file === ':memory:' ? file : resolve(file), { ...(binding ? { nativeBinding: binding } : {}) });
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+  try {
+    // Before anything writes (switching to WAL rewrites the header): a file we must not touch is left as it was.
+    checkIsOurs(db, file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   return db;
+}
+
+/** A library error the CLI and the app show as one line: the file is newer than this build, or not Intake's. */
+export class LibraryRefused extends Error {
+  readonly code = 'library_refused';
+}
+
+/**
+ * Refuses a library made by a newer Intake (user_version above what this build knows: migrating
+ * "down" or ignoring new columns could lose data) and a SQLite file of another program (tables,
+ * but no Intake schema version), leaving either untouched.
+ */
+function checkIsOurs(db: Db, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new LibraryRefused(`${file} was made by a newer version of Intake (library version ${version}; this one knows up to ${MIGRATIONS.length}). Update Intake to open it; the file was left untouched.`);
+  }
+  if (version === 0) {
+    const foreign = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' LIMIT 1").get();
+    if (foreign) throw new LibraryRefused(`${file} is a database of another program (it holds "${foreign.name}"), not an Intake library; it was left untouched.`);
+  }
 }
 
 /**

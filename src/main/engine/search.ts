@@ -100,6 +100,14 @@ export class LibrarySearch {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     if (this.index && !this.stale && this.index.model === model && this.index.dim === dim && version === this.dataVersion) return this.index;
     const idx = new VectorIndex(model, dim);
+    // The centre of the sign-bit prefilter: the mean of up to 2 000 vectors.
+    const mean = new Float32Array(dim);
+    let seen = 0;
+    for (const r of this.documents.vectors(model, dim)) {
+      for (let i = 0; i < dim; i++) mean[i] += r.vector[i];
+      if (++seen >= 2_000) break;
+    }
+    if (seen) idx.setCentre(mean.map((x) => x / seen));
     for (const r of this.documents.vectors(model, dim)) idx.upsert(r.id, r.documentId, r.vector);
     this.index = idx;
     this.dataVersion = version;
@@ -127,8 +135,11 @@ export class LibrarySearch {
         c.fused += 1 / (RRF_K + rank);
       });
       // With several terms, documents that have only some of them still rank, below the complete matches.
+      // The any-term query ranks every document holding any term: the four longest (rarest, as a
+      // rule) keep it cheap over a large library.
       if (terms.length > 1 && opts.mode === 'hybrid') {
-        this.documents.ftsCandidates(terms, false, POOL).forEach((h, rank) => {
+        const rare = [...terms].sort((a, b) => b.length - a.length).slice(0, 4);
+        this.documents.ftsCandidates(rare, false, POOL).forEach((h, rank) => {
           const c = get(h.id);
           c.keywordAny = true;
           c.fused += 0.5 / (RRF_K + rank);
@@ -146,7 +157,7 @@ export class LibrarySearch {
         // Hybrid search still answers by keyword when the encoder cannot; meaning search cannot.
         if (opts.mode === 'semantic') throw err;
       }
-      const hits = qv ? this.vectorIndex(e.model, qv.length).search(qv, POOL * 3) : [];
+      const hits = qv ? this.vectorIndex(e.model, qv.length).search(qv, POOL * 2) : [];
       let rank = 0;
       for (const h of hits) {
         const c = byId.get(h.documentId);

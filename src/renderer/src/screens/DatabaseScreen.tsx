@@ -5,6 +5,7 @@ import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { Pager } from '../components/Pager';
 import { Card, EmptyState, Spinner } from '../components/common';
 import { dateTime, isTimestampColumn } from '../format';
+import { checkValue } from '../../../shared/table-rules';
 
 type Editing = { mode: 'edit'; row: Row } | { mode: 'add' };
 
@@ -20,7 +21,7 @@ export function DatabaseScreen() {
 
   const info = db.tables.find((t) => t.name === db.table);
   const pk = info?.columns.find((c) => c.primaryKey)?.name ?? 'id';
-  const canEdit = !!info?.columns.some((c) => c.editable);
+  const canEdit = !info?.readOnly && !!info?.columns.some((c) => c.editable);
 
   return (
     <div className="screen">
@@ -48,6 +49,11 @@ export function DatabaseScreen() {
         {db.loading && <Spinner label="Loading rows" />}
       </div>
 
+      {info?.readOnly && (
+        <p className="notice notice-info" role="status">
+          {info.readOnly}
+        </p>
+      )}
       {info && (
         <Card>
           {db.rows.length === 0 && !db.loading ? (
@@ -91,9 +97,11 @@ export function DatabaseScreen() {
                               Edit
                             </button>
                           )}
-                          <button type="button" className="btn btn-small btn-danger-outline" aria-label={`Delete row ${id}`} onClick={() => setDeleting(id)}>
-                            Delete
-                          </button>
+                          {!info.readOnly && (
+                            <button type="button" className="btn btn-small btn-danger-outline" aria-label={`Delete row ${id}`} onClick={() => setDeleting(id)}>
+                              Delete
+                            </button>
+                          )}
                         </td>
                       </tr>
                     );
@@ -154,10 +162,22 @@ function RowForm({ table, row, onCancel, onSubmit }: { table: TableInfo; row: Ro
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(columns.map((c) => [c.name, row?.[c.name] === null || row?.[c.name] === undefined ? '' : String(row[c.name])])));
   const [nulls, setNulls] = useState<Record<string, boolean>>(() => Object.fromEntries(columns.map((c) => [c.name, row ? row[c.name] === null : false])));
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const formId = useId();
 
   const submit = async () => {
     const values: Record<string, CellValue> = {};
+    const problems: Record<string, string> = {};
+    for (const c of columns) {
+      if (nulls[c.name] && !c.nullable) problems[c.name] = 'Needs a value (it cannot be NULL).';
+      const p = nulls[c.name] ? null : checkValue({ kind: c.kind, options: c.options }, draft[c.name]);
+      if (p) problems[c.name] = p;
+    }
+    setFieldErrors(problems);
+    if (Object.keys(problems).length) {
+      setError('Fix the fields marked below.');
+      return;
+    }
     for (const c of columns) {
       const raw = draft[c.name];
       if (row && !nulls[c.name] && raw === (row[c.name] === null || row[c.name] === undefined ? '' : String(row[c.name]))) continue;
@@ -218,12 +238,28 @@ function RowForm({ table, row, onCancel, onSubmit }: { table: TableInfo; row: Ro
                 {c.name} <span className="muted small">{c.type}</span>
               </label>
               <div>
-                {long ? (
+                {c.kind === 'enum' && c.options ? (
+                  <select id={inputId} className="input" value={draft[c.name]} disabled={nulls[c.name]} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} aria-invalid={!!fieldErrors[c.name]}>
+                    {!c.options.includes(draft[c.name]) && <option value={draft[c.name]}>{draft[c.name] || '—'}</option>}
+                    {c.options.map((o) => (
+                      <option key={o} value={o}>
+                        {o}
+                      </option>
+                    ))}
+                  </select>
+                ) : c.kind === 'date' ? (
+                  <input id={inputId} className="input" type="date" value={draft[c.name]} disabled={nulls[c.name]} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} aria-invalid={!!fieldErrors[c.name]} />
+                ) : long || c.kind.startsWith('json') ? (
                   <textarea id={inputId} className="input" rows={4} value={draft[c.name]} disabled={nulls[c.name]} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} />
                 ) : (
                   <input id={inputId} className="input" type={isNum ? 'number' : 'text'} step={c.type === 'real' ? 'any' : undefined} value={draft[c.name]} disabled={nulls[c.name]} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} />
                 )}
                 {isTimestampColumn(c.name) && isNum && draft[c.name] !== '' && <div className="muted small">{dateTime(Number(draft[c.name]))}</div>}
+                {fieldErrors[c.name] && (
+                  <div className="field-error small" role="alert">
+                    {fieldErrors[c.name]}
+                  </div>
+                )}
                 {c.nullable && (
                   <label className="check small">
                     <input type="checkbox" checked={!!nulls[c.name]} onChange={(e) => setNulls({ ...nulls, [c.name]: e.target.checked })} />

@@ -4,6 +4,9 @@ import type { Input } from '../../../shared/contract';
 import { LIMITS } from '../../../shared/limits';
 import { useIsBrowserMode } from '../stores/app';
 import { useSettings } from '../stores/settings';
+import { call } from '../api';
+import type { OcrLanguage } from '../../../shared/contract';
+import { toastError, toastSuccess } from '../stores/toasts';
 import { Card, Spinner } from '../components/common';
 
 interface Draft {
@@ -69,8 +72,11 @@ export function SettingsScreen() {
   const [error, setError] = useState<string | null>(null);
   const id = { baseUrl: useId(), chat: useId(), embed: useId(), key: useId(), langs: useId(), conc: useId(), cap: useId() };
 
+  const [languages, setLanguages] = useState<OcrLanguage[] | null>(null);
+  const [langFile, setLangFile] = useState('');
   useEffect(() => {
     void useSettings.getState().load();
+    call('settings.languages', {}).then(setLanguages, () => setLanguages(null));
   }, []);
   useEffect(() => {
     if (settings) setDraft(draftOf(settings));
@@ -95,6 +101,22 @@ export function SettingsScreen() {
   }
 
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  const chosenLangs = draft.ocrLanguages
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const aiDirty =
+    draft.provider !== settings.ai.provider ||
+    (draft.provider === 'openai' && (draft.baseUrl.trim() !== settings.ai.baseUrl || draft.chatModel.trim() !== settings.ai.chatModel || draft.embedModel.trim() !== settings.ai.embedModel || draft.apiKey !== ''));
+  const addLanguage = async () => {
+    try {
+      setLanguages(await call('settings.addLanguage', { path: langFile.trim() }));
+      toastSuccess(`Added ${langFile.trim().split('/').pop()}`);
+      setLangFile('');
+    } catch (e) {
+      toastError(e, 'Could not add the language');
+    }
+  };
   const submit = async () => {
     const patch = settingsPatch(settings, draft);
     if (typeof patch === 'string') {
@@ -111,6 +133,11 @@ export function SettingsScreen() {
         <h1>Settings</h1>
         <p className="muted">How documents are read and classified. Changing these makes some failed files eligible for retry.</p>
       </header>
+      {settings.invalidStored && (
+        <p className="notice notice-warn" role="alert">
+          The saved settings had invalid values for {settings.invalidStored.join(', ')} (edited outside Intake); the defaults are used for those. Save to store valid ones.
+        </p>
+      )}
       <form
         className="settings"
         onSubmit={(e) => {
@@ -131,10 +158,11 @@ export function SettingsScreen() {
             </label>
           </fieldset>
           <p className="muted small">{draft.provider === 'local' ? 'Classification and embeddings run on this computer; nothing leaves it.' : 'Any server that speaks the OpenAI API: OpenAI, Ollama, LM Studio, vLLM…'}</p>
+          {draft.provider === 'openai' && (
           <div className="form-grid">
             <div className="form-row">
               <label htmlFor={id.baseUrl}>Base URL</label>
-              <input id={id.baseUrl} className="input" type="url" placeholder="https://api.openai.com/v1" value={draft.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} disabled={draft.provider === 'local'} />
+              <input id={id.baseUrl} className="input" type="url" placeholder="https://api.openai.com/v1" value={draft.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} />
             </div>
             <div className="form-row">
               <label htmlFor={id.chat}>Chat model</label>
@@ -176,8 +204,9 @@ export function SettingsScreen() {
               </div>
             </div>
           </div>
+          )}
           <div className="inline-actions">
-            <button type="button" className="btn" disabled={testing} onClick={() => void testConnection()}>
+            <button type="button" className="btn" disabled={testing || aiDirty} onClick={() => void testConnection()}>
               Test connection
             </button>
             {testing && <Spinner label="Testing" />}
@@ -188,7 +217,7 @@ export function SettingsScreen() {
               </span>
             )}
           </div>
-          <p className="muted small">Test connection uses the saved settings — save first if you changed them.</p>
+          {aiDirty && <p className="muted small">Save first: Test connection checks the settings as saved, and these have changed.</p>}
         </Card>
 
         <Card title="Reading documents">
@@ -197,7 +226,33 @@ export function SettingsScreen() {
               <label htmlFor={id.langs}>OCR languages</label>
               <div>
                 <input id={id.langs} className="input" value={draft.ocrLanguages} onChange={(e) => set({ ocrLanguages: e.target.value })} spellCheck={false} />
-                <div className="muted small">Comma-separated Tesseract codes, e.g. eng, deu, fra.</div>
+                {languages && (
+                  <div className="lang-picker" role="group" aria-label="Installed OCR languages">
+                    {languages.map((l) => {
+                      const chosen = chosenLangs.includes(l.code);
+                      return (
+                        <label key={l.code} className="check small">
+                          <input
+                            type="checkbox"
+                            checked={chosen}
+                            onChange={() => set({ ocrLanguages: (chosen ? chosenLangs.filter((c) => c !== l.code) : [...chosenLangs, l.code]).join(', ') })}
+                          />
+                          {l.code}
+                        </label>
+                      );
+                    })}
+                  </div>
+                )}
+                <div className="muted small">
+                  Only installed languages can be saved. To add one, install the npm package <code>@tesseract.js-data/fra</code> (any code), or add a tesseract{' '}
+                  <code>.traineddata</code> file (Debian’s <code>tesseract-ocr-deu</code> puts one in <code>/usr/share/tesseract-ocr/5/tessdata</code>):
+                </div>
+                <div className="inline-actions">
+                  <input aria-label="Language file path" className="input grow" placeholder="/usr/share/tesseract-ocr/5/tessdata/deu.traineddata" value={langFile} onChange={(e) => setLangFile(e.target.value)} spellCheck={false} />
+                  <button type="button" className="btn" disabled={!langFile.trim()} onClick={() => void addLanguage()}>
+                    Add a language file
+                  </button>
+                </div>
               </div>
             </div>
             <div className="form-row">
@@ -227,7 +282,7 @@ export function SettingsScreen() {
             {error}
           </p>
         )}
-        <div className="inline-actions">
+        <div className="inline-actions settings-actions">
           <button type="submit" className="btn btn-primary" disabled={saving}>
             Save
           </button>
