@@ -44,9 +44,14 @@ const CHANNELS = {
   'shell.showInFolder': true,
   'shell.openExternal': true,
   'fs.list': true,
+  'watch.list': true,
+  'watch.add': true,
+  'watch.pause': true,
+  'watch.remove': true,
+  'coverage.list': true,
 } as const satisfies Record<Channel, true>;
 
-const EVENTS = { 'run.progress': true, 'run.finished': true, 'failed.changed': true, 'embed.progress': true } as const satisfies Record<EventName, true>;
+const EVENTS = { 'run.progress': true, 'run.finished': true, 'failed.changed': true, 'embed.progress': true, 'watch.changed': true, 'watch.notice': true } as const satisfies Record<EventName, true>;
 
 const has = (table: object, key: unknown): boolean => typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key);
 

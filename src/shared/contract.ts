@@ -20,6 +20,9 @@ import type {
   RunSummary,
   Settings,
   TableInfo,
+  CoverageListing,
+  WatchNotice,
+  WatchedFolder,
 } from './domain';
 
 const MAX_PATH = 4096;
@@ -43,6 +46,7 @@ export const failedFilterSchema = z
     errorCode: z.enum(ERROR_CODES).optional(),
     q: shortText.optional(),
     eligibleOnly: z.boolean().optional(),
+    folder: pathSchema.optional(),
   })
   .strict();
 
@@ -160,6 +164,13 @@ export const contract = {
     input: z.object({ url: z.string().url().max(2000).refine((u) => /^(https?|mailto):/i.test(u), 'only http(s) and mailto links open outside the app') }).strict(),
   },
   'fs.list': { input: z.object({ path: pathSchema.optional() }).strict() },
+  'watch.list': { input: z.object({}).strict() },
+  'watch.add': { input: z.object({ path: pathSchema }).strict() },
+  'watch.pause': { input: z.object({ id, paused: z.boolean() }).strict() },
+  'watch.remove': { input: z.object({ id }).strict() },
+  'coverage.list': {
+    input: z.object({ folder: pathSchema, limit: z.number().int().min(1).max(10_000).default(500), disk: z.boolean().default(false) }).strict(),
+  },
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -226,6 +237,11 @@ export interface Outputs {
   'shell.showInFolder': null;
   'shell.openExternal': null;
   'fs.list': FsListing;
+  'watch.list': WatchedFolder[];
+  'watch.add': WatchedFolder[];
+  'watch.pause': WatchedFolder[];
+  'watch.remove': WatchedFolder[];
+  'coverage.list': CoverageListing;
 }
 export type Output<C extends Channel> = Outputs[C];
 
@@ -235,9 +251,13 @@ export interface Events {
   'run.finished': RunSummary;
   'failed.changed': { count: number };
   'embed.progress': EmbeddingStatus;
+  /** The watched folders changed (state, counts, list). */
+  'watch.changed': WatchedFolder[];
+  /** What watch runs brought in, at most once a minute. */
+  'watch.notice': WatchNotice;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['run.progress', 'run.finished', 'failed.changed', 'embed.progress'];
+export const EVENT_NAMES: EventName[] = ['run.progress', 'run.finished', 'failed.changed', 'embed.progress', 'watch.changed', 'watch.notice'];
 
 export interface ErrorBody {
   code: string;

@@ -4,6 +4,8 @@ import { DocumentsRepo } from '../db/documents';
 import { FailedFilesRepo } from '../db/failed-files';
 import { FileIndexRepo } from '../db/file-index';
 import { RunsRepo } from '../db/runs';
+import { UnsupportedFilesRepo } from '../db/unsupported-files';
+import { WatchedFoldersRepo } from '../db/watched-folders';
 import { BatchWriter } from './writer';
 
 /** The database and one repository per table, shared by every run of an engine. */
@@ -12,6 +14,8 @@ export class Library {
   readonly failed: FailedFilesRepo;
   readonly fileIndex: FileIndexRepo;
   readonly runs: RunsRepo;
+  readonly watched: WatchedFoldersRepo;
+  readonly unsupported: UnsupportedFilesRepo;
   readonly writer: BatchWriter;
 
   constructor(readonly db: Db) {
@@ -19,6 +23,8 @@ export class Library {
     this.failed = new FailedFilesRepo(db);
     this.fileIndex = new FileIndexRepo(db);
     this.runs = new RunsRepo(db);
+    this.watched = new WatchedFoldersRepo(db);
+    this.unsupported = new UnsupportedFilesRepo(db);
     this.writer = new BatchWriter(db);
   }
 
