@@ -2,7 +2,8 @@
  * The `intake` command: argument parsing and printing only. Everything it does
  * is the engine's API, on the same database the desktop app uses.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { AiSettings, EmbeddingStatus, FailedFile, RunOptions, RunProgress, RunSummary, SearchMode, Stage } from '../shared/domain';
@@ -14,6 +15,9 @@ import { Engine, defaultRunOptions } from '../main/engine/engine';
 import { OFFICIAL_OPENAI_ORIGIN, keyFor, originOf } from '../main/app/api-key';
 import { defaultDataDir, defaultDbPath } from '../main/app/paths';
 import { watchFolders } from '../main/engine/watch';
+import { coverageOf } from '../main/engine/coverage';
+import { nowSec } from '../main/db/connection';
+import { COVERAGE_CATEGORIES, type CoverageCounts, type WatchedFolder } from '../shared/domain';
 
 const USAGE = `Usage:
   intake ingest <path...> [--db FILE] [--skip-failed] [--no-skip-failed] [--no-ocr]
@@ -24,7 +28,9 @@ const USAGE = `Usage:
   intake failed reprocess <id|hash ...|--all|--stage S> [--db FILE] [--no-ocr] [--ai ...] [--json]
   intake search <query> [--mode hybrid|keyword|semantic] [--limit N] [--db FILE] [--json]
   intake reembed [--db FILE]
-  intake serve [--port N] [--db FILE]
+  intake watch add|list|remove <folder> [--db FILE] [--json]
+  intake coverage <folder> [--db FILE] [--json]
+  intake serve [--port N] [--db FILE]     (also watches the folders of \`intake watch list\`)
 
 The API key for --ai openai comes from OPENAI_API_KEY. The database defaults to
 ${defaultDbPath()} (override with --db or INTAKE_DB).`;
@@ -47,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'ingest') return await ingestCommand(rest);
     if (command === 'failed') return await failedCommand(rest);
     if (command === 'serve') return await serveCommand(rest);
+    if (command === 'watch') return await watchCommand(rest);
+    if (command === 'coverage') return await coverageCommand(rest);
     if (command === 'search') return await searchCommand(rest);
     if (command === 'reembed') return await reembedCommand(rest);
     throw new UsageError(`unknown command "${command}" (try: intake --help)`);
@@ -479,4 +487,87 @@ async function reembedCommand(args: string[]): Promise<number> {
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
+}
+
+async function watchCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'add' && sub !== 'list' && sub !== 'remove') throw new UsageError(`"watch" needs add, list or remove${sub ? `, not "${sub}"` : ''}`);
+  const { values: v, positionals } = tryParse(() => parseArgs({ args: rest, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
+  if (sub === 'list' && positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (sub !== 'list' && positionals.length !== 1) throw new UsageError(`watch ${sub} needs one folder`);
+  const folder = sub === 'list' ? '' : resolvePath(positionals[0]);
+  if (sub === 'add') {
+    if (folder.includes('\0')) throw new UsageError('a path contains a NUL byte');
+    if (!existsSync(folder)) throw new UsageError(`no such folder: ${positionals[0]}`);
+    if (!statSync(folder).isDirectory()) throw new UsageError(`${positionals[0]} is a file; watch the folder it is in`);
+  }
+  const engine = openEngine(sub === 'add' ? dbPath(v.db) : existingDb(v.db));
+  try {
+    const { watched } = engine.library;
+    if (sub === 'add') {
+      watched.add(folder, nowSec());
+      if (!v.json) process.stdout.write(`Watching ${folder} (the app and \`intake serve\` take new files from it).\n`);
+    } else if (sub === 'remove') {
+      const row = watched.byPath(folder);
+      if (!row) {
+        process.stderr.write(`intake: ${folder} is not a watched folder\n`);
+        return EXIT_USAGE;
+      }
+      watched.remove(row.id);
+      if (!v.json) process.stdout.write(`No longer watching ${folder}.\n`);
+    }
+    const list: Omit<WatchedFolder, 'watchedHere'>[] = watched.list().map((r) => ({
+      id: r.id,
+      path: r.path,
+      state: r.paused ? 'paused' : r.state,
+      message: r.message,
+      paused: r.paused,
+      addedAt: r.addedAt,
+      lastSeenAt: r.lastSeenAt,
+      lastFile: r.lastFile,
+      ingested: r.ingested,
+      failed: r.failed,
+    }));
+    if (v.json) {
+      process.stdout.write(`${JSON.stringify(list)}\n`);
+    } else if (sub === 'list') {
+      if (!list.length) process.stdout.write('No watched folders. Add one with: intake watch add <folder>\n');
+      for (const f of list) {
+        const last = f.lastFile ? `, last ${f.lastFile}` : '';
+        process.stdout.write(`${f.path}  [${f.state.replace('_', ' ')}]  ${f.ingested} brought in, ${f.failed} failed${last}\n`);
+      }
+    }
+    return EXIT_OK;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function coverageCommand(args: string[]): Promise<number> {
+  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
+  if (positionals.length !== 1) throw new UsageError('coverage needs one folder');
+  if (positionals[0].includes('\0')) throw new UsageError('a path contains a NUL byte');
+  const folder = resolvePath(positionals[0]);
+  const engine = openEngine(existingDb(v.db));
+  try {
+    const c = await coverageOf(engine.library, folder, { limit: 100_000, disk: true });
+    if (v.json) {
+      process.stdout.write(`${JSON.stringify(c)}\n`);
+      return EXIT_OK;
+    }
+    const head = ['ingested', 'duplicate', 'failed', 'unsupported', 'not yet seen'];
+    const row = (name: string, k: CoverageCounts) => `${COVERAGE_CATEGORIES.map((cat) => String(k[cat]).padStart(12)).join('')}  ${name}`;
+    process.stdout.write(`${head.map((h) => h.padStart(12)).join('')}  folder\n`);
+    for (const e of c.entries) if (e.dir) process.stdout.write(`${row(`${e.name}/`, e.counts)}\n`);
+    const here = c.entries.filter((e) => !e.dir);
+    if (here.length) {
+      const k: CoverageCounts = { ingested: 0, duplicate: 0, failed: 0, unsupported: 0, unseen: 0 };
+      for (const e of here) for (const cat of COVERAGE_CATEGORIES) k[cat] += e.counts[cat];
+      process.stdout.write(`${row('(files in this folder)', k)}\n`);
+    }
+    process.stdout.write(`${row(`total ${c.folder}`, c.total)}\n`);
+    return EXIT_OK;
+  } finally {
+    await engine.close();
+  }
 }

@@ -24,6 +24,9 @@ import type {
   RunSummary,
   Settings,
   TableInfo,
+  CoverageListing,
+  WatchNotice,
+  WatchedFolder,
 } from './domain';
 
 const MAX_PATH = 4096;
@@ -47,6 +50,7 @@ export const failedFilterSchema = z
     errorCode: z.enum(ERROR_CODES).optional(),
     q: shortText.optional(),
     eligibleOnly: z.boolean().optional(),
+    folder: pathSchema.optional(),
   })
   .strict();
 
@@ -202,6 +206,14 @@ export const contract = {
     input: z.object({ url: z.string().url().max(2000).refine(isExternalLink, 'only http(s) and mailto links open outside the app') }).strict(),
   },
   'fs.list': { input: z.object({ path: pathSchema.optional() }).strict(), output: out<FsListing>() },
+  'watch.list': { input: z.object({}).strict(), output: out<WatchedFolder[]>() },
+  'watch.add': { input: z.object({ path: pathSchema }).strict(), output: out<WatchedFolder[]>() },
+  'watch.pause': { input: z.object({ id, paused: z.boolean() }).strict(), output: out<WatchedFolder[]>() },
+  'watch.remove': { input: z.object({ id }).strict(), output: out<WatchedFolder[]>() },
+  'coverage.list': {
+    input: z.object({ folder: pathSchema, limit: z.number().int().min(1).max(10_000).default(500), disk: z.boolean().default(false) }).strict(),
+    output: out<CoverageListing>(),
+  },
 } as const;
 
 export type Channel = keyof typeof contract;
@@ -218,6 +230,10 @@ export const events = {
   'run.finished': out<RunSummary>(),
   'failed.changed': out<{ count: number }>(),
   'embed.progress': out<EmbeddingStatus>(),
+  /** The watched folders changed (state, counts, list). */
+  'watch.changed': out<WatchedFolder[]>(),
+  /** What watch runs brought in, at most once a minute. */
+  'watch.notice': out<WatchNotice>(),
 };
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -220,6 +220,8 @@ export interface FailedFilter {
   q?: string;
   /** Only rows whose fingerprint differs from today's settings. */
   eligibleOnly?: boolean;
+  /** Only files under this folder (the coverage map's failed count opens it). */
+  folder?: string;
 }
 
 export type FailedSortColumn = 'failed_at' | 'filename' | 'stage' | 'reason' | 'attempts' | 'error_code' | 'first_failed_at';
@@ -386,4 +388,53 @@ export interface TableInfo {
   defaultSort: string;
   /** Why this table is read-only here (edited through its own screen), when it is. */
   readOnly?: string;
+}
+
+export const WATCH_STATES = ['watching', 'catching_up', 'paused', 'missing', 'not_allowed'] as const;
+export type WatchState = (typeof WATCH_STATES)[number];
+
+/** A watched folder as the app and the CLI show it. */
+export interface WatchedFolder {
+  id: number;
+  path: string;
+  state: WatchState;
+  /** Why it is missing / not allowed, or another process watching it. */
+  message: string | null;
+  paused: boolean;
+  addedAt: number;
+  /** When a file was last taken from it (unix s), and which. */
+  lastSeenAt: number | null;
+  lastFile: string | null;
+  ingested: number;
+  failed: number;
+  /** True when this process watches it; false when another live process does (or nobody yet). */
+  watchedHere: boolean;
+}
+
+/** New documents and failures from watched folders since the last notification. */
+export interface WatchNotice {
+  ingested: number;
+  failed: number;
+  /** "3 new documents, 1 failed" */
+  text: string;
+}
+
+export const COVERAGE_CATEGORIES = ['ingested', 'duplicate', 'failed', 'unsupported', 'unseen'] as const;
+export type CoverageCategory = (typeof COVERAGE_CATEGORIES)[number];
+export type CoverageCounts = Record<CoverageCategory, number>;
+
+/** One child of a folder in the coverage map: a subfolder (recursive counts) or a file (its category). */
+export interface CoverageEntry {
+  name: string;
+  path: string;
+  dir: boolean;
+  counts: CoverageCounts;
+}
+
+export interface CoverageListing {
+  folder: string;
+  total: CoverageCounts;
+  entries: CoverageEntry[];
+  /** Entries beyond the limit are left out (a folder of 100 000 files lists the first ones). */
+  truncated: boolean;
 }

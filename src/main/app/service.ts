@@ -14,9 +14,12 @@ import { ApiError } from '../../shared/errors';
 import { isExternalLink } from '../../shared/links';
 import { redactSecrets } from '../../shared/redact';
 import { TableBrowser } from '../db/table-browser';
+import { nowSec } from '../db/connection';
+import { coverageOf } from '../engine/coverage';
 import { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
 import { LANGUAGE_CODE, installedLanguages, userLanguageDir } from '../extract/ocr';
+import { NoticeThrottle, WatchManager } from '../engine/watched';
 import { SettingsStore } from './settings';
 import type { IntakeService, ServiceOptions } from './service-api';
 
@@ -27,6 +30,8 @@ export interface CreateServiceOptions extends ServiceOptions {
   inboxMaxBytes?: number;
   /** Engine overrides for tests (AI provider factory, extractor options). */
   engine?: Partial<ConstructorParameters<typeof Engine>[0]>;
+  /** Watched folders: poll interval, OS events, notification spacing; `enabled: false` never watches (tests). */
+  watch?: { enabled?: boolean; pollMs?: number; osEvents?: boolean; noticeEveryMs?: number };
 }
 
 export async function createIntakeService(opts: CreateServiceOptions): Promise<IntakeService> {
@@ -132,6 +137,28 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       }
       if (p.status !== 'running' && p.status !== 'paused') failedSeen.delete(p.runId);
     },
+  };
+
+  const notices = new NoticeThrottle((n) => emit('watch.notice', n), opts.watch?.noticeEveryMs ?? 60_000);
+  const watcher = new WatchManager(engine, {
+    runOptions: (paths) => settings.runOptions(paths),
+    refuse: (p) => grantedPath(p).then(() => null, (e: Error) => e.message),
+    pollMs: opts.watch?.pollMs,
+    osEvents: opts.watch?.osEvents,
+    onChange: () => emit('watch.changed', watcher.list()),
+    onRunStart: (run) => watchRun(run),
+    onRunEnd: (summary) => notices.add(summary.ingested, summary.failed),
+  });
+  // Watching resumes where it left off: every listed, unpaused folder catches up, then is watched.
+  if (opts.watch?.enabled !== false) watcher.sync();
+  const watchedFolder = (id: number) => {
+    if (!engine.library.watched.get(id)) throw new ApiError('not_found', `No watched folder with id ${id}.`);
+  };
+  const afterWatchEdit = () => {
+    if (opts.watch?.enabled !== false) watcher.sync();
+    const list = watcher.list();
+    emit('watch.changed', list);
+    return list;
   };
 
   const runOf = (id: number): Run => {
@@ -350,7 +377,28 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
           .slice(0, 5000),
       };
     },
+
+    'watch.list': () => watcher.list(),
+    'watch.add': async ({ path }) => {
+      const abs = await existingPath(path);
+      const isDir = await lstat(abs).then((st) => st.isDirectory(), () => false);
+      if (!isDir) throw new ApiError('invalid_input', `"${path}" is a file; watch the folder it is in.`);
+      engine.library.watched.add(abs, nowSec());
+      return afterWatchEdit();
+    },
+    'watch.pause': ({ id, paused }) => {
+      watchedFolder(id);
+      engine.library.watched.setPaused(id, paused);
+      return afterWatchEdit();
+    },
+    'watch.remove': ({ id }) => {
+      watchedFolder(id);
+      engine.library.watched.remove(id);
+      return afterWatchEdit();
+    },
+    'coverage.list': async ({ folder, limit, disk }) => coverageOf(engine.library, await grantedPath(folder), { limit, disk }),
   };
+
 
   return {
     handlers,
@@ -359,6 +407,8 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       return () => emitter.off(event, listener as (...a: unknown[]) => void);
     },
     async close() {
+      notices.stop();
+      await watcher.close();
       emitter.removeAllListeners();
       await engine.close();
     },

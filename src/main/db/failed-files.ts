@@ -288,6 +288,12 @@ export class FailedFilesRepo {
       params.q = `%${filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       params.qExact = filter.q.trim();
     }
+    if (filter.folder) {
+      const { lo, hi } = folderRange(filter.folder);
+      clauses.push('file_path >= @folderLo AND file_path < @folderHi');
+      params.folderLo = lo;
+      params.folderHi = hi;
+    }
     if (filter.eligibleOnly) {
       // Evaluated in SQL so paging stays exact: a row is eligible when any setting its stage ran with changed.
       clauses.push('intake_eligible(stage, fingerprint, @currentFp) IS NOT NULL');
@@ -296,6 +302,13 @@ export class FailedFilesRepo {
     }
     return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
   }
+}
+
+/** Every path under `folder` sorts in [lo, hi): "folder/" up to "folder0" ('0' follows '/'). */
+export function folderRange(folder: string): { lo: string; hi: string } {
+  const base = folder.length > 1 ? folder.replace(/\/+$/, '') : folder;
+  const lo = base.endsWith('/') ? base : `${base}/`;
+  return { lo, hi: `${lo.slice(0, -1)}0` };
 }
 
 const registered = new WeakSet<Db>();

@@ -191,4 +191,28 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE runs ADD COLUMN lost_at INTEGER;
   CREATE INDEX runs_status ON runs (status);
   `,
+  // 7: watched folders (persisted, so watching resumes after a restart; the owner columns are a
+  // lease judged like a run's liveness) and the unsupported files a scan met, for the coverage map.
+  `
+  CREATE TABLE watched_folders (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    paused INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL DEFAULT 'catching_up' CHECK (state IN ('watching', 'catching_up', 'paused', 'missing', 'not_allowed')),
+    message TEXT,
+    added_at INTEGER NOT NULL,
+    last_seen_at INTEGER,
+    last_file TEXT,
+    ingested INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    owner_host TEXT,
+    owner_pid INTEGER,
+    owner_start TEXT,
+    owner_heartbeat_at INTEGER
+  );
+  CREATE TABLE unsupported_files (
+    path TEXT PRIMARY KEY,
+    seen_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -171,10 +171,18 @@ export class Engine {
   /** Starts a run; progress arrives through hooks, the summary through `run.finished`. */
   startRun(options: RunOptions, hooks: RunHooks = {}, record: Record<string, unknown> = {}): Run {
     const provider = this.provider(options.ai);
+    const library = this.library;
     const run = new Run(
-      { library: this.library, extractor: this.extractorFor(options), provider, fingerprint: this.fingerprint(options, provider) },
+      { library, extractor: this.extractorFor(options), provider, fingerprint: this.fingerprint(options, provider) },
       options,
-      hooks,
+      {
+        ...hooks,
+        onFileDone: (f) => {
+          // The coverage map accounts for unsupported files too.
+          if (f.status === 'unsupported') void library.writer.run(() => library.unsupported.record(f.path, nowSec())).catch(() => undefined);
+          hooks.onFileDone?.(f);
+        },
+      },
       record,
     );
     this.runs.set(run.id, run);

@@ -5,6 +5,8 @@ import { FailedFilesRepo } from '../db/failed-files';
 import { FailureEventsRepo } from '../db/failure-events';
 import { FileIndexRepo } from '../db/file-index';
 import { RunsRepo } from '../db/runs';
+import { UnsupportedFilesRepo } from '../db/unsupported-files';
+import { WatchedFoldersRepo } from '../db/watched-folders';
 import { BatchWriter } from './writer';
 
 /** The database and one repository per table, shared by every run of an engine. */
@@ -14,6 +16,8 @@ export class Library {
   readonly failureEvents: FailureEventsRepo;
   readonly fileIndex: FileIndexRepo;
   readonly runs: RunsRepo;
+  readonly watched: WatchedFoldersRepo;
+  readonly unsupported: UnsupportedFilesRepo;
   readonly writer: BatchWriter;
 
   constructor(readonly db: Db) {
@@ -22,6 +26,8 @@ export class Library {
     this.failed = new FailedFilesRepo(db, this.failureEvents);
     this.fileIndex = new FileIndexRepo(db);
     this.runs = new RunsRepo(db);
+    this.watched = new WatchedFoldersRepo(db);
+    this.unsupported = new UnsupportedFilesRepo(db);
     this.writer = new BatchWriter(db);
   }
 
