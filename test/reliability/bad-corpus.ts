@@ -97,7 +97,7 @@ export async function buildBadCorpus(root: string): Promise<BadCase[]> {
     { kind: 'zero-byte image', rel: 'empty.png', make: write(''), expect: { outcome: 'skipped_failed', sameAs: 'empty.pdf' } },
     { kind: 'tiny text file', rel: 'tiny.txt', make: write('ok'), expect: failed('extract_text', 'text_insufficient', 'content', /insufficient text/) },
     { kind: 'whitespace-only text', rel: 'blank.md', make: write(' \n\t\n   \r\n'), expect: failed('extract_text', 'text_insufficient', 'content', /insufficient text/) },
-    { kind: 'zero-byte PDF', rel: 'empty.pdf', make: write(''), expect: failed('extract_text', 'pdf_corrupt', 'input', /PDF is empty/) },
+    { kind: 'zero-byte PDF', rel: 'empty.pdf', make: write(''), expect: failed('extract_text', 'file_empty', 'input', /file is empty/) },
     { kind: 'truncated PDF', rel: 'truncated.pdf', make: write(truncated), expect: failed('extract_text', 'pdf_corrupt', 'input', /damaged|PDF/) },
     { kind: 'encrypted PDF (RC4, user password)', rel: 'encrypted.pdf', make: write(makeEncryptedPdf()), expect: failed('extract_text', 'pdf_encrypted', 'input', /password/) },
     { kind: 'password-protected PDF (AES-256)', rel: 'password.pdf', make: write(makePasswordPdf()), expect: failed('extract_text', 'pdf_encrypted', 'input', /password/) },

@@ -64,7 +64,7 @@ describe('Documents detail: how the text was obtained', () => {
   it('says which encoding a text file was decoded with, and why', () => {
     expect(extractionFacts({ encoding: 'shift_jis', encodingFrom: 'declared', format: 'html' })).toEqual(['Read as HTML', 'Encoding shift_jis (declared by the file)']);
     expect(extractionFacts({ encoding: 'koi8-r', encodingFrom: 'detected', encodingConfidence: 0.64 })).toEqual(['Encoding koi8-r (detected, confidence 64 %)']);
-    expect(extractionFacts({ encoding: 'utf-8', encodingFrom: 'utf-8', replacedBytes: 1 })).toEqual(['Encoding utf-8 (valid UTF-8)', '1 invalid byte replaced']);
+    expect(extractionFacts({ encoding: 'utf-8', encodingFrom: 'utf-8', replacedBytes: 1 })).toEqual(['Encoding utf-8 (valid UTF-8)', '1 stray byte read as Latin-1']);
     expect(pageRanges([5, 1, 2, 3, 9, 10])).toBe('1–3, 5, 9–10');
   });
 });

@@ -185,9 +185,11 @@ export class FilePipeline {
       return;
     }
     // A failure belongs to the bytes and the way they were read: the same bytes under another
-    // extension (a .txt beside a failed .docx) take another route and are tried.
+    // extension (a .txt beside a failed .docx) take another route and are tried. Empty files
+    // fail alike whatever their name says.
     const failedPath = library.failed.failedIdForHash(hash) !== undefined ? library.failed.failedPathForHash(hash) : undefined;
-    if (failedPath !== undefined && kindOf(failedPath) === entry.kind && (this.run.options.skipFailed || earlier)) {
+    const sameRoute = failedPath !== undefined && (kindOf(failedPath) === entry.kind || entry.size === 0);
+    if (sameRoute && (this.run.options.skipFailed || earlier)) {
       this.run.settle({ path, hash, status: 'skipped_failed' });
       return;
     }

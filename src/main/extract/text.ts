@@ -107,9 +107,9 @@ export function decodeText(bytes: Uint8Array, opts: { cut?: boolean; declared?: 
   if (utf8.invalid === 0) {
     return { text: utf8.text, extraction: { encoding: 'utf-8', encodingFrom: utf8.multibyte ? (declared ? 'declared' : 'utf-8') : 'ascii' } };
   }
-  // A few stray bytes in otherwise valid UTF-8 (a Latin-1 "é" pasted in): replace them, keep the rest.
+  // A few stray bytes in otherwise valid UTF-8 (a Latin-1 "é" pasted in): read them as Windows-1252, keep the rest.
   if (utf8.multibyte > 0 && utf8.invalid <= Math.max(UTF8_STRAY_BYTES, utf8.multibyte / 10)) {
-    return { text: utf8.text, extraction: { encoding: 'utf-8', encodingFrom: declared ? 'declared' : 'utf-8', replacedBytes: utf8.invalid } };
+    return { text: stripCutTail(utf8WithStrayBytes(body), opts.cut), extraction: { encoding: 'utf-8', encodingFrom: declared ? 'declared' : 'utf-8', replacedBytes: utf8.invalid } };
   }
   return detectLegacy(body, opts.cut);
 }
@@ -210,6 +210,39 @@ function utf8Check(b: Buffer): { text: string; invalid: number; multibyte: numbe
   // U+FFFD present in the file itself (EF BF BD) is not a decoding error.
   const literal = b.indexOf('\ufffd') < 0 ? 0 : countLiteralReplacement(b);
   return { text, invalid: Math.max(0, replaced - literal), multibyte: high + Math.min(replaced, literal) };
+}
+
+/**
+ * UTF-8 where it is valid; each byte that starts no valid sequence is read as Windows-1252
+ * (a stray byte in UTF-8 text is nearly always a Latin-1 letter pasted in), not U+FFFD.
+ */
+function utf8WithStrayBytes(b: Buffer): string {
+  const utf8 = new TextDecoder('utf-8');
+  const cp1252 = new TextDecoder('windows-1252');
+  let out = '';
+  let start = 0;
+  let i = 0;
+  while (i < b.length) {
+    const x = b[i];
+    const n = x < 0x80 ? 1 : x >= 0xc2 && x <= 0xdf ? 2 : x >= 0xe0 && x <= 0xef ? 3 : x >= 0xf0 && x <= 0xf4 ? 4 : 0;
+    let ok = n > 0 && i + n <= b.length;
+    for (let k = 1; ok && k < n; k++) ok = (b[i + k] & 0xc0) === 0x80;
+    // Overlong forms, surrogates and code points past U+10FFFF are not valid UTF-8 either.
+    if (ok && n >= 3) {
+      const y = b[i + 1];
+      if ((x === 0xe0 && y < 0xa0) || (x === 0xed && y >= 0xa0) || (x === 0xf0 && y < 0x90) || (x === 0xf4 && y >= 0x90)) ok = false;
+    }
+    if (ok) {
+      i += n;
+      continue;
+    }
+    // A sequence cut by the end of the buffer is left to stripCutTail.
+    if (n > 1 && i + n > b.length) break;
+    out += utf8.decode(b.subarray(start, i)) + cp1252.decode(b.subarray(i, i + 1));
+    i++;
+    start = i;
+  }
+  return out + utf8.decode(b.subarray(start));
 }
 
 function countLiteralReplacement(b: Buffer): number {

@@ -30,7 +30,7 @@ export function extractionFacts(e: Extraction): string[] {
     if (e.encodingFrom) line += ` (${ENCODING_FROM[e.encodingFrom]}${e.encodingConfidence !== undefined ? `, confidence ${Math.round(e.encodingConfidence * 100)} %` : ''})`;
     facts.push(line);
   }
-  if (e.replacedBytes) facts.push(`${e.replacedBytes} invalid byte${e.replacedBytes === 1 ? '' : 's'} replaced`);
+  if (e.replacedBytes) facts.push(`${e.replacedBytes} stray byte${e.replacedBytes === 1 ? '' : 's'} read as Latin-1`);
   const pages = e.pages !== undefined ? ` of ${e.pages}` : '';
   if (e.textLayerPages?.length) facts.push(`Text layer: page${e.textLayerPages.length === 1 ? '' : 's'} ${pageRanges(e.textLayerPages)}${pages}`);
   if (e.ocrPages?.length) facts.push(`OCR: page${e.ocrPages.length === 1 ? '' : 's'} ${pageRanges(e.ocrPages)}${pages}`);
