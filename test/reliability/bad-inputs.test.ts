@@ -269,8 +269,8 @@ describe('unreadable folders and files', () => {
       chmodSync(join(docs, 'private.txt'), 0o000);
       if (asRoot) chownSync(data, 65534, 65534);
       const db = join(data, 'intake.db');
-      // As "nobody", from a copy of the app that user can read: the clone may sit in a 0700 folder.
-      const r = await cli(['ingest', docs, '--db', db, '--no-ocr', '--json'], { ...user, env: { INTAKE_DATA_DIR: data, HOME: data }, bin: asRoot ? binReadableByOthers() : undefined });
+      // As "nobody", from a copy of the app that user can read, in a folder it can enter: the clone may sit in a 0700 folder.
+      const r = await cli(['ingest', docs, '--db', db, '--no-ocr', '--json'], { ...user, env: { INTAKE_DATA_DIR: data, HOME: data }, bin: asRoot ? binReadableByOthers() : undefined, cwd: root });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', ingested: 1, failed: 2, failedByStage: { hash: 2 } });
       const rows = withDb(db, (d) => d.prepare('SELECT file_path, stage, error_code, failure_class, reason, error_message, file_hash FROM failed_files ORDER BY file_path').all()) as (Row & { file_path: string })[];
