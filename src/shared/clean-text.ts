@@ -19,15 +19,18 @@ export function stripInvisible(s: string): string {
 // the ESC byte would leave "[1m" in a title taken from a coloured log or man page.
 // eslint-disable-next-line no-control-regex
 const ANSI_RE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|[@-Z\\-_])|\u009B[0-?]*[ -/]*[@-~]/g;
-/** Overstrike from man-page output ("N\bNA\bAM\bME"): the character after the backspace is what shows. */
+/**
+ * Overstrike from man-page output: bold "N\bN" and underline "_\bN" / "N\b_" show one "N".
+ * Any other backspace is a stray control character and goes with the others, keeping both letters.
+ */
 // eslint-disable-next-line no-control-regex
-const OVERSTRIKE_RE = /[^\n]\u0008/g;
+const OVERSTRIKE_RE = /([^\n])\u0008\1|_\u0008([^\n])|([^\n])\u0008_/g;
 
 /** Removes terminal escape sequences and overstrike. */
 export function stripTerminalCodes(s: string): string {
   // eslint-disable-next-line no-control-regex
   if (!/[\u001B\u009B\u0008]/.test(s)) return s;
-  return s.replace(ANSI_RE, '').replace(OVERSTRIKE_RE, '');
+  return s.replace(ANSI_RE, '').replace(OVERSTRIKE_RE, (_m, bold: string | undefined, under: string | undefined, under2: string | undefined) => bold ?? under ?? under2 ?? '');
 }
 
 /**

@@ -62,6 +62,7 @@ describe('NUL padding', () => {
     const e = ws.engine({ createProvider: (s) => createAiProvider(s, { retry: { baseDelayMs: 2 } }) });
     await e.ingest(ws.options({ ocr: false, ai: openai() }));
     const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
-    expect(doc.content).toContain('Room 4B, floor 2[0m, agenda attached');
+    // The whole escape sequence goes (not only its ESC byte): no '[0m' left in the text.
+    expect(doc.content).toContain('Room 4B, floor 2, agenda attached');
   });
 });

@@ -65,13 +65,15 @@ export function binReadableByOthers(): string {
 
 /** Starts `intake …` as its own process; resolves with its exit and output. */
 export function startCli(args: string[], opts: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  // Another user (e.g. "nobody") runs a copy it can read, from a folder it can enter.
+  const asOther = opts.uid !== undefined && opts.uid !== process.getuid?.();
   const spawnOpts: SpawnOptions = {
     env: { ...process.env, INTAKE_DB: '', OPENAI_API_KEY: '', INTAKE_AI_RETRY_BASE_MS: '5', ...opts.env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: opts.cwd,
+    cwd: opts.cwd ?? (asOther ? tmpdir() : undefined),
     ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
   };
-  const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], spawnOpts);
+  const child = spawn(process.execPath, [opts.bin ?? (asOther ? binReadableByOthers() : BIN), ...args], spawnOpts);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));
