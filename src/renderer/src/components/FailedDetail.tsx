@@ -40,7 +40,8 @@ export function FailedDetail() {
       }}
     >
       <header className="detail-header">
-        <h2 ref={headingRef} tabIndex={-1} className="detail-title" title={detail?.filePath}>
+        {/* The name is cut in the middle on screen; its accessible name is the whole file name. */}
+        <h2 ref={headingRef} tabIndex={-1} className="detail-title" title={detail?.filePath} aria-label={detail?.filename}>
           {detail ? <MiddleEllipsis text={detail.filename} /> : gone ? 'No longer failed' : 'Loading…'}
         </h2>
         <button type="button" className="btn btn-icon" aria-label="Close details" onClick={closeDetailAndRefocus}>
