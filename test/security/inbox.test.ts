@@ -99,3 +99,24 @@ describe('browser mode: dropped files go into the inbox all or nothing', () => {
     expect(existsSync(join(first.folder, 'zeros.txt'))).toBe(true);
   });
 });
+
+describe('browser mode: the inbox sits beside the library in use', () => {
+  it('with the library at /elsewhere/lib.db, dropped files go to /elsewhere/inbox and are ingested from there', async () => {
+    const elsewhere = join(ws.root, 'elsewhere');
+    const other = await createIntakeService({ dbPath: join(elsewhere, 'lib.db'), dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.docs] });
+    try {
+      const dropped = await dispatch(other.handlers, 'ingest.inbox', { files: [{ relativePath: 'fair.txt', dataBase64: b64(letter('Summer fair', 'The summer fair in the village square opens at ten.')) }] });
+      if (!dropped.ok) throw new Error(dropped.error.message);
+      const folder = (dropped.value as { folder: string }).folder;
+      expect(relative(join(elsewhere, 'inbox'), folder).startsWith('..')).toBe(false);
+      expect(filesUnder(join(ws.dataDir, 'inbox'))).toEqual([]);
+      // The inbox is outside the granted roots ([docs]) and still ingestible: the service made it.
+      const finished = new Promise<Events['run.finished']>((resolve) => other.on('run.finished', resolve));
+      const started = await dispatch(other.handlers, 'ingest.start', { paths: [folder], ocr: false });
+      expect(started.ok).toBe(true);
+      expect(await finished).toMatchObject({ ingested: 1 });
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -53,7 +53,7 @@ describe('the library is private to its user, whoever creates it', () => {
       expect(mode(`${dbPath}-shm`)).toBe('600');
       const env = await service.handlers['ingest.inbox']({ files: [{ relativePath: 'sub/a.txt', dataBase64: Buffer.from('hello').toString('base64') }] } as never);
       const folder = (env as { folder: string }).folder;
-      expect(mode(join(dataDir, 'inbox'))).toBe('700');
+      expect(mode(join(dataDir, 'lib', 'inbox'))).toBe('700'); // beside the library
       expect(mode(folder)).toBe('700');
       expect(mode(join(folder, 'sub'))).toBe('700');
       expect(mode(join(folder, 'sub', 'a.txt'))).toBe('600');

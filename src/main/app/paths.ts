@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * The app's data folder, the same one Electron's app.getPath('userData') gives
@@ -14,4 +14,12 @@ export function defaultDataDir(): string {
 
 export function defaultDbPath(): string {
   return process.env.INTAKE_DB ?? join(defaultDataDir(), 'intake.db');
+}
+
+/**
+ * Browser mode's inbox for dropped files: beside the library in use, so `--db /elsewhere/lib.db`
+ * keeps its uploads in /elsewhere/inbox, not in the default data folder.
+ */
+export function inboxDirFor(dbPath: string): string {
+  return join(dirname(dbPath), 'inbox');
 }

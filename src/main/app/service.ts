@@ -20,6 +20,7 @@ import { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
 import { LANGUAGE_CODE, installedLanguages, userLanguageDir } from '../extract/ocr';
 import { NoticeThrottle, WatchManager } from '../engine/watched';
+import { inboxDirFor } from './paths';
 import { SettingsStore } from './settings';
 import type { IntakeService, ServiceOptions } from './service-api';
 
@@ -41,10 +42,10 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
   const tables = new TableBrowser(engine.library.db);
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
+  const inboxDir = inboxDirFor(opts.dbPath);
+  // The inbox is always readable: files dropped in browser mode are ingested from there.
   const roots = await Promise.all(
-    (opts.allowedRoots ?? (opts.platform.mode === 'electron' ? [parsePath(process.cwd()).root] : defaultRoots())).map((r) =>
-      realpath(r).catch(() => resolve(r)),
-    ),
+    [...(opts.allowedRoots ?? (opts.platform.mode === 'electron' ? [parsePath(process.cwd()).root] : defaultRoots())), inboxDir].map((r) => realpathOfNearest(resolve(r))),
   );
 
   // OCR languages added as .traineddata files live in the data folder, where the extractor looks.
@@ -205,7 +206,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       if (new Set(rels.map((r) => r.toLowerCase())).size !== rels.length) throw new ApiError('invalid_input', 'Two dropped files have the same name in the same folder.');
       if (inboxBusy >= INBOX_CONCURRENT_UPLOADS) throw new ApiError('busy', 'Other dropped files are being saved; try again when they are in.');
       inboxBusy++;
-      const inbox = join(opts.dataDir, 'inbox');
+      const inbox = inboxDir;
       let staging: string | null = null;
       try {
         await mkdir(inbox, { recursive: true, mode: 0o700 });
