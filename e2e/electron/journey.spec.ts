@@ -54,7 +54,7 @@ test.describe('desktop app', () => {
       location.href = 'https://example.com/';
     });
     await expect(desktop.window.getByRole('navigation', { name: 'Main' })).toBeVisible();
-    expect(desktop.window.url()).toMatch(/^file:/);
+    expect(desktop.window.url()).toMatch(/^app:\/\/intake\//);
   });
 
   test('choose folder → progress → summary; the scan is fixed by OCR and Reset & reprocess', async ({ desktop }) => {

@@ -4,11 +4,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, nativeTheme, screen, session, shell, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, protocol, screen, session, shell, utilityProcess, type MenuItemConstructorOptions } from 'electron';
 import type { SpawnChild } from './extract';
 import { registerIpc } from './ipc';
 import { desktopSecretBox } from './secrets';
-import { appLocation, contentSecurityPolicy, hardenSession, hardenWebContents, secureWebPreferences } from './security';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appLocation,
+  appProtocolHandler,
+  contentSecurityPolicy,
+  hardenSession,
+  hardenWebContents,
+  secureWebPreferences,
+} from './security';
 import { ApiError } from '../shared/errors';
 import { isExternalLink } from '../shared/links';
 import { createIntakeService } from './app/service';
@@ -22,6 +32,9 @@ const here = import.meta.dirname;
 const rendererDir = path.join(here, '../renderer');
 const preloadPath = path.join(here, '../preload/index.cjs');
 const location = appLocation(rendererDir, devServerUrl);
+
+// Must happen before `ready`: the built renderer is served as app://intake/, never file://.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 // Same folder as browser mode's default (~/.config/Intake on Linux); INTAKE_DATA_DIR moves it (tests).
 app.setName(APP_NAME);
@@ -59,7 +72,9 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   try {
-    hardenSession(session.defaultSession, location, contentSecurityPolicy({ devOrigin: devServerUrl ? new URL(devServerUrl).origin : undefined }));
+    const csp = contentSecurityPolicy({ devOrigin: devServerUrl ? new URL(devServerUrl).origin : undefined });
+    hardenSession(session.defaultSession, location, csp);
+    if (!isDev) protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir, csp));
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
     const dataDir = app.getPath('userData');
     service = await createIntakeService({
@@ -160,7 +175,7 @@ function createWindow(): void {
   });
 
   if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(path.join(rendererDir, 'index.html'));
+  else void win.loadURL(APP_ENTRY_URL);
 }
 
 function menuTemplate(): MenuItemConstructorOptions[] {

@@ -1,22 +1,40 @@
 /**
  * Hardening for the Electron shell, as small pure pieces so tests can check each one with a
- * mocked electron module: web preferences, CSP, which URLs are "ours", navigation, window.open,
- * permissions and the IPC sender check.
+ * mocked electron module: the app:// protocol that serves the renderer, web preferences, CSP,
+ * which URLs are "ours", navigation, window.open, permissions and the IPC sender check.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isExternalLink } from '../shared/links';
-import type { IpcMainInvokeEvent, Session, WebContents, WebPreferences } from 'electron';
+import { contentTypeOf, resolveStatic } from './renderer-files';
+import type { CustomScheme, IpcMainInvokeEvent, Session, WebContents, WebPreferences } from 'electron';
 
-/** Where the renderer is loaded from: the built files, or the electron-vite dev server. */
-export type AppLocation = { kind: 'file'; rendererDir: string } | { kind: 'dev'; origin: string };
+/**
+ * The built renderer is served as `app://intake/…`, not `file://`: a page of its own origin
+ * that can read no other file on the disk, with our CSP as a response header.
+ */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'intake';
+export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
+
+/**
+ * Registered before `ready`. Standard + secure: the page gets a real origin for 'self',
+ * sessionStorage and fetch, as on https. No CSP bypass, no service workers, no CORS.
+ */
+export const APP_SCHEME_PRIVILEGES: CustomScheme = {
+  scheme: APP_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+};
+
+/** Where the renderer is loaded from: the built files over app://, or the electron-vite dev server. */
+export type AppLocation = { kind: 'app'; rendererDir: string } | { kind: 'dev'; origin: string };
 
 export function appLocation(rendererDir: string, devServerUrl?: string): AppLocation {
   if (devServerUrl) return { kind: 'dev', origin: new URL(devServerUrl).origin };
-  return { kind: 'file', rendererDir: path.resolve(rendererDir) };
+  return { kind: 'app', rendererDir: path.resolve(rendererDir) };
 }
 
-/** True for the app's own pages: a file under out/renderer, or the dev server's origin. */
+/** True for the app's own pages: app://intake/…, or the dev server's origin. */
 export function isAppUrl(url: string, loc: AppLocation): boolean {
   let parsed: URL;
   try {
@@ -25,14 +43,46 @@ export function isAppUrl(url: string, loc: AppLocation): boolean {
     return false;
   }
   if (loc.kind === 'dev') return parsed.origin === loc.origin;
-  if (parsed.protocol !== 'file:' || (parsed.host !== '' && parsed.host !== 'localhost')) return false;
-  let file: string;
-  try {
-    file = path.resolve(fileURLToPath(parsed));
-  } catch {
-    return false;
-  }
-  return file === loc.rendererDir || file.startsWith(loc.rendererDir + path.sep);
+  // Node gives non-special schemes an opaque origin ("null"): compare the parts instead.
+  return parsed.protocol === `${APP_SCHEME}:` && parsed.host.toLowerCase() === APP_HOST && parsed.username === '' && parsed.password === '';
+}
+
+/** Headers every app:// answer carries: the CSP travels with the page, not only in its meta tag. */
+function appHeaders(csp: string, contentType: string): Record<string, string> {
+  return {
+    'Content-Type': contentType,
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-cache',
+  };
+}
+
+/**
+ * protocol.handle's handler for app://: only GET/HEAD, only the `intake` host, only files inside
+ * rendererDir (encoded `..`, NUL, backslashes and symlinks leading out are refused).
+ */
+export function appProtocolHandler(rendererDir: string, csp: string): (request: Request) => Promise<Response> {
+  const root = path.resolve(rendererDir);
+  const refuse = (status: number, text: string, extra: Record<string, string> = {}): Response =>
+    new Response(`${status} ${text}\n`, { status, headers: { ...appHeaders(csp, 'text/plain; charset=utf-8'), ...extra } });
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'Method not allowed', { Allow: 'GET, HEAD' });
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return refuse(400, 'Bad URL');
+    }
+    if (!isAppUrl(url.href, { kind: 'app', rendererDir: root }) || url.port !== '') return refuse(403, 'Forbidden');
+    const file = await resolveStatic(root, url.pathname, { spaFallback: false });
+    if (!file) return refuse(404, 'Not found');
+    const body = request.method === 'HEAD' ? null : await fs.promises.readFile(file);
+    return new Response(body, { status: 200, headers: appHeaders(csp, contentTypeOf(file)) });
+  };
 }
 
 export function secureWebPreferences(preload: string): WebPreferences {

@@ -6,7 +6,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contract } from '../../src/shared/contract';
 import type { FakeSession, FakeWebContents } from '../shell/electron-fakes';
@@ -14,7 +13,7 @@ import { waitFor } from './support';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'intake-electron-main-'));
 const rendererDir = path.resolve(__dirname, '../../src/renderer');
-const appUrl = pathToFileURL(path.join(rendererDir, 'index.html')).href;
+const appUrl = 'app://intake/index.html';
 
 const electron = vi.hoisted(() => ({
   order: [] as string[],
@@ -24,6 +23,8 @@ const electron = vi.hoisted(() => ({
   session: null as FakeSession | null,
   errorBoxes: [] as string[],
   quit: 0,
+  privilegedSchemes: [] as { scheme: string; privileges?: Record<string, boolean> }[],
+  protocols: new Map<string, (request: Request) => Promise<Response>>(),
 }));
 
 vi.mock('electron', async () => {
@@ -97,6 +98,16 @@ vi.mock('electron', async () => {
     nativeTheme: { shouldUseDarkColors: false },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     session: { defaultSession: electron.session.session },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: (typeof electron.privilegedSchemes)[number][]) => {
+        electron.order.push('schemes-privileged');
+        electron.privilegedSchemes.push(...schemes);
+      },
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => {
+        electron.order.push(`protocol-${scheme}`);
+        electron.protocols.set(scheme, handler);
+      },
+    },
     shell: { openExternal: vi.fn(async () => undefined), showItemInFolder: vi.fn() },
     utilityProcess: { fork: vi.fn() },
     ipcMain: {
@@ -149,12 +160,34 @@ describe('the Electron main process applies its hardening', () => {
     expect(String(prefs.preload)).toMatch(/preload[/\\]index\.cjs$/);
   });
 
-  it('loads its own file, never a remote URL, and hardens the session before the window exists', () => {
+  it('loads app://intake/, never file:// or a remote URL, and hardens the session before the window exists', () => {
     const { loaded } = electron.windows[0];
-    expect(loaded.url).toBeUndefined();
-    expect(loaded.file).toBe(path.join(rendererDir, 'index.html'));
+    expect(loaded.file).toBeUndefined();
+    expect(loaded.url).toBe('app://intake/index.html');
     expect(electron.order.indexOf('session-hardened')).toBeGreaterThanOrEqual(0);
     expect(electron.order.indexOf('session-hardened')).toBeLessThan(electron.order.indexOf('window-created'));
+    // The scheme is privileged at start-up (Electron refuses it after `ready`) and handled before the window loads.
+    expect(electron.order[0]).toBe('schemes-privileged');
+    expect(electron.privilegedSchemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(electron.privilegedSchemes[0].privileges?.bypassCSP ?? false).toBe(false);
+    expect(electron.order.indexOf('protocol-app')).toBeLessThan(electron.order.indexOf('window-created'));
+  });
+
+  it('serves the renderer over app:// with the CSP header, and nothing outside its folder', async () => {
+    const handle = electron.protocols.get('app')!;
+    const page = await handle(new Request('app://intake/index.html'));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe(readFileSync(path.join(rendererDir, 'index.html'), 'utf8'));
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    for (const url of ['app://intake/%2e%2e/main/index.ts', 'app://intake/..%2f..%2fpackage.json', 'app://intake/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd']) {
+      const res = await handle(new Request(url));
+      expect(res.status, url).toBe(404);
+      expect(res.headers.get('content-security-policy'), url).toBe(csp);
+    }
+    expect((await handle(new Request('app://elsewhere/index.html'))).status).toBe(403);
+    expect((await handle(new Request('app://intake/index.html', { method: 'POST', body: 'x' }))).status).toBe(405);
   });
 
   it('denies permission requests and puts the CSP on every response of the session', async () => {

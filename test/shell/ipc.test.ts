@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { contract, EVENT_NAMES } from '../../src/shared/contract';
 import { FakeWebContents, fakeFrame, ipcEvent } from './electron-fakes';
@@ -21,7 +20,7 @@ const { registerIpc, eventChannel } = await import('../../src/main/ipc');
 const { appLocation } = await import('../../src/main/security');
 
 const rendererDir = path.resolve('/opt/intake/out/renderer');
-const appUrl = pathToFileURL(path.join(rendererDir, 'index.html')).href;
+const appUrl = 'app://intake/index.html';
 
 describe('ipc: the contract on ipcMain, behind the sender check', () => {
   beforeEach(() => handlers.clear());

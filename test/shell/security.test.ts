@@ -1,8 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
+  APP_ENTRY_URL,
+  APP_SCHEME_PRIVILEGES,
   appLocation,
+  appProtocolHandler,
   contentSecurityPolicy,
   decideNavigation,
   hardenSession,
@@ -17,7 +22,7 @@ import { FakeWebContents, fakeFrame, fakeSession, ipcEvent } from './electron-fa
 vi.mock('electron', () => ({}));
 
 const rendererDir = path.resolve('/opt/intake/out/renderer');
-const appUrl = pathToFileURL(path.join(rendererDir, 'index.html')).href;
+const appUrl = APP_ENTRY_URL;
 const built = appLocation(rendererDir);
 const dev = appLocation(rendererDir, 'http://localhost:5173/');
 
@@ -66,18 +71,101 @@ describe('the content security policy allows only the app itself', () => {
 });
 
 describe('only our own pages count as the app', () => {
-  it('recognises files under out/renderer and the dev server origin', () => {
+  it('recognises app://intake/ and the dev server origin; file:// is no longer ours', () => {
+    expect(appUrl).toBe('app://intake/index.html');
     expect(isAppUrl(appUrl, built)).toBe(true);
     expect(isAppUrl(`${appUrl}#/failed`, built)).toBe(true);
-    expect(isAppUrl(pathToFileURL(path.join(rendererDir, 'assets/index.js')).href, built)).toBe(true);
+    expect(isAppUrl('app://intake/assets/index.js', built)).toBe(true);
+    expect(isAppUrl('app://INTAKE/index.html', built)).toBe(true);
+    expect(isAppUrl(pathToFileURL(path.join(rendererDir, 'index.html')).href, built)).toBe(false);
     expect(isAppUrl('file:///etc/passwd', built)).toBe(false);
-    expect(isAppUrl(pathToFileURL(path.join(rendererDir, '../renderer-evil/index.html')).href, built)).toBe(false);
-    expect(isAppUrl(`file://${rendererDir}/../../../etc/passwd`, built)).toBe(false);
-    expect(isAppUrl('file://attacker.example/share/index.html', built)).toBe(false);
+    expect(isAppUrl('app://evil/index.html', built)).toBe(false);
+    expect(isAppUrl('app://intake.evil.example/index.html', built)).toBe(false);
+    expect(isAppUrl('app://user:pw@intake/index.html', built)).toBe(false);
+    expect(isAppUrl('https://intake/index.html', built)).toBe(false);
     expect(isAppUrl('http://localhost:5173/', dev)).toBe(true);
     expect(isAppUrl('http://localhost:5174/', dev)).toBe(false);
     expect(isAppUrl('https://localhost:5173/', dev)).toBe(false);
+    expect(isAppUrl('app://intake/index.html', dev)).toBe(false);
     expect(isAppUrl('not a url', dev)).toBe(false);
+  });
+});
+
+describe('the app:// protocol serves the built renderer and nothing else', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'intake-app-protocol-'));
+  const renderer = path.join(root, 'renderer');
+  mkdirSync(path.join(renderer, 'assets'), { recursive: true });
+  writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>Intake</title>');
+  writeFileSync(path.join(renderer, 'assets', 'index.js'), 'console.log(1)');
+  writeFileSync(path.join(root, 'secret.txt'), 'outside the renderer');
+  mkdirSync(path.join(root, 'renderer-evil'));
+  writeFileSync(path.join(root, 'renderer-evil', 'index.html'), 'a sibling folder with a shared prefix');
+  symlinkSync(path.join(root, 'secret.txt'), path.join(renderer, 'assets', 'link.txt'));
+  symlinkSync('/etc', path.join(renderer, 'etc'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const csp = contentSecurityPolicy();
+  const handle = appProtocolHandler(renderer, csp);
+  const get = (url: string, method = 'GET') => handle(new Request(url, { method }));
+
+  it('is registered as a standard, secure scheme without CSP bypass, service workers or CORS', () => {
+    expect(APP_SCHEME_PRIVILEGES.scheme).toBe('app');
+    expect(APP_SCHEME_PRIVILEGES.privileges).toMatchObject({ standard: true, secure: true });
+    for (const risky of ['bypassCSP', 'allowServiceWorkers', 'corsEnabled', 'allowExtensions'] as const) {
+      expect(APP_SCHEME_PRIVILEGES.privileges?.[risky] ?? false, risky).toBe(false);
+    }
+  });
+
+  it('answers the page and its assets with their type, our CSP header and nosniff', async () => {
+    const page = await get('app://intake/index.html');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Intake</title>');
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toBe(csp);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const script = await get('app://intake/assets/index.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('content-security-policy')).toBe(csp);
+    const head = await get('app://intake/index.html', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect((await get('app://intake/')).status).toBe(200);
+  });
+
+  it('refuses paths out of the renderer folder, however they are spelled', async () => {
+    const attempts = [
+      'app://intake/%2e%2e/secret.txt',
+      'app://intake/..%2fsecret.txt',
+      'app://intake/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      'app://intake/assets/..%2f..%2fsecret.txt',
+      'app://intake/..%5csecret.txt',
+      'app://intake/%2e%2e/renderer-evil/index.html',
+      'app://intake/index.html%00.js',
+      'app://intake/assets/link.txt',
+      'app://intake/etc/passwd',
+      'app://intake/%2fetc%2fpasswd',
+      'app://intake/missing.js',
+    ];
+    for (const url of attempts) {
+      const res = await get(url);
+      expect(res.status, url).toBe(404);
+      const text = await res.text();
+      expect(text, url).not.toContain('outside the renderer');
+      expect(text, url).not.toContain('root:');
+      expect(text, url).not.toContain('shared prefix');
+      expect(res.headers.get('content-security-policy'), url).toBe(csp);
+    }
+  });
+
+  it('refuses another host, a port, credentials, another scheme and any method but GET/HEAD', async () => {
+    for (const url of ['app://evil/index.html', 'app://intake.evil/index.html', 'app://intake:8080/index.html', 'file:///etc/passwd', 'https://intake/index.html']) {
+      expect((await get(url)).status, url).toBe(403);
+    }
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const res = await get('app://intake/index.html', method);
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET, HEAD');
+    }
   });
 });
 

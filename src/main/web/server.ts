@@ -16,6 +16,7 @@ import { TOKEN_FRAGMENT_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/b
 import { EVENT_NAMES, type Envelope } from '../../shared/contract';
 import type { ApiErrorCode } from '../../shared/errors';
 import { dispatch, isChannel } from '../app/dispatch';
+import { contentTypeOf, resolveStatic } from '../renderer-files';
 import { contentSecurityPolicy } from '../security';
 import type { IntakeService } from '../app/service-api';
 
@@ -45,26 +46,6 @@ const INBOX_AT_ONCE = 2;
 /** ingest.inbox carries dropped files as base64 (schema allows 70 MB of it). */
 const INBOX_BODY = 80 * 1024 * 1024;
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
 
 class HttpError extends Error {
   constructor(
@@ -185,7 +166,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const isIndex = path.basename(file) === 'index.html';
     const stat = await fs.promises.stat(file);
     res.writeHead(200, {
-      'Content-Type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(file),
       'Content-Length': stat.size,
       'Cache-Control': isIndex ? 'no-store' : 'no-cache',
     });
@@ -317,37 +298,4 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-/**
- * A request path → a file inside rendererDir, or null. Refuses encoded traversal, NUL bytes
- * and symlinks that lead outside. Paths without an extension fall back to index.html (SPA).
- */
-export async function resolveStatic(rendererDir: string, pathname: string): Promise<string | null> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const segments = decoded.split('/');
-  if (segments.some((s) => s === '..' || s === '.')) return null;
-  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const candidate = path.resolve(rendererDir, relative);
-  if (candidate !== rendererDir && !candidate.startsWith(rendererDir + path.sep)) return null;
-  const inside = async (p: string): Promise<string | null> => {
-    try {
-      const real = await fs.promises.realpath(p);
-      const root = await fs.promises.realpath(rendererDir);
-      if (real !== root && !real.startsWith(root + path.sep)) return null;
-      return (await fs.promises.stat(real)).isFile() ? real : null;
-    } catch {
-      return null;
-    }
-  };
-  const found = await inside(candidate);
-  if (found) return found;
-  if (path.extname(relative) === '') return inside(path.join(rendererDir, 'index.html'));
-  return null;
 }
