@@ -2,7 +2,8 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Extraction } from '../../src/shared/domain';
 import { ENCODING_SAMPLES } from '../extract/encoding-samples';
-import { makeEmail, makeEpub, makeHtmlOnlyEmail, makeOdt, makeRtf } from '../support/formats';
+import { makeTextPng } from '../support/fixtures';
+import { makeEmail, makeEpub, makeHtmlOnlyEmail, makeMixedPdf, makeOdt, makeRtf } from '../support/formats';
 import { Workspace } from '../support/workspace';
 
 let ws: Workspace;
@@ -72,5 +73,20 @@ describe('a library of legacy encodings, HTML, e-mail, RTF, ODT and EPUB', () =>
     expect(shipping.content).not.toContain('track()');
     const failed = engine.library.db.prepare("SELECT stage, error_code, failure_class, reason FROM failed_files WHERE filename = 'mixed.txt'").get();
     expect(failed).toEqual({ stage: 'extract_text', error_code: 'text_encoding_unknown', failure_class: 'content', reason: 'text encoding unknown' });
+  });
+
+  it('a text PDF with a scanned page: OCR reads that page only, the others keep their text layer, and the document says which', async () => {
+    const prose = 'Dear Ms Larsen,\nthank you for your order of the tenth of May. We are pleased to confirm that the goods have been sent to\nyou today and that the invoice for them is enclosed with this letter. Please pay the amount within thirty days.';
+    ws.write('letter-with-scan.pdf', await makeMixedPdf([{ text: prose }, { scan: makeTextPng('Signed receipt 5521 for the delivery') }]));
+    const engine = ws.engine();
+    const summary = await engine.ingest(ws.options({ ocr: true }));
+    expect(summary).toMatchObject({ ingested: 1, failed: 0 });
+    const doc = stored('letter-with-scan.pdf');
+    expect(doc.content).toContain('the goods have been sent to');
+    expect(doc.content).toMatch(/receipt 5521/i);
+    expect(doc.content.indexOf('goods')).toBeLessThan(doc.content.search(/receipt 5521/i));
+    expect(doc.extraction).toEqual({ pages: 2, textLayerPages: [1], ocrPages: [2] });
+    const row = engine.library.db.prepare("SELECT content_source FROM documents WHERE filename = 'letter-with-scan.pdf'").get();
+    expect(row).toEqual({ content_source: 'ocr' });
   });
 });

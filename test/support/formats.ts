@@ -138,3 +138,48 @@ export async function makeEpub(): Promise<Buffer> {
   zip.file('OEBPS/style.css', 'p { margin: 0 }');
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
+
+/** One page of a generated PDF: a text layer, a scanned image, an image over a junk text layer, a filled form, or nothing. */
+export type PdfPageSpec = { text: string } | { scan: Buffer } | { scan: Buffer; hiddenText: string } | { form: { title: string; name: string; district: string } } | { blank: true };
+
+/**
+ * A PDF made page by page with pdf-lib, in the given order. A `hiddenText`
+ * page draws that text and then the scan over it: the text layer says one
+ * thing and the page shows another — a font whose glyphs map to wrong letters.
+ */
+export async function makeMixedPdf(pages: PdfPageSpec[]): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts } = await import('pdf-lib');
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (const spec of pages) {
+    const page = doc.addPage([612, 792]);
+    if ('text' in spec) {
+      let y = 740;
+      for (const line of spec.text.split('\n')) {
+        page.drawText(line, { x: 56, y, size: 12, font });
+        y -= 16;
+      }
+    } else if ('scan' in spec) {
+      if ('hiddenText' in spec) page.drawText(spec.hiddenText, { x: 56, y: 700, size: 12, font });
+      const img = await doc.embedPng(spec.scan);
+      const w = (img.width * 72) / 150;
+      const h = (img.height * 72) / 150;
+      // A white sheet first, so the text beneath is hidden wherever the scan does not reach.
+      page.drawRectangle({ x: 0, y: 0, width: 612, height: 792, color: { type: 'RGB', red: 1, green: 1, blue: 1 } as never });
+      page.drawImage(img, { x: 18, y: 792 - h - 36, width: w, height: h });
+    } else if ('form' in spec) {
+      page.drawText(spec.form.title, { x: 56, y: 740, size: 14, font });
+      page.drawText('Name:', { x: 56, y: 690, size: 12, font });
+      page.drawText('District:', { x: 56, y: 640, size: 12, font });
+      const form = doc.getForm();
+      const name = form.createTextField('applicant.name');
+      name.setText(spec.form.name);
+      name.addToPage(page, { x: 130, y: 680, width: 260, height: 24 });
+      const district = form.createDropdown('applicant.district');
+      district.addOptions(['North', spec.form.district]);
+      district.select(spec.form.district);
+      district.addToPage(page, { x: 130, y: 630, width: 160, height: 24 });
+    }
+  }
+  return doc.save();
+}

@@ -249,7 +249,10 @@ export class FilePipeline {
         if (entry.kind !== 'pdf') {
           throw new IntakeError('text_insufficient', 'insufficient text', { message: `Only ${n} meaningful characters of text were found.` });
         }
-        w.extracted = await this.ocr(entry.path, entry.kind);
+        w.extracted = await this.ocr(entry.path, entry.kind, { whereNeeded: true });
+      } else if (ocrEnabled && w.extracted.ocrWanted?.length) {
+        // Some pages have no usable text layer (a scan inside a text PDF, a junk font): OCR reads just those.
+        w.extracted = await this.ocr(entry.path, entry.kind, { whereNeeded: true });
       }
     }
     w.text = w.extracted.text.slice(0, MAX_CONTENT_CHARS);
@@ -325,11 +328,11 @@ export class FilePipeline {
     this.run.settle(stored.fresh ? { path, hash, status: 'ingested', documentId: stored.id } : { path, hash, status: 'skipped_existing' });
   }
 
-  private ocr(path: string, kind: FileKind): Promise<ExtractResult> {
+  private ocr(path: string, kind: FileKind, opts: { whereNeeded?: boolean } = {}): Promise<ExtractResult> {
     return this.inStage(path, 'ocr', async () => {
       let res: ExtractResult;
       try {
-        res = await (await this.deps.extractor()).ocr(path, kind);
+        res = await (await this.deps.extractor()).ocr(path, kind, opts);
       } catch (e) {
         if (e instanceof FileReplaced) throw e;
         throw isIntakeError(e) ? e : new IntakeError('ocr_failed', 'OCR failed', { message: errorMessage(e), cause: e });

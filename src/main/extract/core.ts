@@ -6,7 +6,9 @@ import { extractDocx } from './docx';
 import { prepareImageForOcr } from './downscale';
 import { checkImage } from './image';
 import { OcrEngine, type OcrText } from './ocr';
-import { DEFAULT_RENDER, extractPdfText, openPdf, renderPdfPage } from './pdf';
+import type { Extraction } from '../../shared/domain';
+import { blankError, imageInkShare, isBlank } from './blank';
+import { DEFAULT_RENDER, extractPdfText, openPdf, pageContent, readPdfPage, renderPdfPageInked, type PdfPageText } from './pdf';
 import { extractTextFile } from './text';
 import type { ExtractResult, ExtractorOptions } from './types';
 
@@ -48,10 +50,14 @@ export class ExtractionCore {
     }
   }
 
-  /** OCR of an image or of the first `pageCap` pages of a PDF, within `deadline` (epoch ms). */
-  async ocr(path: string, kind: FileKind, deadline: number): Promise<ExtractResult> {
+  /**
+   * OCR of an image or of the first `pageCap` pages of a PDF, within `deadline`
+   * (epoch ms). `whereNeeded`: a PDF keeps the text layer of the pages where it
+   * is good and only the others are OCR'd (see ocrPdf).
+   */
+  async ocr(path: string, kind: FileKind, deadline: number, whereNeeded = false): Promise<ExtractResult> {
     if (kind === 'image') return this.ocrImage(path, deadline);
-    if (kind === 'pdf') return this.ocrPdf(path, deadline);
+    if (kind === 'pdf') return this.ocrPdf(path, deadline, whereNeeded);
     throw new IntakeError('ocr_failed', `cannot OCR a ${kind} file`);
   }
 
@@ -73,34 +79,108 @@ export class ExtractionCore {
     const info = checkImage(bytes);
     // Scans above ≈ 200 dpi are downscaled first: as accurate, ≈ 2× faster, less WASM heap.
     const image = await prepareImageForOcr(bytes, info);
+    // A blank scan fails at once and the same way every time, without a tesseract pass.
+    const ink = await imageInkShare(image);
+    if (ink !== null && isBlank(ink)) throw blankError(1);
     const page = await engine.recognize(image, deadline);
-    return usable([page], { source: 'ocr', ocrPages: 1 });
+    return usable([page], { source: 'ocr', ocrPages: 1, extraction: { ocrPages: [1] } });
   }
 
-  private async ocrPdf(path: string, deadline: number): Promise<ExtractResult> {
+  /**
+   * Every page within the page cap, in order. With `whereNeeded`, a page whose
+   * text layer was judged good keeps it; a page with none or a junk one is
+   * rendered and OCR'd; a `suspect` page (short, or reads like no language) is
+   * OCR'd too and its text layer kept unless the two disagree — a font that
+   * maps glyphs to the wrong letters. Two agreements in a row end the checks for
+   * that document. Blank pages (by ink) are skipped, not OCR'd.
+   */
+  private async ocrPdf(path: string, deadline: number, whereNeeded: boolean): Promise<ExtractResult> {
     const engine = this.engine();
     const doc = await openPdf(path);
     try {
       const total = doc.numPages;
-      const count = Math.min(total, Math.max(1, this.opts.pageCap));
-      const pages: OcrText[] = [];
-      // Render page n+1 while tesseract (a worker thread) reads page n.
-      let next: Promise<Buffer> | null = renderPdfPage(doc, 1, DEFAULT_RENDER);
-      for (let n = 1; n <= count; n++) {
-        if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${pages.length} of ${count} pages.` });
-        const png: Buffer = await next!;
-        next = n < count ? renderPdfPage(doc, n + 1, DEFAULT_RENDER) : null;
-        next?.catch(() => undefined);
-        pages.push(await engine.recognize(png, deadline));
+      const cap = Math.max(1, this.opts.pageCap);
+      const texts: string[] = [];
+      const ocrTexts: OcrText[] = [];
+      const x: Required<Pick<Extraction, 'textLayerPages' | 'ocrPages' | 'garbagePages' | 'blankPages' | 'unreadPages'>> = { textLayerPages: [], ocrPages: [], garbagePages: [], blankPages: [], unreadPages: [] };
+      let formFields = 0;
+      let agreements = 0;
+      let ocrCount = 0;
+      let rendered = 0;
+      for (let n = 1; n <= total; n++) {
+        if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${n - 1} of ${total} pages.` });
+        let page: PdfPageText = { text: '', fields: [], verdict: 'empty' };
+        if (whereNeeded) page = await readPdfPage(doc, n).catch(() => page);
+        formFields += page.fields.length;
+        const check = page.verdict === 'suspect' && agreements < 2;
+        if (page.verdict === 'good' || (page.verdict === 'suspect' && !check)) {
+          x.textLayerPages.push(n);
+          texts.push(pageContent(page));
+          continue;
+        }
+        if (rendered >= cap) {
+          if (page.verdict === 'suspect') x.textLayerPages.push(n);
+          else x.unreadPages.push(n);
+          texts.push(pageContent(page, page.verdict === 'suspect'));
+          continue;
+        }
+        rendered++;
+        const { png, ink } = await renderPdfPageInked(doc, n, DEFAULT_RENDER);
+        if (isBlank(ink)) {
+          x.blankPages.push(n);
+          texts.push(pageContent(page, false));
+          continue;
+        }
+        const read = await engine.recognize(png, deadline);
+        ocrCount++;
+        if (check) {
+          if (disagree(page.text, read)) {
+            x.garbagePages.push(n);
+            agreements = 0;
+          } else {
+            agreements++;
+            x.textLayerPages.push(n);
+            texts.push(pageContent(page));
+            continue;
+          }
+        } else if (page.verdict === 'garbage') x.garbagePages.push(n);
+        x.ocrPages.push(n);
+        ocrTexts.push(read);
+        texts.push(pageContent({ text: read.confidence >= MIN_OCR_CONFIDENCE ? read.text.trim() : '', fields: page.fields }));
       }
-      const result = usable(pages, { source: 'ocr', pages: total, ocrPages: count });
-      if (count < total) result.truncated = true;
+      const extraction: Extraction = { pages: total };
+      for (const [k, v] of Object.entries(x) as [keyof typeof x, number[]][]) if (v.length) extraction[k] = v;
+      if (formFields) extraction.formFields = formFields;
+      if (!x.textLayerPages.length && !formFields) {
+        if (x.blankPages.length && !ocrTexts.length) throw blankError(x.blankPages.length);
+        // Nothing but OCR: the old rule for a scanned PDF — noise is refused, not stored.
+        const r = usable(ocrTexts, { source: 'ocr', pages: total, ocrPages: ocrCount, extraction });
+        r.text = texts.filter(Boolean).join('\n\n');
+        if (x.unreadPages.length) r.truncated = true;
+        return r;
+      }
+      const result: ExtractResult = { text: texts.filter(Boolean).join('\n\n'), source: ocrCount && x.ocrPages.length ? 'ocr' : 'pdf', pages: total, ocrPages: ocrCount, extraction };
+      if (x.unreadPages.length) result.truncated = true;
       return result;
     } finally {
       await doc.destroy().catch(() => undefined);
     }
   }
 }
+
+/**
+ * A text layer and an OCR reading of the same page disagree when OCR reads
+ * the page confidently and hardly any of the layer's words are among its words.
+ */
+export function disagree(layer: string, read: OcrText): boolean {
+  if (read.confidence < 60 || meaningfulChars(read.text) < PAGE_CHECK_MIN_CHARS) return false;
+  const words = (t: string) => t.toLowerCase().match(/\p{L}{3,}/gu) ?? [];
+  const seen = new Set(words(read.text));
+  const mine = words(layer);
+  if (!mine.length) return true;
+  return mine.filter((w) => seen.has(w)).length / mine.length < 0.3;
+}
+const PAGE_CHECK_MIN_CHARS = 8;
 
 /** Joins page texts and refuses noise: low mean confidence or too few letters. */
 function usable(pages: OcrText[], base: Omit<ExtractResult, 'text'>): ExtractResult {

@@ -67,9 +67,9 @@ export class ProcessExtractor implements Extractor {
     return this.pool.run('extractText', path, kind);
   }
 
-  /** `timeoutMs` overrides the per-file OCR limit for this call. */
-  ocr(path: string, kind: FileKind, opts: { timeoutMs?: number } = {}): Promise<ExtractResult> {
-    return this.pool.run('ocr', path, kind, opts.timeoutMs);
+  /** `timeoutMs` overrides the per-file OCR limit for this call; `whereNeeded` keeps a PDF's good text-layer pages. */
+  ocr(path: string, kind: FileKind, opts: { timeoutMs?: number; whereNeeded?: boolean } = {}): Promise<ExtractResult> {
+    return this.pool.run(opts.whereNeeded ? 'ocrWhereNeeded' : 'ocr', path, kind, opts.timeoutMs);
   }
 
   fingerprint(): { extractorVersion: string; ocrLanguages: string[]; pageCap: number } {

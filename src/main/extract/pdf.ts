@@ -2,7 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { Extraction } from '../../shared/domain';
 import { IntakeError, errorMessage } from '../../shared/errors';
+import { inkShare } from './blank';
 import type { ExtractResult } from './types';
 
 /** Characters of text layer kept; the pipeline stores far less. */
@@ -75,7 +77,116 @@ function pdfError(e: unknown): IntakeError {
   return new IntakeError('pdf_corrupt', 'PDF is damaged or not a PDF', { message: errorMessage(e), cause: e });
 }
 
-/** The text layer of every page, pages joined by a blank line, capped in length. */
+/** How a page's text layer is judged: usable, missing, junk by its characters, or to be checked against OCR. */
+export type PageVerdict = 'good' | 'empty' | 'garbage' | 'suspect';
+
+export interface PdfPageText {
+  /** The text layer, lines kept. */
+  text: string;
+  /** Filled-in form fields of the page, as "label: value" lines. */
+  fields: string[];
+  verdict: PageVerdict;
+}
+
+/** Fewer letters and digits than this on a page is no text layer (a scan's page number, a stray glyph). */
+export const PAGE_MIN_CHARS = 12;
+/**
+ * Common words of the Latin-script languages Intake's users write in. Real
+ * prose of 30+ words has ≥ 5 % of them; a text layer whose font maps glyphs
+ * to the wrong letters (a Type3 font without a usable ToUnicode) has none.
+ */
+const COMMON_WORDS = new Set(
+  ('the and of to in is for on that with by at from this are be or as your you we our will not an it was has have please ' +
+    'der die das und ist nicht mit von zu den für auf ein eine im sie wir ihr bitte dem des bei oder als ' +
+    'le la les et de des du un une est pour en que qui vous nous dans sur par au avec ' +
+    'el los las y por con para su es del al una il di che per non gli della sono het een van op voor niet met o os da do em não um com')
+    .split(' '),
+);
+const PROSE_MIN_WORDS = 30;
+const PROSE_MIN_COMMON = 0.05;
+
+/**
+ * Judges one page's text layer by its characters alone. Latin-script text
+ * that is short, or reads like no language, is `suspect`: when OCR is on it is
+ * compared with an OCR reading of the page (core.ts) before it is trusted.
+ */
+export function judgePageText(text: string): PageVerdict {
+  const letters = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  if (letters < PAGE_MIN_CHARS) return 'empty';
+  const visible = text.replace(/\s/g, '').length;
+  const junk = text.match(/[\uFFFD\uE000-\uF8FF]|(?![\t\n\v\f\r])\p{Cc}/gu)?.length ?? 0;
+  if (letters / visible < 0.5 || junk / visible > 0.05) return 'garbage';
+  const latin = text.match(/[A-Za-z\u00C0-\u024F]/g)?.length ?? 0;
+  if (latin < letters * 0.6) return 'good'; // other scripts: no common-word list to judge by
+  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
+  if (words.length < PROSE_MIN_WORDS) return 'suspect';
+  const common = words.filter((w) => COMMON_WORDS.has(w)).length;
+  return common / words.length >= PROSE_MIN_COMMON ? 'good' : 'suspect';
+}
+
+/** One page's text layer and form-field values; throws what pdf.js throws. */
+export async function readPdfPage(doc: PDFDocumentProxy, n: number): Promise<PdfPageText> {
+  const page = await doc.getPage(n);
+  try {
+    const content = await page.getTextContent();
+    let text = '';
+    for (const item of content.items) {
+      if (!('str' in item)) continue;
+      text += item.str;
+      if (item.hasEOL) text += '\n';
+      else if (item.str && !item.str.endsWith(' ')) text += ' ';
+    }
+    text = text.replace(/[ \t]+\n/g, '\n').trim();
+    const fields = formFields(await page.getAnnotations({ intent: 'display' }).catch(() => []));
+    return { text, fields, verdict: judgePageText(text) };
+  } finally {
+    page.cleanup();
+  }
+}
+
+interface WidgetAnnotation {
+  subtype?: string;
+  fieldType?: string;
+  fieldName?: string;
+  fieldValue?: unknown;
+  alternativeText?: string;
+  checkBox?: boolean;
+  radioButton?: boolean;
+  exportValue?: string;
+  buttonValue?: string;
+  hidden?: boolean;
+}
+
+/** AcroForm values a person typed or picked: text fields, choices, ticked boxes. */
+function formFields(annotations: WidgetAnnotation[]): string[] {
+  const lines: string[] = [];
+  for (const a of annotations) {
+    if (a.subtype !== 'Widget' || a.hidden) continue;
+    const label = (a.alternativeText || a.fieldName?.split('.').pop() || 'field').trim();
+    let value = '';
+    if (a.fieldType === 'Tx' && typeof a.fieldValue === 'string') value = a.fieldValue;
+    else if (a.fieldType === 'Ch') value = (Array.isArray(a.fieldValue) ? a.fieldValue : [a.fieldValue]).filter((v) => typeof v === 'string').join(', ');
+    else if (a.fieldType === 'Btn' && (a.checkBox || a.radioButton) && typeof a.fieldValue === 'string' && a.fieldValue !== 'Off') {
+      if (a.checkBox && a.fieldValue === a.exportValue) value = '☑';
+      else if (a.radioButton && a.fieldValue === a.buttonValue) value = a.fieldValue;
+    }
+    value = value.trim();
+    if (value) lines.push(`${label}: ${value}`);
+  }
+  return lines;
+}
+
+/** A page's text as stored: the text layer, then its form-field values. */
+export function pageContent(p: Pick<PdfPageText, 'text' | 'fields'>, useText = true): string {
+  return [useText ? p.text : '', p.fields.join('\n')].filter(Boolean).join('\n');
+}
+
+/**
+ * The text layer of every page (with form-field values), pages joined by a
+ * blank line, capped in length. Pages with no text layer, or one that is junk,
+ * are listed in `ocrWanted`; junk is never stored. Pages that need a check
+ * against OCR (`suspect`) are listed too, but keep their text if OCR is off.
+ */
 export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP): Promise<ExtractResult> {
   const doc = await openPdf(path);
   try {
@@ -84,28 +195,31 @@ export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP):
     let failedPages = 0;
     let lastError: unknown;
     let truncated = false;
+    const textLayerPages: number[] = [];
+    const garbagePages: number[] = [];
+    const emptyPages: number[] = [];
+    const ocrWanted: number[] = [];
+    let formFieldCount = 0;
     for (let n = 1; n <= doc.numPages; n++) {
       if (chars >= charCap) {
         truncated = true;
         break;
       }
       try {
-        const page = await doc.getPage(n);
-        const content = await page.getTextContent();
-        let pageText = '';
-        for (const item of content.items) {
-          if (!('str' in item)) continue;
-          pageText += item.str;
-          if (item.hasEOL) pageText += '\n';
-          else if (item.str && !item.str.endsWith(' ')) pageText += ' ';
-        }
-        page.cleanup();
-        pageText = pageText.replace(/[ \t]+\n/g, '\n').trim();
+        const page = await readPdfPage(doc, n);
+        formFieldCount += page.fields.length;
+        if (page.verdict !== 'good') ocrWanted.push(n);
+        if (page.verdict === 'garbage') garbagePages.push(n);
+        if (page.verdict === 'empty') emptyPages.push(n);
+        const usable = page.verdict === 'good' || page.verdict === 'suspect';
+        if (usable) textLayerPages.push(n);
+        const pageText = pageContent(page, usable);
         parts.push(pageText);
         chars += pageText.length + 2;
       } catch (e) {
         failedPages++;
         lastError = e;
+        ocrWanted.push(n);
       }
     }
     if (failedPages === doc.numPages && doc.numPages > 0) throw pdfError(lastError);
@@ -114,7 +228,15 @@ export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP):
       text = text.slice(0, charCap);
       truncated = true;
     }
-    const result: ExtractResult = { text, source: 'pdf', pages: doc.numPages };
+    const extraction: Extraction = { pages: doc.numPages };
+    if (textLayerPages.length) extraction.textLayerPages = textLayerPages;
+    if (garbagePages.length) extraction.garbagePages = garbagePages;
+    // Until OCR reads them (when it is on), pages without usable text are unread — said, not hidden.
+    const unread = [...emptyPages, ...garbagePages].sort((a, b) => a - b);
+    if (unread.length) extraction.unreadPages = unread;
+    if (formFieldCount) extraction.formFields = formFieldCount;
+    const result: ExtractResult = { text, source: 'pdf', pages: doc.numPages, extraction };
+    if (ocrWanted.length) result.ocrWanted = ocrWanted;
     if (truncated) result.truncated = true;
     return result;
   } finally {
@@ -135,6 +257,11 @@ export const DEFAULT_RENDER: RenderOptions = { dpi: 200, maxSidePx: 4500, maxPix
 
 /** Renders one page of an open PDF to a PNG buffer, at `dpi` within the pixel caps. */
 export async function renderPdfPage(doc: PDFDocumentProxy, pageNumber: number, opts: RenderOptions = DEFAULT_RENDER): Promise<Buffer> {
+  return (await renderPdfPageInked(doc, pageNumber, opts)).png;
+}
+
+/** Renders one page, with the share of its area that is ink (see blank.ts). */
+export async function renderPdfPageInked(doc: PDFDocumentProxy, pageNumber: number, opts: RenderOptions = DEFAULT_RENDER): Promise<{ png: Buffer; ink: number }> {
   const page = await doc.getPage(pageNumber);
   try {
     const base = page.getViewport({ scale: 1 });
@@ -152,7 +279,8 @@ export async function renderPdfPage(doc: PDFDocumentProxy, pageNumber: number, o
       ctx.fillStyle = '#ffffff';
       ctx.fillRect(0, 0, w, h);
       await page.render({ canvas: entry.canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport }).promise;
-      return (entry.canvas as unknown as { toBuffer(mime: 'image/png'): Buffer }).toBuffer('image/png');
+      const ink = inkShare(ctx.getImageData(0, 0, w, h).data, w, h);
+      return { png: (entry.canvas as unknown as { toBuffer(mime: 'image/png'): Buffer }).toBuffer('image/png'), ink };
     } finally {
       factory.destroy(entry);
     }
@@ -163,7 +291,7 @@ export async function renderPdfPage(doc: PDFDocumentProxy, pageNumber: number, o
 
 interface CanvasEntry {
   canvas: unknown;
-  context: { fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void };
+  context: { fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
 }
 interface CanvasFactory {
   create(w: number, h: number): CanvasEntry;

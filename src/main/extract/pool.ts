@@ -286,7 +286,7 @@ export class ExtractorPool {
     const deadline = Date.now() + job.timeoutMs;
     child.proc.send({ id: job.id, op: job.op, path: job.path, kind: job.kind, deadline });
     // OCR stops itself at the deadline; the kill is the backstop for a stuck process.
-    job.timer = setTimeout(() => this.onTimeout(child, job), job.timeoutMs + (job.op === 'ocr' ? this.opts.ocrGraceMs : 0));
+    job.timer = setTimeout(() => this.onTimeout(child, job), job.timeoutMs + (job.op === 'ocr' || job.op === 'ocrWhereNeeded' ? this.opts.ocrGraceMs : 0));
     job.timer.unref?.();
   }
 

@@ -5,7 +5,8 @@ import type { ExtractResult, ExtractorOptions } from './types';
 /** Test-only operations, honoured only when the child was started with `debug: true`. */
 export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom' | 'debug_rss';
 
-export type ExtractOp = 'extractText' | 'ocr';
+/** `ocrWhereNeeded`: a PDF's pages with a good text layer keep it; only the others are OCR'd. */
+export type ExtractOp = 'extractText' | 'ocr' | 'ocrWhereNeeded';
 
 /** Parent → child. `deadline` is epoch ms (OCR stops there with `ocr_timeout`). */
 export interface ExtractRequest {

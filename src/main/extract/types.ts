@@ -34,6 +34,8 @@ export interface ExtractResult {
   truncated?: boolean;
   /** How the text was obtained (encoding, pages from text layer or OCR, rotation), stored with the document. */
   extraction?: Extraction;
+  /** PDF pages whose text layer is missing, junk or to be checked: OCR (when on) reads them with `ocr(…, { whereNeeded })`. */
+  ocrWanted?: number[];
 }
 
 export interface ExtractorOptions {
@@ -57,8 +59,8 @@ export interface ExtractorOptions {
 export interface Extractor {
   /** Text files, PDF text layer, DOCX. Images return '' (they need OCR). */
   extractText(path: string, kind: FileKind): Promise<ExtractResult>;
-  /** OCR an image or the pages of a PDF. */
-  ocr(path: string, kind: FileKind): Promise<ExtractResult>;
+  /** OCR an image or the pages of a PDF; `whereNeeded` keeps a PDF's good text-layer pages and OCRs the others. */
+  ocr(path: string, kind: FileKind, opts?: { whereNeeded?: boolean }): Promise<ExtractResult>;
   /** Settings that shape the output, recorded with failures (fingerprint). */
   fingerprint(): { extractorVersion: string; ocrLanguages: string[]; pageCap: number };
   close(): Promise<void>;
