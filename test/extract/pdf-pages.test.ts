@@ -1,31 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExtractor, type ProcessExtractor } from '../../src/main/extract';
+import { describe, expect, it } from 'vitest';
 import { judgePageText } from '../../src/main/extract/pdf';
 import { makeTextPng } from '../support/fixtures';
 import { makeMixedPdf } from '../support/formats';
-import { failure } from './support';
+import { failure, useExtractWorkspace } from './support';
 
-let dir: string;
-let extractor: ProcessExtractor;
-
-function file(name: string, bytes: Uint8Array | string): string {
-  const p = join(dir, name);
-  writeFileSync(p, bytes);
-  return p;
-}
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'intake-pages-'));
-  extractor = createExtractor({ ocrLanguages: ['eng'], workers: 1, pageCap: 5, timeoutMs: 120_000, memoryLimitMb: 768, cachePath: join(dir, 'ocr-cache') });
-});
-
-afterAll(async () => {
-  await extractor.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const ws = useExtractWorkspace('pages');
+const { file } = ws;
 
 const PROSE =
   'Dear Mr Jones,\nthank you for your letter of the fourth of March. We are pleased to confirm that the repair of the\nroof has been completed and that the invoice for the work is enclosed with this letter. Please pay\nthe amount within thirty days to the account given on the invoice. We thank you for your trust.';
@@ -34,10 +14,10 @@ describe('PDF pages: text layer where it is good, OCR where it is not', () => {
   it('a scanned page before a text page is OCR’d; the text page keeps its text layer; order is kept and recorded', async () => {
     const pdf = await makeMixedPdf([{ scan: makeTextPng('Scanned delivery note 8812 for Harbour Street') }, { text: PROSE }]);
     const path = file('scan-then-text.pdf', pdf);
-    const layer = await extractor.extractText(path, 'pdf');
+    const layer = await ws.extractor.extractText(path, 'pdf');
     expect(layer.ocrWanted).toEqual([1]);
     expect(layer.extraction).toMatchObject({ pages: 2, textLayerPages: [2], unreadPages: [1] });
-    const res = await extractor.ocr(path, 'pdf', { whereNeeded: true });
+    const res = await ws.extractor.ocr(path, 'pdf', { whereNeeded: true });
     expect(res.extraction).toEqual({ pages: 2, textLayerPages: [2], ocrPages: [1] });
     expect(res.source).toBe('ocr');
     const scanned = res.text.search(/delivery note 8812/i);
@@ -49,9 +29,9 @@ describe('PDF pages: text layer where it is good, OCR where it is not', () => {
   it('a page whose text layer is junk (wrong letters under the picture) is OCR’d instead, and said so', async () => {
     const pdf = await makeMixedPdf([{ scan: makeTextPng('Invoice number 4711 from Northwind Traders'), hiddenText: 'Vaibvpr ahzore 4711 sebz Abeguvaq Genqref' }]);
     const path = file('garbage.pdf', pdf);
-    const layer = await extractor.extractText(path, 'pdf');
+    const layer = await ws.extractor.extractText(path, 'pdf');
     expect(layer.ocrWanted).toEqual([1]);
-    const res = await extractor.ocr(path, 'pdf', { whereNeeded: true });
+    const res = await ws.extractor.ocr(path, 'pdf', { whereNeeded: true });
     expect(res.text).toMatch(/Invoice number 4711/);
     expect(res.text).not.toContain('Vaibvpr');
     expect(res.extraction).toMatchObject({ garbagePages: [1], ocrPages: [1] });
@@ -59,7 +39,7 @@ describe('PDF pages: text layer where it is good, OCR where it is not', () => {
 
   it('a filled form keeps the values the person typed and picked, beside its labels', async () => {
     const pdf = await makeMixedPdf([{ form: { title: 'Application for a parking permit', name: 'Margarethe Vogelsang', district: 'Riverside' } }]);
-    const res = await extractor.extractText(file('form.pdf', pdf), 'pdf');
+    const res = await ws.extractor.extractText(file('form.pdf', pdf), 'pdf');
     expect(res.text).toContain('Application for a parking permit');
     expect(res.text).toContain('name: Margarethe Vogelsang');
     expect(res.text).toContain('district: Riverside');
@@ -69,12 +49,12 @@ describe('PDF pages: text layer where it is good, OCR where it is not', () => {
   it('blank pages are skipped by ink coverage; an all-blank scan fails fast as ocr_no_text, the same way every time', async () => {
     const allBlank = file('blank.pdf', await makeMixedPdf([{ blank: true }, { blank: true }]));
     for (let i = 0; i < 2; i++) {
-      const err = await failure(extractor.ocr(allBlank, 'pdf', { whereNeeded: true }));
+      const err = await failure(ws.extractor.ocr(allBlank, 'pdf', { whereNeeded: true }));
       expect(err.code).toBe('ocr_no_text');
       expect(err.message).toBe('All 2 pages are blank (ink on less than 0.04 % of each); they were not OCR’d.'.replace('’', "'"));
     }
     const blankPng = file('blank.png', makeTextPng('', { width: 1200, height: 1600 }));
-    const img = await failure(extractor.ocr(blankPng, 'image'));
+    const img = await failure(ws.extractor.ocr(blankPng, 'image'));
     expect(img.code).toBe('ocr_no_text');
     expect(img.message).toMatch(/^The page is blank/);
   });

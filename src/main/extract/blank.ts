@@ -1,5 +1,4 @@
 import { IntakeError } from '../../shared/errors';
-import { napiCanvas } from './downscale';
 
 /**
  * A page with less ink than this share of its area (3 % margins ignored, where
@@ -34,26 +33,6 @@ export function inkShare(rgba: Uint8Array | Uint8ClampedArray, width: number, he
 
 export function isBlank(share: number): boolean {
   return share < BLANK_INK_SHARE;
-}
-
-/** Ink share of an encoded image (PNG, JPEG, WebP, GIF, BMP), decoded at most 1200 px on its long side. */
-export async function imageInkShare(bytes: Buffer): Promise<number | null> {
-  const { createCanvas, loadImage } = napiCanvas();
-  let img: Awaited<ReturnType<typeof loadImage>>;
-  try {
-    img = await loadImage(bytes);
-  } catch {
-    return null; // not decodable here (TIFF, damaged): tesseract judges
-  }
-  const scale = Math.min(1, 1200 / Math.max(img.width, img.height, 1));
-  const w = Math.max(1, Math.round(img.width * scale));
-  const h = Math.max(1, Math.round(img.height * scale));
-  const canvas = createCanvas(w, h);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, w, h);
-  ctx.drawImage(img, 0, 0, w, h);
-  return inkShare(ctx.getImageData(0, 0, w, h).data, w, h);
 }
 
 export function blankError(pages: number): IntakeError {

@@ -3,11 +3,11 @@ import type { FileKind } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { MIN_MEANINGFUL_CHARS, meaningfulChars } from '../../shared/text-quality';
 import { extractDocx } from './docx';
-import { prepareImageForOcr } from './downscale';
+import { prepareImage } from './downscale';
 import { checkImage } from './image';
 import { OcrEngine, type OcrText } from './ocr';
 import type { Extraction } from '../../shared/domain';
-import { blankError, imageInkShare, isBlank } from './blank';
+import { blankError, isBlank } from './blank';
 import { DEFAULT_RENDER, extractPdfText, openPdf, pageContent, readPdfPage, renderPdfPageInked, type PdfPageText } from './pdf';
 import { extractTextFile } from './text';
 import type { ExtractResult, ExtractorOptions } from './types';
@@ -78,9 +78,8 @@ export class ExtractionCore {
     const bytes = await readFile(path);
     const info = checkImage(bytes);
     // Scans above ≈ 200 dpi are downscaled first: as accurate, ≈ 2× faster, less WASM heap.
-    const image = await prepareImageForOcr(bytes, info);
+    const { image, ink } = await prepareImage(bytes, info);
     // A blank scan fails at once and the same way every time, without a tesseract pass.
-    const ink = await imageInkShare(image);
     if (ink !== null && isBlank(ink)) throw blankError(1);
     const page = await engine.recognize(image, deadline);
     return usable([page], { source: 'ocr', ocrPages: 1, extraction: { ocrPages: [1] } });
@@ -100,32 +99,58 @@ export class ExtractionCore {
     try {
       const total = doc.numPages;
       const cap = Math.max(1, this.opts.pageCap);
+      const empty: PdfPageText = { text: '', fields: [], verdict: 'empty' };
+      // Text layers first (≈ 1–5 ms a page), so the pages to render are known before tesseract starts.
+      const layers: PdfPageText[] = [];
+      for (let n = 1; n <= total; n++) layers.push(whereNeeded ? await readPdfPage(doc, n).catch(() => empty) : empty);
       const texts: string[] = [];
       const ocrTexts: OcrText[] = [];
       const x: Required<Pick<Extraction, 'textLayerPages' | 'ocrPages' | 'garbagePages' | 'blankPages' | 'unreadPages'>> = { textLayerPages: [], ocrPages: [], garbagePages: [], blankPages: [], unreadPages: [] };
       let formFields = 0;
       let agreements = 0;
       let ocrCount = 0;
+      const check = (n: number) => layers[n - 1].verdict === 'suspect' && agreements < 2;
+      const needsRender = (n: number) => layers[n - 1].verdict === 'empty' || layers[n - 1].verdict === 'garbage' || check(n);
+      // Page n+1 renders (pdf.js, this thread) while tesseract (a worker thread) reads page n.
+      const renders = new Map<number, Promise<{ png: Buffer; ink: number }>>();
       let rendered = 0;
+      const startRender = (n: number) => {
+        const job = renderPdfPageInked(doc, n, DEFAULT_RENDER);
+        job.catch(() => undefined);
+        renders.set(n, job);
+        rendered++;
+      };
+      const prefetchAfter = (n: number) => {
+        if (renders.size || rendered >= cap) return;
+        for (let k = n + 1; k <= total; k++) {
+          if (!needsRender(k)) continue;
+          startRender(k);
+          return;
+        }
+      };
       for (let n = 1; n <= total; n++) {
         if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${n - 1} of ${total} pages.` });
-        let page: PdfPageText = { text: '', fields: [], verdict: 'empty' };
-        if (whereNeeded) page = await readPdfPage(doc, n).catch(() => page);
+        const page = layers[n - 1];
         formFields += page.fields.length;
-        const check = page.verdict === 'suspect' && agreements < 2;
-        if (page.verdict === 'good' || (page.verdict === 'suspect' && !check)) {
+        if (!needsRender(n)) {
+          // Rendered ahead, then judged by agreements on the pages before it: not counted against the cap.
+          if (renders.delete(n)) rendered--;
           x.textLayerPages.push(n);
           texts.push(pageContent(page));
           continue;
         }
-        if (rendered >= cap) {
-          if (page.verdict === 'suspect') x.textLayerPages.push(n);
-          else x.unreadPages.push(n);
-          texts.push(pageContent(page, page.verdict === 'suspect'));
-          continue;
+        if (!renders.has(n)) {
+          if (rendered >= cap) {
+            if (page.verdict === 'suspect') x.textLayerPages.push(n);
+            else x.unreadPages.push(n);
+            texts.push(pageContent(page, page.verdict === 'suspect'));
+            continue;
+          }
+          startRender(n);
         }
-        rendered++;
-        const { png, ink } = await renderPdfPageInked(doc, n, DEFAULT_RENDER);
+        const { png, ink } = await renders.get(n)!;
+        renders.delete(n);
+        prefetchAfter(n);
         if (isBlank(ink)) {
           x.blankPages.push(n);
           texts.push(pageContent(page, false));
@@ -133,7 +158,7 @@ export class ExtractionCore {
         }
         const read = await engine.recognize(png, deadline);
         ocrCount++;
-        if (check) {
+        if (check(n)) {
           if (disagree(page.text, read)) {
             x.garbagePages.push(n);
             agreements = 0;

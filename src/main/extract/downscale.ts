@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { IntakeError } from '../../shared/errors';
+import { inkShare } from './blank';
 import type { ImageInfo } from './image';
+import { decodesSafely } from './safe-decode';
 
 /**
  * Raster images are read by tesseract at no more than this. 4 MP is an A4 or
@@ -33,9 +35,20 @@ export function ocrScale(width: number, height: number, limits: OcrImageLimits =
  * canvas does not decode, always goes as it is.
  */
 export async function prepareImageForOcr(bytes: Buffer, info: ImageInfo, limits: OcrImageLimits = OCR_IMAGE_LIMITS): Promise<Buffer> {
-  if (info.format === 'tiff') return bytes;
+  return (await prepareImage(bytes, info, limits)).image;
+}
+
+/**
+ * prepareImageForOcr, and the share of the page that is ink (blank.ts) when
+ * the image could be decoded here safely — null when tesseract must judge it.
+ */
+export async function prepareImage(bytes: Buffer, info: ImageInfo, limits: OcrImageLimits = OCR_IMAGE_LIMITS): Promise<{ image: Buffer; ink: number | null }> {
+  if (info.format === 'tiff') return { image: bytes, ink: null };
   const scale = ocrScale(info.width, info.height, limits);
-  if (scale >= 1 && info.format !== 'gif') return bytes;
+  const resize = scale < 1 || info.format === 'gif';
+  // A damaged PNG or JPEG can crash the native decoder (and the process with it): those are never decoded here.
+  const safe = info.format === 'gif' || info.format === 'webp' || info.format === 'bmp' ? resize : await decodesSafely(bytes, info);
+  if (!safe) return { image: bytes, ink: null };
   const { createCanvas, loadImage } = napiCanvas();
   let img: Awaited<ReturnType<typeof loadImage>>;
   try {
@@ -43,10 +56,12 @@ export async function prepareImageForOcr(bytes: Buffer, info: ImageInfo, limits:
   } catch (e) {
     // Damaged beyond what the canvas decodes: GIF has no other reader; others let tesseract judge.
     if (info.format === 'gif') throw new IntakeError('image_corrupt', 'image is damaged or not a supported image', { message: String(e), cause: e });
-    return bytes;
+    return { image: bytes, ink: null };
   }
-  const w = Math.max(1, Math.floor(img.width * scale));
-  const h = Math.max(1, Math.floor(img.height * scale));
+  // Without a resize, the ink is measured on a copy of at most 1200 px a side: ample for a page.
+  const s = resize ? scale : Math.min(1, 1200 / Math.max(img.width, img.height, 1));
+  const w = Math.max(1, Math.floor(img.width * s));
+  const h = Math.max(1, Math.floor(img.height * s));
   const canvas = createCanvas(w, h);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
@@ -54,8 +69,9 @@ export async function prepareImageForOcr(bytes: Buffer, info: ImageInfo, limits:
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(img, 0, 0, w, h);
+  const ink = inkShare(ctx.getImageData(0, 0, w, h).data, w, h);
   // Encoded off the main thread (≈ 150 ms for 4 MP), so text jobs beside it are not held up.
-  return canvas.encode('png');
+  return { image: resize ? await canvas.encode('png') : bytes, ink };
 }
 
 /** The @napi-rs/canvas that pdfjs-dist depends on, resolved from pdfjs-dist itself. */

@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FileKind } from '../../shared/domain';
+import { EXTRACTOR_VERSION } from '../../shared/retry';
 import { ExtractorPool, forkChild, type SpawnChild } from './pool';
 import type { DebugOp } from './protocol';
 import type { ExtractResult, Extractor, ExtractorOptions } from './types';
@@ -11,7 +12,6 @@ import type { ExtractResult, Extractor, ExtractorOptions } from './types';
 export type { ChildLike, SpawnArgs, SpawnChild } from './pool';
 export { forkChild } from './pool';
 
-export const EXTRACTOR_VERSION = '1';
 /** With the engine's own ≈ 300 MB, one extraction keeps the process tree under 1.5 GB. */
 export const DEFAULT_RSS_LIMIT_MB = 1024;
 
