@@ -6,7 +6,7 @@
 import { cleanup } from '@testing-library/react';
 import type { IntakeApi } from '../../src/shared/contract';
 import { dispatch } from '../../src/main/app/dispatch';
-import { createIntakeService } from '../../src/main/app/service';
+import { createIntakeService, type CreateServiceOptions } from '../../src/main/app/service';
 import type { IntakeService, Platform } from '../../src/main/app/service-api';
 import { resetApiClient } from '../../src/renderer/src/api';
 import { resetFailedStore } from '../../src/renderer/src/stores/failed';
@@ -28,9 +28,9 @@ const platform: Platform = {
   secrets: { description: 'test', encrypt: (s) => Buffer.from(s), decrypt: (b) => Buffer.from(b).toString() },
 };
 
-export async function installRealApi(): Promise<RealApi> {
+export async function installRealApi(extra: Partial<CreateServiceOptions> = {}): Promise<RealApi> {
   const ws = new Workspace('intake-ui-');
-  const service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform, allowedRoots: [ws.root] });
+  const service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform, allowedRoots: [ws.root], ...extra });
   const api: IntakeApi = {
     invoke: (channel, input) => dispatch(service.handlers, channel, input) as never,
     on: (event, listener) => service.on(event, listener),

@@ -9,6 +9,7 @@ import { FailedFilesScreen } from './screens/FailedFilesScreen';
 import { DocumentsScreen } from './screens/DocumentsScreen';
 import { DatabaseScreen } from './screens/DatabaseScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { WatchedScreen } from './screens/WatchedScreen';
 
 export function App() {
   const screen = useApp((s) => s.screen);
@@ -33,6 +34,7 @@ export function App() {
       <Sidebar />
       <main className="content" id="main">
         {screen === 'ingest' && <IngestScreen />}
+        {screen === 'watched' && <WatchedScreen />}
         {screen === 'failed' && <FailedFilesScreen />}
         {screen === 'documents' && <DocumentsScreen />}
         {screen === 'database' && <DatabaseScreen />}

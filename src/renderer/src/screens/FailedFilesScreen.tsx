@@ -126,6 +126,14 @@ export function FailedFilesScreen() {
             <input type="checkbox" checked={!!filter.eligibleOnly} onChange={(e) => store.setFilter({ eligibleOnly: e.target.checked || undefined })} />
             Eligible for retry only
           </label>
+          {filter.folder && (
+            <span className="badge badge-info folder-filter">
+              Under <code title={filter.folder}>{filter.folder}</code>
+              <button type="button" className="link-button" aria-label="Remove the folder filter" onClick={() => store.setFilter({ folder: undefined })}>
+                ×
+              </button>
+            </span>
+          )}
           {hasFilter && (
             <button
               type="button"

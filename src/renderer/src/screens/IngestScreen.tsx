@@ -263,7 +263,7 @@ export function IngestScreen() {
                     </Badge>
                   </td>
                   <td className="ellipsis" title={r.roots.join('\n')}>
-                    {r.roots.join(', ')}
+                    {r.options.watch === true && <Badge tone="info">watch</Badge>} {r.roots.join(', ')}
                   </td>
                   <td className="num">{count(r.counts?.ingested)}</td>
                   <td className="num">{count(r.counts?.failed)}</td>

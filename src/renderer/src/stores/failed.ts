@@ -92,6 +92,7 @@ export function cleanFilter(f: FailedFilter): FailedFilter {
   if (f.errorCode) out.errorCode = f.errorCode;
   if (f.q && f.q.trim()) out.q = f.q.trim();
   if (f.eligibleOnly) out.eligibleOnly = true;
+  if (f.folder) out.folder = f.folder;
   return out;
 }
 
