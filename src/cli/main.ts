@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AiSettings, EmbeddingStatus, FailedFile, RunOptions, RunProgress, RunSummary, SearchMode, Stage } from '../shared/domain';
 import { SEARCH_MODES, STAGES } from '../shared/domain';
 import type { SearchHit } from '../main/engine/search';
-import { CODE_LABEL } from '../shared/errors';
+import { CODE_LABEL, libraryFault } from '../shared/errors';
 import { DEFAULT_AI } from '../shared/limits';
 import { Engine, defaultRunOptions } from '../main/engine/engine';
 import { OFFICIAL_OPENAI_ORIGIN, keyFor, originOf } from '../main/app/api-key';
@@ -39,8 +39,10 @@ export class UsageError extends Error {}
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 1;
-/** The run paused before finishing (AI settings, endpoint or library problem): the last line says why; run again to continue. */
+/** The run paused before finishing (AI settings or endpoint): the last line says why; run again to continue. */
 const EXIT_PAUSED = 75; // EX_TEMPFAIL
+/** The library itself failed (damaged, disk full, I/O error, read-only): the last line says what to do. */
+const EXIT_LIBRARY = 74; // EX_IOERR
 const EXIT_INTERRUPTED = 130;
 
 export async function main(argv: string[]): Promise<number> {
@@ -64,6 +66,11 @@ export async function main(argv: string[]): Promise<number> {
       const line = [...e.message].map((c) => (c < ' ' || c === '\u007f' ? JSON.stringify(c).slice(1, -1) : c)).join('');
       process.stderr.write(`intake: ${line}\n`);
       return EXIT_USAGE;
+    }
+    const fault = libraryFault(e);
+    if (fault) {
+      process.stderr.write(`intake: ${oneLine(fault.message)}\n`);
+      return EXIT_LIBRARY;
     }
     const code = (e as { code?: string }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
@@ -140,6 +147,8 @@ function openEngine(db: string, opts: { readonly?: boolean } = {}): Engine {
   try {
     return new Engine({ library: db, dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir(), readonly: opts.readonly });
   } catch (e) {
+    const fault = libraryFault(e);
+    if (fault) throw fault;
     // A directory, a file that is not a library, no permission: a config error, not a crash.
     throw new UsageError(`cannot open the library ${db}: ${(e as Error).message}`);
   }
@@ -194,6 +203,10 @@ async function ingestCommand(args: string[]): Promise<number> {
           onStop: resolve,
         });
       });
+    }
+    if (summary.libraryFault) {
+      process.stderr.write(`intake: the run stopped: ${oneLine(summary.message ?? 'the library failed')}\n`);
+      return EXIT_LIBRARY;
     }
     if (interrupted || summary.status === 'interrupted') return EXIT_INTERRUPTED;
     if (summary.status === 'paused') {

@@ -133,12 +133,17 @@ export function emptyCounts(): RunCounts {
 }
 
 /** The `--json` object of `intake ingest` (SPEC §5) plus the status. */
+/** What is wrong with the library itself when a run stops for it. */
+export type LibraryFaultKind = 'damaged' | 'full' | 'io' | 'read_only';
+
 export interface RunSummary extends RunCounts {
   runId: number;
   status: RunStatus;
   durationMs: number;
   /** One line saying why a run paused or stopped early (AI down, bad API key). */
   message?: string;
+  /** The run stopped because the library itself failed (damaged, disk full, I/O error, read-only); `message` says what to do. */
+  libraryFault?: LibraryFaultKind;
   /** The unsupported files it saw (the first UNSUPPORTED_LISTED). */
   unsupportedFiles?: UnsupportedFile[];
 }

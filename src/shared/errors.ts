@@ -1,4 +1,4 @@
-import type { ErrorCode, FailureClass, Stage } from './domain';
+import type { ErrorCode, FailureClass, LibraryFaultKind, Stage } from './domain';
 
 /** The class of each code: what a user (and the retry logic) can do about it. */
 export const CODE_CLASS: Record<ErrorCode, FailureClass> = {
@@ -164,6 +164,50 @@ export function toFailure(e: unknown, stage?: Stage): IntakeError {
   } else err = new IntakeError('unknown', 'unexpected error', { message, cause: e });
   if (e instanceof Error && e.stack) err.stack = e.stack;
   return err;
+}
+
+const LIBRARY_FAULT_WORDS: Record<LibraryFaultKind, string> = {
+  damaged: 'The library is damaged ({detail}): check it with sqlite3 and "PRAGMA integrity_check", then restore it from a backup (or rescue it with sqlite3 ".recover" into a new file).',
+  full: 'The disk holding the library is full ({detail}): free some space, then run again.',
+  io: 'The library could not be read or written ({detail}): check the disk (dmesg) and the library with "PRAGMA integrity_check", then run again.',
+  read_only: 'The library is read-only ({detail}): make the library file and its folder writable for this user, then run again.',
+};
+
+/**
+ * The library itself failed (SQLITE_CORRUPT, SQLITE_FULL, SQLITE_IOERR, read-only): no file is to
+ * blame, so none is marked failed; the run stops and says what to do. The message is one line.
+ */
+export class LibraryFault extends Error {
+  constructor(
+    readonly kind: LibraryFaultKind,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${LIBRARY_FAULT_WORDS[kind].replace('{detail}', detail)} No file was marked failed.`, options);
+    this.name = 'LibraryFault';
+  }
+}
+
+/** The library fault an error is (a SQLite error about the file, the disk or the mode), or null. */
+export function libraryFault(e: unknown): LibraryFault | null {
+  if (e instanceof LibraryFault) return e;
+  if (isIntakeError(e) && e.cause !== undefined) return libraryFault(e.cause);
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE')) return null;
+  const detail = errorMessage(e).split('\n')[0];
+  const kind: LibraryFaultKind | null = code.startsWith('SQLITE_CORRUPT')
+    ? 'damaged'
+    : code.startsWith('SQLITE_FULL')
+      ? 'full'
+      : code.startsWith('SQLITE_IOERR')
+        ? 'io'
+        : code.startsWith('SQLITE_READONLY')
+          ? 'read_only'
+          : // SQLite rolled the transaction back itself (disk full or I/O error mid-commit): the driver's rollback then finds none.
+            /cannot rollback - no transaction is active/.test(detail)
+            ? 'io'
+            : null;
+  return kind ? new LibraryFault(kind, detail, { cause: e }) : null;
 }
 
 /**

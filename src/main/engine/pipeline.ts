@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Classification, FileKind, RunOptions, Stage } from '../../shared/domain';
 import { cleanExtractedText } from '../../shared/clean-text';
-import { IntakeError, errorMessage, isIntakeError, toFailure } from '../../shared/errors';
+import { IntakeError, LibraryFault, errorMessage, isIntakeError, libraryFault, toFailure } from '../../shared/errors';
 import type { SettingsFingerprint } from '../../shared/retry';
 import { isInsufficient, meaningfulChars } from '../../shared/text-quality';
 import { dimensionChanged } from '../ai/openai';
@@ -105,6 +105,9 @@ export class FilePipeline {
       await this.processOnce(entry, detach, attempt > 1);
       this.identities.delete(entry.path);
     } catch (e) {
+      // The library itself failed (a lookup, a write): no file is to blame, the run stops.
+      const fault = libraryFault(e);
+      if (fault) throw fault;
       if (!(e instanceof FileReplaced)) throw e;
       this.identities.delete(entry.path);
       const now = await stat(entry.path).catch(() => null);
@@ -199,7 +202,7 @@ export class FilePipeline {
     try {
       for (const stage of this.stages) await this.inStage(path, stage.name, () => stage.run(work));
     } catch (e) {
-      if (e instanceof RunStop || e instanceof FileReplaced) throw e;
+      if (e instanceof RunStop || e instanceof FileReplaced || e instanceof LibraryFault) throw e;
       if (e instanceof DeferredAiDown) return; // settled when the streak is decided
       if (this.run.signal.aborted) {
         // Cancelled mid-file (Ctrl-C may have hit the extractor too): leave it untouched for the next run.
@@ -220,6 +223,8 @@ export class FilePipeline {
       return await fn();
     } catch (e) {
       if (e instanceof RunStop || e instanceof DeferredAiDown || e instanceof FileReplaced) throw e;
+      const fault = libraryFault(e);
+      if (fault) throw fault;
       const err = toFailure(e, stage);
       // An unexpected exception is not the stage's doing: it is filed under "unknown".
       if (err !== e && err.code === 'unknown') err.stage = 'unknown';
@@ -399,6 +404,9 @@ export class FilePipeline {
         return;
       }
     } catch (e) {
+      // A damaged, full or read-only library: the run stops and this file is not counted as failed.
+      const fault = libraryFault(e);
+      if (fault) throw fault;
       // The failure record itself could not be written: the run goes on; the file is retried next run.
       this.run.note(`Could not record a failure for ${path}: ${errorMessage(e)}`);
     }

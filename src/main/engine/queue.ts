@@ -39,6 +39,9 @@ export async function drainBounded<T>(opts: {
   const producer = (async () => {
     try {
       await opts.produce(push, () => opts.stopped() || fatal !== null);
+    } catch (e) {
+      // Stops the workers like a failed task: the files in hand finish before the error is rethrown.
+      fatal ??= e;
     } finally {
       producerDone = true;
       wake();

@@ -11,7 +11,7 @@ import {
   type Stage,
   type UnsupportedFile,
 } from '../../shared/domain';
-import { errorMessage } from '../../shared/errors';
+import { LibraryFault, errorMessage, libraryFault } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { RunStop } from './ai-gate';
 import type { Library } from './library';
@@ -62,6 +62,8 @@ export class Run {
   private readonly costByKind = new Map<FileKind, { ms: number; n: number }>();
   private durationMs = 0;
   private readonly unsupportedFiles: UnsupportedFile[] = [];
+  /** The library itself failed: the run stopped for it and blamed no file. */
+  private fault: LibraryFault | null = null;
   readonly finished: Promise<RunSummary>;
 
   /** Some document of this run was stored without vectors, for the background embedder. */
@@ -79,7 +81,11 @@ export class Run {
     // The models that actually ran: the local provider ignores the chat/embedding model fields of Settings.
     const { provider } = deps;
     const ai = { provider: provider.name, chatModel: provider.chatModel, embedModel: provider.embedModel };
-    this.id = deps.library.runs.start(options.paths, { ...rest, ai, ...runRecordOptions }, this.startedAt);
+    try {
+      this.id = deps.library.runs.start(options.paths, { ...rest, ai, ...runRecordOptions }, this.startedAt);
+    } catch (e) {
+      throw libraryFault(e) ?? e;
+    }
     this.pipeline = new FilePipeline(deps, {
       id: this.id,
       options,
@@ -228,8 +234,14 @@ export class Run {
     }, PROGRESS_INTERVAL_MS);
     try {
       await this.processAll();
+      // Files that found the AI down, but fewer than the pause limit: genuine failures.
+      if (!this.stopRequested) await this.pipeline.gate.flush();
     } catch (e) {
-      if (e instanceof RunStop) {
+      const fault = libraryFault(e);
+      if (fault) {
+        this.fault = fault;
+        this.stopRequested = { status: 'interrupted', message: fault.message };
+      } else if (e instanceof RunStop) {
         this.stopRequested ??= { status: e.status, message: e.message };
       } else {
         this.stopRequested ??= { status: 'interrupted', message: `Run stopped by an unexpected error: ${errorMessage(e)}` };
@@ -237,8 +249,6 @@ export class Run {
     } finally {
       clearInterval(progressTimer);
     }
-    // Files that found the AI down, but fewer than the pause limit: genuine failures.
-    if (!this.stopRequested) await this.pipeline.gate.flush();
     library.writer.flush();
     this.durationMs = this.activeMs();
     this.status = this.stopRequested?.status ?? 'completed';
@@ -252,6 +262,7 @@ export class Run {
       durationMs: this.durationMs,
       unsupportedFiles: this.unsupportedFiles,
       ...(this.message ? { message: this.message } : {}),
+      ...(this.fault ? { libraryFault: this.fault.kind } : {}),
     };
   }
 
@@ -263,6 +274,14 @@ export class Run {
         library.runs.finish(this.id, this.status, this.counts, this.message ?? null, Date.now(), this.durationMs);
         return;
       } catch (e) {
+        // A damaged, full or read-only library will not take the record by waiting (a later start marks it interrupted).
+        if (this.fault) return;
+        const fault = libraryFault(e);
+        if (fault) {
+          this.fault = fault;
+          this.message = fault.message;
+          return;
+        }
         if (attempt >= 20) {
           this.message = `${this.message ? `${this.message} ` : ''}The run's record could not be saved: ${errorMessage(e)}`;
           return;

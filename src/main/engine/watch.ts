@@ -63,6 +63,11 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
       const summary = await running.finished;
       running = null;
       hooks.onRunEnd?.(summary);
+      if (summary.libraryFault) {
+        // Nothing was blamed or stored for the files it did not reach: they are tried again at a later poll.
+        for (const p of ready) submitted.delete(p);
+        hooks.onPollError?.(`${summary.message ?? 'The library failed.'} Watching goes on and tries again.`, summary);
+      }
     }
   };
   timer = setTimeout(() => void poll(), intervalMs);
