@@ -103,6 +103,10 @@ function desktopPlatform(dataDir: string): Platform {
     async showInFolder(filePath) {
       shell.showItemInFolder(filePath);
     },
+    async openPath(filePath) {
+      const error = await shell.openPath(filePath);
+      if (error) throw new ApiError('fs_error', `Could not open "${filePath}": ${error}`);
+    },
     async openExternal(url) {
       if (!isExternalLink(url)) throw new ApiError('invalid_input', 'Only http(s) and mailto links can be opened');
       await shell.openExternal(url);

@@ -105,6 +105,8 @@ export interface AppInfo {
   version: string;
   dbPath: string;
   dataDir: string;
+  /** Where files dropped in browser mode are copied: beside the library in use. */
+  inboxDir?: string;
   platform: string;
 }
 
@@ -116,7 +118,22 @@ export interface OcrLanguage {
 export interface FsListing {
   path: string;
   parent: string | null;
-  entries: { name: string; path: string; dir: boolean }[];
+  entries: { name: string; path: string; dir: boolean; hidden?: boolean }[];
+  /** Every folder Intake may read (browser mode's granted roots, the inbox), to jump between. */
+  roots: string[];
+  /** Folders ingested lately (newest first) that still exist and are inside the roots. */
+  recent: string[];
+}
+
+/** A document's original file, read back for browser mode's "Download original". */
+export interface OriginalFile {
+  path: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  dataBase64: string;
+  /** The file's bytes no longer hash to the document's: it was edited since it was ingested. */
+  changedSinceIngest: boolean;
 }
 
 export interface Page<T> {
@@ -181,6 +198,10 @@ export const contract = {
     output: out<Page<DocumentRow>>(),
   },
   'documents.get': { input: z.object({ id }).strict(), output: out<DocumentDetail>() },
+  /** Opens a document's original with the system's app, or shows it in its folder (Electron; refused in browser mode). */
+  'documents.open': { input: z.object({ id, path: pathSchema.optional(), how: z.enum(['open', 'reveal']) }).strict(), output: out<{ path: string }>() },
+  /** The original's bytes (browser mode downloads them through the token-guarded API). */
+  'documents.original': { input: z.object({ id, path: pathSchema.optional() }).strict(), output: out<OriginalFile>() },
   'library.embedding': { input: z.object({}).strict(), output: out<EmbeddingStatus>() },
   /** Starts re-embedding in the background; progress arrives as `embed.progress`. */
   'library.reembed': { input: z.object({}).strict(), output: out<EmbeddingStatus>() },
@@ -205,7 +226,7 @@ export const contract = {
     output: out<null>(),
     input: z.object({ url: z.string().url().max(2000).refine(isExternalLink, 'only http(s) and mailto links open outside the app') }).strict(),
   },
-  'fs.list': { input: z.object({ path: pathSchema.optional() }).strict(), output: out<FsListing>() },
+  'fs.list': { input: z.object({ path: pathSchema.optional(), hidden: z.boolean().default(false) }).strict(), output: out<FsListing>() },
   'watch.list': { input: z.object({}).strict(), output: out<WatchedFolder[]>() },
   'watch.add': { input: z.object({ path: pathSchema }).strict(), output: out<WatchedFolder[]>() },
   'watch.pause': { input: z.object({ id, paused: z.boolean() }).strict(), output: out<WatchedFolder[]>() },

@@ -11,6 +11,8 @@ export interface Platform {
   /** Native folder picker; browser mode returns null (the UI uses fs.list). */
   chooseFolder(): Promise<string | null>;
   showInFolder(path: string): Promise<void>;
+  /** Opens a file with the system's app for it; absent where there is no desktop (browser mode). */
+  openPath?(path: string): Promise<void>;
   openExternal(url: string): Promise<void>;
   /** Encrypts the API key at rest (Electron safeStorage, or a key file in browser mode). */
   secrets: SecretBox;

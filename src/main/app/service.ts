@@ -4,8 +4,8 @@
  * thin: validation happens in dispatch (zod), logic lives in the engine.
  */
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readFile, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
 import type { EventName, Events, Handlers } from '../../shared/contract';
@@ -93,6 +93,38 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     return abs;
   };
 
+  /**
+   * A document's original on disk: one of the paths the library recorded for it (the first that
+   * still exists unless one is named), inside the granted roots, and a regular file.
+   */
+  const originalOf = async (id: number, wanted?: string): Promise<string> => {
+    const doc = engine.library.documents.get(id);
+    if (!doc) throw new ApiError('not_found', `No document with id ${id}.`);
+    const known = doc.paths.length ? doc.paths : [doc.filePath];
+    if (wanted !== undefined && !known.includes(wanted)) throw new ApiError('invalid_input', `"${wanted}" is not a path of this document.`);
+    for (const p of wanted !== undefined ? [wanted] : known) {
+      const abs = await grantedPath(p);
+      const st = await stat(abs).catch(() => null);
+      if (st?.isFile()) return abs;
+    }
+    throw new ApiError('not_found', `The original is no longer at ${known.join(' or ')} (moved or deleted since it was ingested).`);
+  };
+
+  /** Folders of the latest runs (not the inbox's upload folders) that still exist inside the roots. */
+  const recentFolders = async (): Promise<string[]> => {
+    const seen = new Set<string>();
+    for (const run of engine.library.runs.list(50)) {
+      for (const root of run.roots) {
+        if (seen.size >= RECENT_FOLDERS) break;
+        const st = await stat(root).catch(() => null);
+        const folder = st?.isDirectory() ? root : st?.isFile() ? dirname(root) : null;
+        if (!folder || seen.has(folder) || folder === inboxDir || folder.startsWith(inboxDir + sep)) continue;
+        if (await grantedPath(folder).then(() => true, () => false)) seen.add(folder);
+      }
+    }
+    return [...seen];
+  };
+
   let inboxBusy = 0;
   const stagingInUse = new Set<string>();
   /** Files already ingested leave the inbox (their text is in the library); empty folders and abandoned staging go too. */
@@ -176,6 +208,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       version: opts.version ?? '0.1.0',
       dbPath: opts.dbPath,
       dataDir: opts.dataDir,
+      inboxDir,
       platform: process.platform,
     }),
 
@@ -282,6 +315,30 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       if (!doc) throw new ApiError('not_found', `No document with id ${id}.`);
       return doc;
     },
+    'documents.open': async ({ id, path, how }) => {
+      const original = await originalOf(id, path);
+      if (how === 'reveal') await opts.platform.showInFolder(original);
+      else if (opts.platform.openPath) await opts.platform.openPath(original);
+      else throw new ApiError('not_supported', 'Browser mode cannot open files on this computer’s desktop; use “Download original” to save a copy through the page.');
+      return { path: original };
+    },
+    'documents.original': async ({ id, path }) => {
+      const original = await originalOf(id, path);
+      const doc = engine.library.documents.get(id)!;
+      const size = (await stat(original)).size;
+      if (size > ORIGINAL_DOWNLOAD_MAX) {
+        throw new ApiError('payload_too_large', `The original is ${formatMb(size)}; the browser download is limited to ${formatMb(ORIGINAL_DOWNLOAD_MAX)}. It is at ${original}.`);
+      }
+      const data = await readFile(original);
+      return {
+        path: original,
+        filename: basename(original),
+        mimeType: doc.mimeType || 'application/octet-stream',
+        size: data.length,
+        dataBase64: data.toString('base64'),
+        changedSinceIngest: createHash('sha256').update(data).digest('hex') !== doc.fileHash,
+      };
+    },
 
     'db.tables': () => tables.list(),
     'db.rows': (input) => tables.rows(input.table, input),
@@ -358,7 +415,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       await opts.platform.openExternal(url);
       return null;
     },
-    'fs.list': async ({ path }) => {
+    'fs.list': async ({ path, hidden }) => {
       const dir = await grantedPath(path ?? homedir());
       let entries;
       try {
@@ -372,10 +429,12 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
         path: dir,
         parent: parentAllowed ? parent : null,
         entries: entries
-          .filter((d) => !d.name.startsWith('.'))
-          .map((d) => ({ name: d.name, path: join(dir, d.name), dir: d.isDirectory() }))
+          .filter((d) => hidden || !d.name.startsWith('.'))
+          .map((d) => ({ name: d.name, path: join(dir, d.name), dir: d.isDirectory(), ...(d.name.startsWith('.') ? { hidden: true } : {}) }))
           .sort((a, b) => Number(b.dir) - Number(a.dir) || a.name.localeCompare(b.name))
           .slice(0, 5000),
+        roots,
+        recent: await recentFolders(),
       };
     },
 
@@ -436,6 +495,10 @@ async function realpathOfNearest(p: string): Promise<string> {
 /** Dropped uploads held at once, and the inbox's size: one tab cannot fill the disk or the memory. */
 const INBOX_CONCURRENT_UPLOADS = 2;
 const INBOX_MAX_BYTES = 2 * 1024 ** 3;
+/** "Download original" sends the bytes as base64 in one JSON answer: bigger files are named, not sent. */
+const ORIGINAL_DOWNLOAD_MAX = 50 * 1024 ** 2;
+/** How many recent folders the folder picker offers. */
+const RECENT_FOLDERS = 8;
 
 /** A dropped file's relative path, or a refusal: no absolute, empty, `.` or `..` segment, no NUL, no over-long name. */
 function inboxRelativePath(given: string): string {

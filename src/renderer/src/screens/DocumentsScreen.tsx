@@ -1,6 +1,8 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { SearchHighlight, SearchMode } from '../../../shared/domain';
-import { useApp } from '../stores/app';
+import { call } from '../api';
+import { useApp, useIsBrowserMode } from '../stores/app';
+import { toastError } from '../stores/toasts';
 import { DOCS_PAGE_SIZE, useDocuments } from '../stores/documents';
 import { Badge, Card, EmptyState, Spinner, Time, TimeFull } from '../components/common';
 import { ExtractionFacts } from '../components/ExtractionFacts';
@@ -89,8 +91,12 @@ export function DocumentsScreen() {
                   <th scope="col">Title</th>
                   <th scope="col">Type</th>
                   <th scope="col">Correspondent</th>
-                  <th scope="col">Date</th>
-                  <th scope="col">Added</th>
+                  <th scope="col" className="nowrap">
+                    Date
+                  </th>
+                  <th scope="col" className="nowrap">
+                    Added
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -114,10 +120,10 @@ export function DocumentsScreen() {
                       </div>
                       {r.snippet && <Snippet text={r.snippet} highlights={r.highlights ?? []} />}
                     </td>
-                    <td>{r.docType}</td>
+                    <td className="nowrap">{r.docType}</td>
                     <td>{r.correspondent ?? '—'}</td>
-                    <td>{r.docDate ?? '—'}</td>
-                    <td>
+                    <td className="nowrap">{r.docDate ?? '—'}</td>
+                    <td className="nowrap">
                       <Time ts={r.createdAt} />
                     </td>
                   </tr>
@@ -148,10 +154,14 @@ export function DocumentsScreen() {
               <div className="detail-badges">
                 <Badge tone="info">{d.docType}</Badge>
                 <Badge>{SOURCE_LABEL[d.contentSource] ?? d.contentSource}</Badge>
-                {d.tags.map((t) => (
-                  <Badge key={t}>{t}</Badge>
-                ))}
+                {/* The type has its own chip: a tag that only repeats it is not shown twice. */}
+                {d.tags
+                  .filter((t) => t.toLowerCase() !== d.docType.toLowerCase())
+                  .map((t) => (
+                    <Badge key={t}>{t}</Badge>
+                  ))}
               </div>
+              <OriginalActions id={d.id} path={d.filePath} />
               {d.summary && <p className="detail-message">{d.summary}</p>}
               <dl className="detail-fields">
                 <dt>Type</dt>
@@ -225,4 +235,69 @@ function Snippet({ text, highlights }: { text: string; highlights: SearchHighlig
   });
   parts.push(text.slice(at));
   return <div className="snippet">{parts}</div>;
+}
+
+/**
+ * "Open original" / "Show in folder" through the service, which checks the path is the document's
+ * and inside the folders Intake may read. Browser mode cannot reach this computer's desktop: it
+ * downloads the original through the page instead, and says so.
+ */
+function OriginalActions({ id, path }: { id: number; path: string }) {
+  const browser = useIsBrowserMode();
+  const [note, setNote] = useState<string | null>(null);
+  useEffect(() => setNote(null), [id]);
+
+  const open = async (how: 'open' | 'reveal') => {
+    try {
+      await call('documents.open', { id, how });
+    } catch (e) {
+      toastError(e, how === 'open' ? 'Could not open the original' : 'Could not show it in its folder');
+    }
+  };
+  const download = async () => {
+    try {
+      const file = await call('documents.original', { id });
+      const bytes = Uint8Array.from(atob(file.dataBase64), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.filename;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setNote(file.changedSinceIngest ? `Downloaded ${file.filename}. It has changed since it was ingested: the library holds the older text.` : `Downloaded ${file.filename}.`);
+    } catch (e) {
+      toastError(e, 'Could not download the original');
+    }
+  };
+
+  return (
+    <div className="original-actions">
+      <div className="detail-actions">
+        {browser ? (
+          <button type="button" className="btn" onClick={() => void download()}>
+            Download original
+          </button>
+        ) : (
+          <>
+            <button type="button" className="btn" onClick={() => void open('open')}>
+              Open original
+            </button>
+            <button type="button" className="btn" onClick={() => void open('reveal')}>
+              Show in folder
+            </button>
+          </>
+        )}
+      </div>
+      {browser && (
+        <p className="muted small">
+          Browser mode cannot open files on this computer’s desktop: “Download original” saves a copy of <code className="break">{path}</code> through this page.
+        </p>
+      )}
+      {note && (
+        <p className="small" role="status">
+          {note}
+        </p>
+      )}
+    </div>
+  );
 }

@@ -18,6 +18,7 @@ export function IngestScreen() {
   const run = useRun();
   const navigate = useApp((s) => s.navigate);
   const browserMode = useIsBrowserMode();
+  const inboxDir = useApp((s) => s.info?.inboxDir);
   const [pathText, setPathText] = useState('');
   const [browsing, setBrowsing] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -112,7 +113,15 @@ export function IngestScreen() {
         onDrop={(e) => void onDrop(e)}
       >
         <p className="dropzone-title">Drop folders or files here</p>
-        <p className="muted">{dropHasPaths() ? 'They are read where they are.' : 'They are copied into the app’s inbox folder and ingested from there.'}</p>
+        <p className="muted">
+          {dropHasPaths() ? (
+            'They are read where they are.'
+          ) : (
+            <>
+              They are copied into the inbox beside the library{inboxDir ? <> (<code className="break">{inboxDir}</code>)</> : null} and ingested from there.
+            </>
+          )}
+        </p>
         <div className="dropzone-actions">
           <button type="button" className="btn btn-primary" onClick={() => void chooseFolder()}>
             Choose folder…
