@@ -110,6 +110,10 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     throw new ApiError('not_found', `The original is no longer at ${known.join(' or ')} (moved or deleted since it was ingested).`);
   };
 
+  const existingFolders = async (list: string[]): Promise<string[]> => {
+    const found = await Promise.all(list.map((p) => stat(p).then((st) => st.isDirectory(), () => false)));
+    return list.filter((_, i) => found[i]);
+  };
   /** Folders of the latest runs (not the inbox's upload folders) that still exist inside the roots. */
   const recentFolders = async (): Promise<string[]> => {
     const seen = new Set<string>();
@@ -433,7 +437,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
           .map((d) => ({ name: d.name, path: join(dir, d.name), dir: d.isDirectory(), ...(d.name.startsWith('.') ? { hidden: true } : {}) }))
           .sort((a, b) => Number(b.dir) - Number(a.dir) || a.name.localeCompare(b.name))
           .slice(0, 5000),
-        roots,
+        roots: await existingFolders(roots),
         recent: await recentFolders(),
       };
     },
