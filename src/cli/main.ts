@@ -1,39 +1,20 @@
 /**
- * The `intake` command: argument parsing and printing only. Everything it does
- * is the engine's API, on the same database the desktop app uses.
+ * The `intake` command: arguments and printing only. Every command opens the library through the
+ * same application service as the app's screens (src/main/app/service.ts) and calls its operations;
+ * runs use the library's saved Settings, with this command line's flags on top.
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, parse as parsePath, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import type { AiSettings, EmbeddingStatus, FailedFile, RunOptions, RunProgress, RunSummary, SearchMode, Stage } from '../shared/domain';
-import { SEARCH_MODES, STAGES } from '../shared/domain';
-import type { SearchHit } from '../main/engine/search';
-import { CODE_LABEL, libraryFault } from '../shared/errors';
-import { DEFAULT_AI } from '../shared/limits';
-import { Engine, defaultRunOptions } from '../main/engine/engine';
-import { OFFICIAL_OPENAI_ORIGIN, keyFor, originOf } from '../main/app/api-key';
-import { defaultDataDir, defaultDbPath } from '../main/app/paths';
-import { watchFolders } from '../main/engine/watch';
-import { coverageOf } from '../main/engine/coverage';
-import { nowSec } from '../main/db/connection';
-import { COVERAGE_CATEGORIES, type CoverageCounts, type WatchedFolder } from '../shared/domain';
-
-const USAGE = `Usage:
-  intake ingest <path...> [--db FILE] [--skip-failed] [--no-skip-failed] [--no-ocr]
-         [--ai local|openai] [--ai-base-url URL] [--chat-model M] [--embed-model M]
-         [--concurrency N] [--watch] [--json]
-  intake failed list [--db FILE] [--stage S] [--json]
-  intake failed reset <id|hash ...|--all|--stage S> [--db FILE]
-  intake failed reprocess <id|hash ...|--all|--stage S> [--db FILE] [--no-ocr] [--ai ...] [--json]
-  intake search <query> [--mode hybrid|keyword|semantic] [--limit N] [--db FILE] [--json]
-  intake reembed [--db FILE]
-  intake watch add|list|remove <folder> [--db FILE] [--json]
-  intake coverage <folder> [--db FILE] [--json]
-  intake serve [--port N] [--db FILE]     (also watches the folders of \`intake watch list\`)
-
-The API key for --ai openai comes from OPENAI_API_KEY. The database defaults to
-${defaultDbPath()} (override with --db or INTAKE_DB).`;
+import type { DocumentRow, EmbeddingStatus, FailedFile, ReprocessOutcomeKind, RunOptions, RunProgress, RunSummary, SearchMode, Stage } from '../shared/domain';
+import { COVERAGE_CATEGORIES, SEARCH_MODES, STAGES, type CoverageCounts } from '../shared/domain';
+import { ApiError, CODE_LABEL, libraryFault } from '../shared/errors';
+import { LIMITS } from '../shared/limits';
+import { OFFICIAL_OPENAI_ORIGIN, originOf } from '../main/app/api-key';
+import { defaultDataDir, libraryFile } from '../main/app/paths';
+import type { LocalIntakeService } from '../main/app/service-api';
+import type { RunOverrides } from '../main/app/settings';
 
 export class UsageError extends Error {}
 
@@ -45,23 +26,88 @@ const EXIT_PAUSED = 75; // EX_TEMPFAIL
 const EXIT_LIBRARY = 74; // EX_IOERR
 const EXIT_INTERRUPTED = 130;
 
+const RUN_FLAGS = `  --no-ocr                 no OCR for this run (scans fail at extract_text)
+  --ai local|openai        AI provider for this run
+  --ai-base-url URL        OpenAI-compatible server (Ollama, LM Studio, vLLM, …)
+  --chat-model M, --embed-model M
+  --ocr-languages L+L      e.g. eng+fra (installed languages only)
+  --ocr-page-cap N         pages OCR'd per document (${LIMITS.ocrPageCap.min}–${LIMITS.ocrPageCap.max})
+  --concurrency N          files at once (${LIMITS.concurrency.min}–${LIMITS.concurrency.max})`;
+
+const HELP: Record<string, string> = {
+  ingest: `intake ingest <path...> [--db FILE] [--skip-failed|--no-skip-failed] [--watch] [--json] [run flags]
+
+Ingests files and folders into the library. Runs use the library's saved Settings
+(the app's Settings screen); these flags change them for this run only:
+${RUN_FLAGS}
+  --skip-failed / --no-skip-failed   skip files that failed before, or try them again
+  --watch                  keep watching the paths and ingest new and changed files
+  --json                   print the summary as one JSON object
+Creates the library when it does not exist yet.`,
+  failed: `intake failed list [--db FILE] [--stage S] [--json]
+intake failed reset <id|hash ...|--all|--stage S> [--db FILE]
+intake failed reprocess <id|hash ...|--all|--stage S> [--db FILE] [--json] [run flags]
+
+Lists the files that could not be ingested, forgets them (the next run tries them
+again), or retries them now. Stages: ${STAGES.join(', ')}.
+Run flags for reprocess:
+${RUN_FLAGS}`,
+  search: `intake search <query> [--mode ${SEARCH_MODES.join('|')}] [--limit N] [--db FILE] [--json]
+
+Searches the library, best first. --json prints an array of
+{"id","title","filePath","docType","correspondent","date","score","snippet"}.
+Also: --ai, --ai-base-url, --embed-model (the embedding model to search with).`,
+  reembed: `intake reembed [--db FILE] [--json] [--ai local|openai] [--ai-base-url URL] [--embed-model M]
+
+Embeds every chunk again with today's embedding model (text, OCR and classification stay).`,
+  watch: `intake watch add|list|remove <folder> [--db FILE] [--json]
+
+The folders the app and \`intake serve\` watch for new files. \`watch add\` creates the library.`,
+  coverage: `intake coverage <folder> [--db FILE] [--json]
+
+For each sub-folder: how many files are ingested, duplicates, failed, unsupported, not yet seen.`,
+  serve: `intake serve [--port N] [--db FILE]
+
+Serves the app in a browser (also watches the folders of \`intake watch list\`).
+Creates the library when it does not exist yet.`,
+};
+
+function usage(): string {
+  return `Usage:
+  intake ingest <path...> [--db FILE] [--no-ocr] [--ai local|openai] [--watch] [--json] …
+  intake failed list|reset|reprocess … [--db FILE]
+  intake search <query> [--mode hybrid|keyword|semantic] [--limit N] [--db FILE] [--json]
+  intake reembed [--db FILE]
+  intake watch add|list|remove <folder> [--db FILE] [--json]
+  intake coverage <folder> [--db FILE] [--json]
+  intake serve [--port N] [--db FILE]
+  intake --version | --help | <command> --help
+
+Runs use the library's saved Settings; flags change them for that run.
+The API key for --ai openai comes from OPENAI_API_KEY. The library defaults to
+${libraryFile()} (override with --db or INTAKE_DB).`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${usage()}\n`);
       return command ? EXIT_OK : EXIT_USAGE;
     }
-    if (command === 'ingest') return await ingestCommand(rest);
-    if (command === 'failed') return await failedCommand(rest);
-    if (command === 'serve') return await serveCommand(rest);
-    if (command === 'watch') return await watchCommand(rest);
-    if (command === 'coverage') return await coverageCommand(rest);
-    if (command === 'search') return await searchCommand(rest);
-    if (command === 'reembed') return await reembedCommand(rest);
-    throw new UsageError(`unknown command "${command}" (try: intake --help)`);
+    if (command === '--version' || command === '-V') {
+      process.stdout.write(`intake ${packageVersion()}\n`);
+      return EXIT_OK;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command "${command}" (try: intake --help)`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`${HELP[command]}\n`);
+      return EXIT_OK;
+    }
+    return await run(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ApiError) {
       // One line, whatever the user typed: control characters (a newline in a path) are shown escaped.
       const line = [...e.message].map((c) => (c < ' ' || c === '\u007f' ? JSON.stringify(c).slice(1, -1) : c)).join('');
       process.stderr.write(`intake: ${line}\n`);
@@ -81,60 +127,100 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const commonOptions = {
-  db: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  'no-ocr': { type: 'boolean', default: false },
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  ingest: ingestCommand,
+  failed: failedCommand,
+  serve: serveCommand,
+  watch: watchCommand,
+  coverage: coverageCommand,
+  search: searchCommand,
+  reembed: reembedCommand,
+};
+
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'intake') return pkg.version ?? 'unknown';
+    }
+    if (dirname(dir) === dir) return 'unknown';
+    dir = dirname(dir);
+  }
+}
+
+const aiFlags = {
   ai: { type: 'string' },
   'ai-base-url': { type: 'string' },
-  'chat-model': { type: 'string' },
   'embed-model': { type: 'string' },
+} as const;
+
+const runFlags = {
+  ...aiFlags,
+  'no-ocr': { type: 'boolean', default: false },
+  'chat-model': { type: 'string' },
+  'ocr-languages': { type: 'string' },
+  'ocr-page-cap': { type: 'string' },
   concurrency: { type: 'string' },
 } as const;
 
-function tryParse<T>(fn: () => T): T {
+type Flags = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? O : never) : never;
+
+/** parseArgs with the CLI's wording: an unknown flag is one line naming it, with a hint. */
+function parse<O extends Flags>(command: string, args: string[], options: O) {
   try {
-    return fn();
+    return parseArgs({ args, options: { db: { type: 'string' }, ...options }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0].replace(/^Unknown option/, 'unknown option'));
+    const err = e as { code?: string; message: string };
+    const flag = /'([^']+)'/.exec(err.message)?.[1] ?? '';
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`${command} does not take ${flag || 'that option'} (see: intake ${command.split(' ')[0]} --help)`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const name = /--[\w-]+/.exec(err.message)?.[0] ?? 'an option';
+      throw new UsageError(`${name} ${/does not take an argument/.test(err.message) ? 'takes no value' : 'needs a value'} (see: intake ${command.split(' ')[0]} --help)`);
+    }
+    throw new UsageError(`${err.message.split('\n')[0]} (see: intake ${command.split(' ')[0]} --help)`);
   }
 }
 
-function dbPath(flag: string | undefined): string {
-  const p = flag ?? process.env.INTAKE_DB ?? defaultDbPath();
-  if (!p.trim() || p.includes('\0')) throw new UsageError('--db needs a file path');
-  return p;
+function wholeNumber(flag: string, v: string | undefined, range: { min: number; max: number }): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < range.min || n > range.max) throw new UsageError(`--${flag} must be a whole number from ${range.min} to ${range.max}, not "${v}"`);
+  return n;
 }
 
-function aiSettings(v: { ai?: string; 'ai-base-url'?: string; 'chat-model'?: string; 'embed-model'?: string }): AiSettings {
-  const provider = v.ai ?? 'local';
-  if (provider !== 'local' && provider !== 'openai') throw new UsageError(`--ai must be "local" or "openai", not "${provider}"`);
-  const baseUrl = v['ai-base-url'] ?? process.env.OPENAI_BASE_URL ?? DEFAULT_AI.baseUrl;
-  if (!/^https?:\/\/\S+$/i.test(baseUrl)) throw new UsageError(`--ai-base-url must be an http(s) URL, not "${baseUrl}"`);
-  // The environment key goes to the official origin or to the base URL this command line gave.
-  const apiKey = keyFor({ envKey: process.env.OPENAI_API_KEY, baseUrl, baseUrlFromCaller: v['ai-base-url'] !== undefined || process.env.OPENAI_BASE_URL !== undefined });
-  if (provider === 'openai' && !apiKey && originOf(baseUrl) === OFFICIAL_OPENAI_ORIGIN) {
-    throw new UsageError('OPENAI_API_KEY is not set (needed for --ai openai with the OpenAI endpoint)');
-  }
+/** This command line's changes to the saved Settings. */
+function overridesFrom(v: {
+  ai?: string;
+  'ai-base-url'?: string;
+  'chat-model'?: string;
+  'embed-model'?: string;
+  'no-ocr'?: boolean;
+  'ocr-languages'?: string;
+  'ocr-page-cap'?: string;
+  concurrency?: string;
+  'skip-failed'?: boolean;
+  'no-skip-failed'?: boolean;
+}): RunOverrides {
+  if (v.ai !== undefined && v.ai !== 'local' && v.ai !== 'openai') throw new UsageError(`--ai must be "local" or "openai", not "${v.ai}"`);
+  const baseUrl = v['ai-base-url'] ?? process.env.OPENAI_BASE_URL;
+  if (baseUrl !== undefined && !/^https?:\/\/\S+$/i.test(baseUrl)) throw new UsageError(`--ai-base-url must be an http(s) URL, not "${baseUrl}"`);
   for (const flag of ['chat-model', 'embed-model'] as const) {
     const m = v[flag];
     if (m !== undefined && (!m.trim() || m.length > 200)) throw new UsageError(`--${flag} needs a model name`);
   }
+  const languages = v['ocr-languages']?.split(/[+,]/);
+  if (languages && !languages.every((l) => /^[a-z_]{3,10}$/i.test(l))) throw new UsageError(`--ocr-languages takes codes like eng+fra, not "${v['ocr-languages']}"`);
+  if (v['skip-failed'] && v['no-skip-failed']) throw new UsageError('--skip-failed and --no-skip-failed cannot both be given');
   return {
-    ...DEFAULT_AI,
-    provider,
-    baseUrl,
-    chatModel: v['chat-model'] ?? DEFAULT_AI.chatModel,
-    embedModel: v['embed-model'] ?? DEFAULT_AI.embedModel,
-    apiKey: apiKey || (provider === 'openai' ? 'not-needed' : undefined),
+    ...(v['no-ocr'] ? { ocr: false } : {}),
+    ...(v['skip-failed'] ? { skipFailed: true } : v['no-skip-failed'] ? { skipFailed: false } : {}),
+    ocrLanguages: languages,
+    ocrPageCap: wholeNumber('ocr-page-cap', v['ocr-page-cap'], LIMITS.ocrPageCap),
+    concurrency: wholeNumber('concurrency', v.concurrency, LIMITS.concurrency),
+    ai: { provider: v.ai as 'local' | 'openai' | undefined, baseUrl, chatModel: v['chat-model'], embedModel: v['embed-model'] },
   };
-}
-
-function concurrency(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = z.coerce.number().int().min(1).max(64).safeParse(v);
-  if (!n.success || !/^\d+$/.test(v)) throw new UsageError(`--concurrency must be a whole number from 1 to 64, not "${v}"`);
-  return n.data;
 }
 
 function stageArg(v: string | undefined): Stage | undefined {
@@ -143,62 +229,139 @@ function stageArg(v: string | undefined): Stage | undefined {
   return v as Stage;
 }
 
-function openEngine(db: string, opts: { readonly?: boolean } = {}): Engine {
+interface OpenOptions {
+  /** Only ingest, serve and watch add create a library; every other command refuses a missing one. */
+  create?: boolean;
+  readonly?: boolean;
+  overrides?: RunOverrides;
+}
+
+/** The library through the application service, as the app opens it: saved Settings, then this command's overrides. */
+async function openLibrary(flag: string | undefined, o: OpenOptions = {}): Promise<{ service: LocalIntakeService; db: string; created: boolean }> {
+  if (flag !== undefined && (!flag.trim() || flag.includes('\0'))) throw new UsageError('--db needs a file path');
+  const dataDir = defaultDataDir();
+  const db = libraryFile({ given: flag, dataDir });
+  const created = !existsSync(db);
+  if (created && !o.create) throw new UsageError(`no library at ${db} (only intake ingest, serve and watch add create one; or pass --db FILE)`);
+  const [{ createIntakeService }, { keyFileSecretBox }] = await Promise.all([import('../main/app/service'), import('../main/web/secrets')]);
+  let service: LocalIntakeService;
   try {
-    return new Engine({ library: db, dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir(), readonly: opts.readonly });
+    service = await createIntakeService({
+      dbPath: db,
+      dataDir,
+      // A terminal: no window, no folder picker, the API key in the same key file as browser mode.
+      platform: {
+        mode: 'browser',
+        chooseFolder: async () => null,
+        showInFolder: async () => undefined,
+        openExternal: async () => undefined,
+        secrets: keyFileSecretBox(dataDir),
+      },
+      version: packageVersion(),
+      allowedRoots: [parsePath(process.cwd()).root],
+      watch: { enabled: false },
+      readonly: o.readonly,
+      runOverrides: o.overrides,
+    });
   } catch (e) {
     const fault = libraryFault(e);
     if (fault) throw fault;
     // A directory, a file that is not a library, no permission: a config error, not a crash.
     throw new UsageError(`cannot open the library ${db}: ${(e as Error).message}`);
   }
+  return { service, db, created };
+}
+
+/** Refuses, before any work, AI or OCR settings this run cannot use. */
+async function checkRunOptions(service: LocalIntakeService, o: RunOverrides): Promise<RunOptions> {
+  const options = service.runOptions([]);
+  if (o.ocrLanguages) {
+    const installed = (await service.handlers['settings.languages']({})).map((l) => l.code);
+    const missing = o.ocrLanguages.filter((l) => !installed.includes(l));
+    if (missing.length) throw new UsageError(`OCR language ${missing.join(', ')} is not installed (installed: ${installed.join(', ')})`);
+  }
+  if (options.ai.provider === 'openai' && options.ai.apiKey === 'not-needed' && originOf(options.ai.baseUrl) === OFFICIAL_OPENAI_ORIGIN) {
+    throw new UsageError(
+      o.ai?.provider === 'openai'
+        ? 'OPENAI_API_KEY is not set (needed for --ai openai with the OpenAI endpoint)'
+        : "the library's Settings use OpenAI but no API key is available here: set OPENAI_API_KEY, or pass --ai local",
+    );
+  }
+  return options;
+}
+
+/** "local AI · OCR eng+fra, up to 50 pages": what a run used, for its summary. */
+function describeOptions(o: RunOptions): string {
+  const ai = o.ai.provider === 'local' ? 'local AI (built in)' : `OpenAI-compatible AI at ${o.ai.baseUrl} (${o.ai.chatModel}, embeddings ${o.ai.embedModel})`;
+  const ocr = o.ocr ? `OCR ${o.ocrLanguages.join('+')}, up to ${o.ocrPageCap} pages` : 'OCR off';
+  return `${ai} · ${ocr}`;
+}
+
+/** Follows the runs this process starts: progress for the bar, each summary when its run ends. */
+function followRuns(service: LocalIntakeService, onProgress: (p: RunProgress) => void) {
+  const ended = new Map<number, RunSummary>();
+  const waiting = new Map<number, (s: RunSummary) => void>();
+  const offProgress = service.on('run.progress', onProgress);
+  const offFinished = service.on('run.finished', (s) => {
+    ended.set(s.runId, s);
+    waiting.get(s.runId)?.(s);
+  });
+  return {
+    finished: (runId: number) => new Promise<RunSummary>((res) => (ended.has(runId) ? res(ended.get(runId)!) : waiting.set(runId, res))),
+    stop: () => {
+      offProgress();
+      offFinished();
+    },
+  };
 }
 
 async function ingestCommand(args: string[]): Promise<number> {
-  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: {
-    ...commonOptions,
-    'skip-failed': { type: 'boolean' },
+  const { values: v, positionals } = parse('ingest', args, {
+    ...runFlags,
+    json: { type: 'boolean', default: false },
+    'skip-failed': { type: 'boolean', default: false },
     'no-skip-failed': { type: 'boolean', default: false },
     watch: { type: 'boolean', default: false },
-  }, allowPositionals: true, strict: true }));
-  if (!positionals.length) throw new UsageError('ingest needs at least one file or folder');
+  });
+  if (!positionals.length) throw new UsageError('ingest needs at least one file or folder (see: intake ingest --help)');
   for (const p of positionals) {
     if (p.includes('\0')) throw new UsageError('a path contains a NUL byte');
     if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
   }
-  const options: RunOptions = defaultRunOptions(positionals, {
-    skipFailed: !v['no-skip-failed'],
-    ocr: !v['no-ocr'],
-    ai: aiSettings(v),
-    ...(concurrency(v.concurrency) ? { concurrency: concurrency(v.concurrency) } : {}),
-  });
-  const engine = openEngine(dbPath(v.db));
-  const bar = !v.json && process.stderr.isTTY ? new ProgressBar() : null;
+  const paths = positionals.map((p) => resolvePath(p));
+  const overrides = overridesFrom(v);
+  const { service, db, created } = await openLibrary(v.db, { create: true, overrides });
+  const json = !!v.json;
+  const progress = json ? null : process.stderr.isTTY ? new ProgressBar() : new ProgressLog();
+  const runs = followRuns(service, (p) => progress?.update(p));
   let interrupted = false;
-  let current: { cancel(s: 'interrupted'): void } | null = null;
+  let refused = false;
+  let stopWatch: (() => void) | null = null;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: leave now
     interrupted = true;
     process.stderr.write('\nStopping: finishing the files in progress… (Ctrl-C again to quit at once)\n');
-    current?.cancel('interrupted');
+    service.interrupt();
     stopWatch?.();
   };
-  let stopWatch: (() => void) | null = null;
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const run = engine.startRun(options, { onProgress: (p) => bar?.update(p) });
-    current = run;
-    const summary = await run.finished;
-    bar?.clear();
-    printSummary(summary, !!v.json);
-    if (!interrupted && engine.embedder.running) await embedWithProgress(engine, !!v.json, () => interrupted);
+    const options = await checkRunOptions(service, overrides).catch((e: unknown) => {
+      refused = true;
+      throw e;
+    });
+    if (created && !json) process.stderr.write(`Created a new library at ${db}\n`);
+    const { runId } = await service.handlers['ingest.start']({ paths });
+    const summary = await runs.finished(runId);
+    progress?.clear();
+    printSummary(summary, { json, db: v.db, used: describeOptions(options) });
+    if (!interrupted && (await service.handlers['library.embedding']({})).running) await embedWithProgress(service, json);
     if (v.watch && !interrupted && summary.status === 'completed') {
-      if (!v.json) process.stdout.write(`Watching ${positionals.join(', ')} for new and changed files (Ctrl-C to stop)…\n`);
+      if (!json) process.stdout.write(`Watching ${positionals.join(', ')} for new and changed files (Ctrl-C to stop)…\n`);
       await new Promise<void>((resolve) => {
-        stopWatch = watchFolders(engine, options, {
-          onRunStart: (r) => (current = r),
-          onRunEnd: (s) => printSummary(s, !!v.json),
+        stopWatch = service.watchPaths(paths, {
+          onRunEnd: (s) => printSummary(s, { json, db: v.db }),
           onPollError: (message) => process.stderr.write(`intake: ${message}\n`),
           onStop: resolve,
         });
@@ -217,12 +380,21 @@ async function ingestCommand(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    await engine.close();
+    runs.stop();
+    await service.close();
+    // Refused before any work: the library this command was about to create is not left behind.
+    if (refused && created) for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
   }
 }
 
-function printSummary(s: RunSummary, json: boolean): void {
-  if (json) {
+/** `--db FILE` as the user typed it, for the commands the summary suggests. */
+function dbHint(db: string | undefined): string {
+  if (db === undefined) return '';
+  return ` --db ${/^[\w./@%+=:,-]+$/.test(db) ? db : `'${db.replace(/'/g, `'\\''`)}'`}`;
+}
+
+function printSummary(s: RunSummary, o: { json: boolean; db: string | undefined; used?: string }): void {
+  if (o.json) {
     const { runId, scanned, ingested, skippedExisting, skippedFailed, unsupported, failed, failedByStage, durationMs, status, message } = s;
     process.stdout.write(
       `${JSON.stringify({ runId, scanned, ingested, skippedExisting, skippedFailed, unsupported, failed, failedByStage, durationMs, status, ...(message ? { message } : {}) })}\n`,
@@ -232,19 +404,23 @@ function printSummary(s: RunSummary, json: boolean): void {
   const byStage = Object.entries(s.failedByStage)
     .map(([k, n]) => `${k}: ${n}`)
     .join(', ');
-  const lines = [
-    `Run ${s.runId} ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s`,
-    `  Scanned:            ${s.scanned}`,
-    `  Ingested:           ${s.ingested}`,
-    `  Skipped (existing): ${s.skippedExisting}`,
-    `  Skipped (failed): ${s.skippedFailed}`,
-    `  Unsupported:        ${s.unsupported}`,
-    `  Failed:             ${s.failed}${byStage ? `  (${byStage})` : ''}`,
+  const rows: [string, string][] = [
+    ['Scanned', String(s.scanned)],
+    ['Ingested', String(s.ingested)],
+    ['Skipped (existing)', String(s.skippedExisting)],
+    ['Skipped (failed)', String(s.skippedFailed)],
+    ['Unsupported', String(s.unsupported)],
+    ['Failed', `${s.failed}${byStage ? `  (${byStage})` : ''}`],
+    ...(o.used ? ([['Used', o.used]] as [string, string][]) : []),
   ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
+  const lines = [`Run ${s.runId} ${STATUS_WORDS[s.status] ?? s.status} in ${(s.durationMs / 1000).toFixed(1)} s`, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)} ${value}`)];
   if (s.message) lines.push(`  ${s.message}`);
-  if (s.failed) lines.push('  See them with: intake failed list');
+  if (s.failed) lines.push(`  See them with: intake failed list${dbHint(o.db)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+
+const STATUS_WORDS: Partial<Record<RunSummary['status'], string>> = { completed: 'completed', interrupted: 'interrupted', cancelled: 'cancelled', paused: 'paused' };
 
 class ProgressBar {
   private last = '';
@@ -267,23 +443,45 @@ class ProgressBar {
   }
 }
 
+/** Progress for a log file or a pipe: a line every PROGRESS_EVERY_FILES files or every 10 s, so a log shows the run is alive. */
+export const PROGRESS_EVERY_FILES = 500;
+const PROGRESS_EVERY_MS = 10_000;
+class ProgressLog {
+  private lastDone = 0;
+  private lastAt = Date.now();
+  update(p: RunProgress): void {
+    const now = Date.now();
+    if (p.done - this.lastDone < PROGRESS_EVERY_FILES && now - this.lastAt < PROGRESS_EVERY_MS) return;
+    this.lastDone = p.done;
+    this.lastAt = now;
+    process.stderr.write(`  ${p.done}/${p.total}${p.scanning ? '+' : ''} files, ${p.failed} failed, ${p.ratePerSec}/s${p.etaSec != null ? `, about ${p.etaSec} s left` : ''}\n`);
+  }
+  clear(): void {}
+}
+
 async function failedCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'list') return failedList(rest);
   if (sub === 'reset' || sub === 'reprocess') return failedAct(sub, rest);
-  throw new UsageError(`"failed" needs list, reset or reprocess${sub ? `, not "${sub}"` : ''}`);
+  throw new UsageError(`"failed" needs list, reset or reprocess${sub ? `, not "${sub}"` : ''} (see: intake failed --help)`);
 }
 
 async function failedList(args: string[]): Promise<number> {
-  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { db: { type: 'string' }, stage: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
+  const { values: v, positionals } = parse('failed list', args, { stage: { type: 'string' }, json: { type: 'boolean', default: false } });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const stage = stageArg(v.stage);
   // Only looks: a library on a read-only disk or owned by another user can still be listed.
-  const engine = openEngine(dbPath(v.db), { readonly: true });
+  const { service } = await openLibrary(v.db, { readonly: true });
   try {
     const filter = stage ? { stage } : {};
-    const total = engine.library.failed.count(filter);
-    const rows = engine.library.failed.list({ offset: 0, limit: 1_000_000, sort: 'failed_at', dir: 'desc', filter });
+    const rows: FailedFile[] = [];
+    let total = 0;
+    do {
+      const page = await service.handlers['failed.list']({ offset: rows.length, limit: 1000, sort: 'failed_at', dir: 'desc', filter });
+      total = page.total;
+      rows.push(...page.rows);
+      if (!page.rows.length) break;
+    } while (rows.length < total);
     if (v.json) {
       process.stdout.write(`${JSON.stringify(rows)}\n`);
       return EXIT_OK;
@@ -297,7 +495,7 @@ async function failedList(args: string[]): Promise<number> {
     for (const r of rows) process.stdout.write(`${formatFailed(r)}\n`);
     return EXIT_OK;
   } finally {
-    await engine.close();
+    await service.close();
   }
 }
 
@@ -306,26 +504,36 @@ function formatFailed(r: FailedFile): string {
   return `${String(r.id).padStart(6)}  ${r.stage.padEnd(12)} ${r.errorCode.padEnd(20)} ${String(r.attempts).padStart(5)}  ${at}  ${r.filePath} — ${r.reason}`;
 }
 
+const OUTCOME_WORDS: Record<ReprocessOutcomeKind, string> = {
+  succeeded: 'ingested',
+  failed_same: 'failed again',
+  failed_different: 'failed differently',
+  skipped: 'not processed',
+};
+
 async function failedAct(sub: 'reset' | 'reprocess', args: string[]): Promise<number> {
-  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { ...commonOptions, all: { type: 'boolean', default: false }, stage: { type: 'string' } }, allowPositionals: true, strict: true }));
-  const stage = stageArg(v.stage);
+  const { values: v, positionals } = parse(`failed ${sub}`, args, {
+    ...(sub === 'reprocess' ? runFlags : {}),
+    json: { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
+    stage: { type: 'string' },
+  });
+  const stage = stageArg(v.stage as string | undefined);
   const modes = [v.all, stage !== undefined, positionals.length > 0].filter(Boolean).length;
   if (modes !== 1) throw new UsageError(`failed ${sub} needs ids or hashes, --all, or --stage S (exactly one of them)`);
   for (const p of positionals) {
     if (!/^\d{1,15}$/.test(p) && !/^[0-9a-f]{64}$/i.test(p)) throw new UsageError(`"${p}" is neither a failed-file id nor a SHA-256 hash`);
   }
-  const ai = sub === 'reprocess' ? aiSettings(v) : DEFAULT_AI;
-  const conc = concurrency(v.concurrency);
-  const engine = openEngine(dbPath(v.db));
+  const overrides = sub === 'reprocess' ? overridesFrom(v as Parameters<typeof overridesFrom>[0]) : {};
+  const { service } = await openLibrary(v.db as string | undefined, { overrides });
   try {
-    let ids: number[];
-    if (v.all) ids = engine.library.failed.idsMatching({});
-    else if (stage) ids = engine.library.failed.idsMatching({ stage });
+    let selection: { ids: number[] } | { filter: { stage?: Stage }; all: true };
+    if (v.all || stage) selection = { filter: stage ? { stage } : {}, all: true };
     else {
-      ids = [];
+      const ids: number[] = [];
       const unknown: string[] = [];
       for (const p of positionals) {
-        const id = /^[0-9a-f]{64}$/i.test(p) ? engine.library.failed.failedIdForHash(p.toLowerCase()) : engine.library.failed.get(Number(p))?.id;
+        const id = await failedIdOf(service, p);
         if (id === undefined) unknown.push(p);
         else ids.push(id);
       }
@@ -333,41 +541,62 @@ async function failedAct(sub: 'reset' | 'reprocess', args: string[]): Promise<nu
         process.stderr.write(`intake: no failed file with id or hash ${unknown.join(', ')}\n`);
         return EXIT_USAGE;
       }
+      selection = { ids };
     }
     if (sub === 'reset') {
-      const removed = engine.reset(ids);
-      process.stdout.write(`Reset ${removed.length} failed file${removed.length === 1 ? '' : 's'}; the next run will try ${removed.length === 1 ? 'it' : 'them'} again.\n`);
+      const { reset } = await service.handlers['failed.reset'](selection);
+      process.stdout.write(`Reset ${reset} failed file${reset === 1 ? '' : 's'}; the next run will try ${reset === 1 ? 'it' : 'them'} again.\n`);
       return EXIT_OK;
     }
-    const base = defaultRunOptions([], { ocr: !v['no-ocr'], ai, ...(conc ? { concurrency: conc } : {}) });
-    const { paths: _paths, ...options } = base;
-    const report = await engine.reprocess(ids, options);
+    const options = await checkRunOptions(service, overrides);
+    const report = await service.handlers['failed.reprocess'](selection);
     if (v.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
       return EXIT_OK;
     }
     process.stdout.write(
-      `Reprocessed ${report.outcomes.length}: ${report.succeeded} succeeded, ${report.failedSame} failed the same way, ${report.failedDifferent} failed differently${report.skipped ? `, ${report.skipped} not processed` : ''}.\n`,
+      `Reprocessed ${report.outcomes.length}: ${report.succeeded} ingested, ${report.failedSame} failed again the same way, ${report.failedDifferent} failed differently${report.skipped ? `, ${report.skipped} not processed` : ''}.\n`,
     );
+    process.stdout.write(`  Used: ${describeOptions(options)}\n`);
+    const width = Math.max(...report.outcomes.map((o) => OUTCOME_WORDS[o.outcome].length), 0);
     for (const o of report.outcomes) {
-      const what = o.outcome === 'succeeded' ? 'ingested' : o.errorCode ? `${o.stage}: ${CODE_LABEL[o.errorCode]} — ${o.reason}` : (o.reason ?? o.outcome);
-      process.stdout.write(`  ${o.outcome.padEnd(16)} ${o.filePath} (${what})\n`);
+      const what = o.outcome === 'succeeded' ? '' : o.errorCode ? ` (${o.stage}: ${CODE_LABEL[o.errorCode]} — ${o.reason})` : o.reason ? ` (${o.reason})` : '';
+      process.stdout.write(`  ${OUTCOME_WORDS[o.outcome].padEnd(width)}  ${o.filePath}${what}\n`);
     }
     return EXIT_OK;
   } finally {
-    await engine.close();
+    await service.close();
+  }
+}
+
+/** A failed-file id or file hash as typed → the failed row's id, if there is one. */
+async function failedIdOf(service: LocalIntakeService, given: string): Promise<number | undefined> {
+  if (/^[0-9a-f]{64}$/i.test(given)) {
+    const hash = given.toLowerCase();
+    const { rows } = await service.handlers['failed.list']({ offset: 0, limit: 10, sort: 'failed_at', dir: 'desc', filter: { q: hash } });
+    return rows.find((r) => r.fileHash === hash)?.id;
+  }
+  try {
+    return (await service.handlers['failed.get']({ id: Number(given) })).id;
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'not_found') return undefined;
+    throw e;
   }
 }
 
 async function serveCommand(args: string[]): Promise<number> {
-  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { db: { type: 'string' }, port: { type: 'string' } }, allowPositionals: true, strict: true }));
+  const { values: v, positionals } = parse('serve', args, { port: { type: 'string' } });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const port = v.port === undefined ? 0 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || (v.port !== undefined && !/^\d+$/.test(v.port))) {
     throw new UsageError(`--port must be a number from 0 to 65535, not "${v.port}"`);
   }
+  if (v.db !== undefined && (!v.db.trim() || v.db.includes('\0'))) throw new UsageError('--db needs a file path');
+  const dataDir = defaultDataDir();
+  const dbPath = libraryFile({ given: v.db, dataDir });
+  if (!existsSync(dbPath)) process.stderr.write(`Created a new library at ${dbPath}\n`);
   const { runBrowserMode } = await import('../main/web/main');
-  const mode = await runBrowserMode({ port, dbPath: dbPath(v.db), dataDir: process.env.INTAKE_DATA_DIR ?? defaultDataDir() });
+  const mode = await runBrowserMode({ port, dbPath, dataDir });
   // Serves until Ctrl-C, then closes the engine (runs recorded as interrupted) and the server.
   return await new Promise<number>((resolveExit) => {
     const stop = () => void mode.close().then(() => resolveExit(EXIT_INTERRUPTED));
@@ -377,51 +606,36 @@ async function serveCommand(args: string[]): Promise<number> {
 }
 
 /** Waits for the background embedder, with a progress line on a TTY; Ctrl-C leaves the rest pending. */
-async function embedWithProgress(engine: Engine, quiet: boolean, interrupted: () => boolean): Promise<void> {
+async function embedWithProgress(service: LocalIntakeService, quiet: boolean): Promise<void> {
   const tty = !quiet && process.stderr.isTTY;
-  const start = engine.embedder.status();
-  const todo = start.pending;
+  const todo = (await service.handlers['library.embedding']({})).pending;
   if (!quiet) process.stderr.write(`Embedding ${todo} chunk${todo === 1 ? '' : 's'} for meaning search (Ctrl-C leaves the rest for later; they stay keyword-searchable)…\n`);
-  engine.onEmbedProgress = (s: EmbeddingStatus) => {
+  const off = service.on('embed.progress', (s: EmbeddingStatus) => {
     if (tty) process.stderr.write(`\r  ${s.current}/${s.chunks} chunks embedded with ${s.model}${s.pending ? `, ${s.pending} to go` : ''}   `);
-  };
-  const stop = () => void engine.embedder.close();
-  const poll = setInterval(() => interrupted() && stop(), 200);
+  });
   try {
-    await engine.embedder.idle();
+    await service.embedded();
   } finally {
-    clearInterval(poll);
-    engine.onEmbedProgress = null;
+    off();
     if (tty) process.stderr.write('\n');
   }
 }
 
-function existingDb(flag: string | undefined): string {
-  const db = dbPath(flag);
-  if (!existsSync(db)) throw new UsageError(`no library at ${db} (ingest something first, or pass --db FILE)`);
-  return db;
-}
-
 async function searchCommand(args: string[]): Promise<number> {
-  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: {
-    db: { type: 'string' },
+  const { values: v, positionals } = parse('search', args, {
+    ...aiFlags,
     json: { type: 'boolean', default: false },
     mode: { type: 'string', default: 'hybrid' },
     limit: { type: 'string', default: '10' },
-    ai: { type: 'string' },
-    'ai-base-url': { type: 'string' },
-    'embed-model': { type: 'string' },
-  }, allowPositionals: true, strict: true }));
+  });
   const query = positionals.join(' ').trim();
   if (!query) throw new UsageError('search needs a query, e.g. intake search "letter from my doctor"');
   if (query.length > 500) throw new UsageError('the query is too long (500 characters at most)');
   if (!(SEARCH_MODES as readonly string[]).includes(v.mode)) throw new UsageError(`--mode must be one of ${SEARCH_MODES.join(', ')}; not "${v.mode}"`);
-  const limit = Number(v.limit);
-  if (!/^\d+$/.test(v.limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000, not "${v.limit}"`);
-  const engine = openEngine(existingDb(v.db));
+  const limit = wholeNumber('limit', v.limit, { min: 1, max: 1000 })!;
+  const { service } = await openLibrary(v.db, { readonly: true, overrides: overridesFrom(v) });
   try {
-    engine.useAi(aiSettings(v));
-    const { rows } = await engine.searchDocuments(query, { mode: v.mode as SearchMode, offset: 0, limit });
+    const { rows } = await service.handlers['documents.list']({ q: query, mode: v.mode as SearchMode, offset: 0, limit });
     if (v.json) {
       const out = rows.map((r) => ({ id: r.id, title: r.title, filePath: r.filePath, docType: r.docType, correspondent: r.correspondent, date: r.docDate, score: r.score, snippet: r.snippet }));
       process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -436,51 +650,46 @@ async function searchCommand(args: string[]): Promise<number> {
     rows.forEach((r, i) => process.stdout.write(`${formatHit(r, i + 1, bold)}\n\n`));
     return EXIT_OK;
   } finally {
-    await engine.close();
+    await service.close();
   }
 }
 
-function formatHit(r: SearchHit, n: number, bold: (s: string) => string): string {
+function formatHit(r: DocumentRow, n: number, bold: (s: string) => string): string {
   const meta = [r.docType, r.correspondent, r.docDate].filter((x) => x && x !== 'other').join(' · ');
+  const text = r.snippet ?? '';
   let snippet = '';
   let at = 0;
-  for (const h of r.highlights) {
-    snippet += r.snippet.slice(at, h.start) + bold(r.snippet.slice(h.start, h.end));
+  for (const h of r.highlights ?? []) {
+    snippet += text.slice(at, h.start) + bold(text.slice(h.start, h.end));
     at = h.end;
   }
-  snippet += r.snippet.slice(at);
+  snippet += text.slice(at);
   return [`${String(n).padStart(2)}. ${bold(r.title)}${meta ? `  — ${meta}` : ''}`, `    ${r.filePath}`, `    ${snippet}`].join('\n');
 }
 
 async function reembedCommand(args: string[]): Promise<number> {
-  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: {
-    db: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    ai: { type: 'string' },
-    'ai-base-url': { type: 'string' },
-    'embed-model': { type: 'string' },
-  }, allowPositionals: true, strict: true }));
+  const { values: v, positionals } = parse('reembed', args, { ...aiFlags, json: { type: 'boolean', default: false } });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const engine = openEngine(existingDb(v.db));
+  const { service } = await openLibrary(v.db, { overrides: overridesFrom(v) });
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
     process.stderr.write('\nStopping after the current batch; `intake reembed` carries on from there.\n');
-    void engine.embedder.close();
+    void service.stopEmbedding();
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  const tty = !v.json && process.stderr.isTTY;
+  const off = service.on('embed.progress', (s) => {
+    if (tty) process.stderr.write(`\r  ${s.current}/${s.chunks} chunks embedded   `);
+  });
   try {
-    engine.useAi(aiSettings(v));
-    const before = engine.embedder.status();
+    const before = await service.handlers['library.embedding']({});
     const todo = before.pending + before.failed + before.outdated;
-    const tty = !v.json && process.stderr.isTTY;
     if (!v.json) process.stdout.write(`Re-embedding ${todo} of ${before.chunks} chunks with ${before.model} (text, OCR and classification stay as they are)…\n`);
-    engine.onEmbedProgress = (s) => {
-      if (tty) process.stderr.write(`\r  ${s.current}/${s.chunks} chunks embedded   `);
-    };
-    const after = await engine.embedder.reembed();
+    await service.handlers['library.reembed']({});
+    const after = await service.embedded();
     if (tty) process.stderr.write('\n');
     if (v.json) process.stdout.write(`${JSON.stringify(after)}\n`);
     else {
@@ -492,9 +701,10 @@ async function reembedCommand(args: string[]): Promise<number> {
     }
     return interrupted ? EXIT_INTERRUPTED : EXIT_OK;
   } finally {
+    off();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    await engine.close();
+    await service.close();
   }
 }
 
@@ -504,8 +714,8 @@ function oneLine(s: string): string {
 
 async function watchCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'add' && sub !== 'list' && sub !== 'remove') throw new UsageError(`"watch" needs add, list or remove${sub ? `, not "${sub}"` : ''}`);
-  const { values: v, positionals } = tryParse(() => parseArgs({ args: rest, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
+  if (sub !== 'add' && sub !== 'list' && sub !== 'remove') throw new UsageError(`"watch" needs add, list or remove${sub ? `, not "${sub}"` : ''} (see: intake watch --help)`);
+  const { values: v, positionals } = parse(`watch ${sub}`, rest, { json: { type: 'boolean', default: false } });
   if (sub === 'list' && positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (sub !== 'list' && positionals.length !== 1) throw new UsageError(`watch ${sub} needs one folder`);
   const folder = sub === 'list' ? '' : resolvePath(positionals[0]);
@@ -514,35 +724,23 @@ async function watchCommand(args: string[]): Promise<number> {
     if (!existsSync(folder)) throw new UsageError(`no such folder: ${positionals[0]}`);
     if (!statSync(folder).isDirectory()) throw new UsageError(`${positionals[0]} is a file; watch the folder it is in`);
   }
-  const engine = openEngine(sub === 'add' ? dbPath(v.db) : existingDb(v.db));
+  const { service } = await openLibrary(v.db, { create: sub === 'add' });
   try {
-    const { watched } = engine.library;
+    let list = await service.handlers['watch.list']({});
     if (sub === 'add') {
-      watched.add(folder, nowSec());
+      list = await service.handlers['watch.add']({ path: folder });
       if (!v.json) process.stdout.write(`Watching ${folder} (the app and \`intake serve\` take new files from it).\n`);
     } else if (sub === 'remove') {
-      const row = watched.byPath(folder);
+      const row = list.find((f) => f.path === folder);
       if (!row) {
         process.stderr.write(`intake: ${folder} is not a watched folder\n`);
         return EXIT_USAGE;
       }
-      watched.remove(row.id);
+      list = await service.handlers['watch.remove']({ id: row.id });
       if (!v.json) process.stdout.write(`No longer watching ${folder}.\n`);
     }
-    const list: Omit<WatchedFolder, 'watchedHere'>[] = watched.list().map((r) => ({
-      id: r.id,
-      path: r.path,
-      state: r.paused ? 'paused' : r.state,
-      message: r.message,
-      paused: r.paused,
-      addedAt: r.addedAt,
-      lastSeenAt: r.lastSeenAt,
-      lastFile: r.lastFile,
-      ingested: r.ingested,
-      failed: r.failed,
-    }));
     if (v.json) {
-      process.stdout.write(`${JSON.stringify(list)}\n`);
+      process.stdout.write(`${JSON.stringify(list.map(({ watchedHere: _here, ...f }) => f))}\n`);
     } else if (sub === 'list') {
       if (!list.length) process.stdout.write('No watched folders. Add one with: intake watch add <folder>\n');
       for (const f of list) {
@@ -552,18 +750,18 @@ async function watchCommand(args: string[]): Promise<number> {
     }
     return EXIT_OK;
   } finally {
-    await engine.close();
+    await service.close();
   }
 }
 
 async function coverageCommand(args: string[]): Promise<number> {
-  const { values: v, positionals } = tryParse(() => parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
+  const { values: v, positionals } = parse('coverage', args, { json: { type: 'boolean', default: false } });
   if (positionals.length !== 1) throw new UsageError('coverage needs one folder');
   if (positionals[0].includes('\0')) throw new UsageError('a path contains a NUL byte');
   const folder = resolvePath(positionals[0]);
-  const engine = openEngine(existingDb(v.db));
+  const { service } = await openLibrary(v.db, { readonly: true });
   try {
-    const c = await coverageOf(engine.library, folder, { limit: 100_000, disk: true });
+    const c = await service.handlers['coverage.list']({ folder, limit: 100_000, disk: true });
     if (v.json) {
       process.stdout.write(`${JSON.stringify(c)}\n`);
       return EXIT_OK;
@@ -581,6 +779,6 @@ async function coverageCommand(args: string[]): Promise<number> {
     process.stdout.write(`${row(`total ${c.folder}`, c.total)}\n`);
     return EXIT_OK;
   } finally {
-    await engine.close();
+    await service.close();
   }
 }

@@ -22,6 +22,7 @@ import {
 import { ApiError } from '../shared/errors';
 import { isExternalLink } from '../shared/links';
 import { createIntakeService } from './app/service';
+import { libraryFile } from './app/paths';
 import type { IntakeService, Platform } from './app/service-api';
 import { loadWindowState, saveWindowState } from './window-state';
 
@@ -78,7 +79,7 @@ async function start(): Promise<void> {
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
     const dataDir = app.getPath('userData');
     service = await createIntakeService({
-      dbPath: process.env.INTAKE_DB ? path.resolve(process.env.INTAKE_DB) : path.join(dataDir, 'intake.db'),
+      dbPath: libraryFile({ dataDir }),
       dataDir,
       platform: desktopPlatform(dataDir),
       version: app.getVersion(),

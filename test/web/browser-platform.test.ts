@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/app/dispatch';
-import { browserPlatform, dbPathIn } from '../../src/main/web/main';
+import { browserPlatform } from '../../src/main/web/main';
+import { libraryFile } from '../../src/main/app/paths';
 import { fakeService } from '../shell/fake-service';
 
 describe('browser mode stands in for what only the desktop can do', () => {
@@ -30,9 +31,11 @@ describe('browser mode stands in for what only the desktop can do', () => {
   it('puts the library in the data folder unless INTAKE_DB says otherwise', () => {
     const saved = process.env.INTAKE_DB;
     delete process.env.INTAKE_DB;
-    expect(dbPathIn('/data')).toBe(path.join('/data', 'intake.db'));
+    expect(libraryFile({ dataDir: '/data' })).toBe(path.join('/data', 'intake.db'));
+    expect(libraryFile({ given: 'lib.db', dataDir: '/data' })).toBe(path.resolve('lib.db'));
     process.env.INTAKE_DB = '/elsewhere/lib.db';
-    expect(dbPathIn('/data')).toBe('/elsewhere/lib.db');
+    expect(libraryFile({ dataDir: '/data' })).toBe('/elsewhere/lib.db');
+    expect(libraryFile({ given: '/mine.db', dataDir: '/data' })).toBe('/mine.db');
     if (saved === undefined) delete process.env.INTAKE_DB;
     else process.env.INTAKE_DB = saved;
   });

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * The app's data folder, the same one Electron's app.getPath('userData') gives
@@ -12,8 +12,13 @@ export function defaultDataDir(): string {
   return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Intake');
 }
 
-export function defaultDbPath(): string {
-  return process.env.INTAKE_DB ?? join(defaultDataDir(), 'intake.db');
+/**
+ * Which library file: the one a caller names (--db), else INTAKE_DB, else intake.db in the data
+ * folder. The app, browser mode and the CLI all ask here, so they open the same library.
+ */
+export function libraryFile(opts: { given?: string; dataDir?: string } = {}): string {
+  const file = opts.given || process.env.INTAKE_DB || join(opts.dataDir ?? defaultDataDir(), 'intake.db');
+  return resolve(file);
 }
 
 /**

@@ -4,6 +4,7 @@
  * Implemented by createIntakeService() in ./service.ts. No electron import here.
  */
 import type { EventName, Events, Handlers } from '../../shared/contract';
+import type { EmbeddingStatus, RunOptions, RunSummary } from '../../shared/domain';
 
 /** What only the host can do; the browser mode and tests provide their own. */
 export interface Platform {
@@ -38,4 +39,18 @@ export interface IntakeService {
   handlers: Handlers;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   close(): Promise<void>;
+}
+
+/** The service as an in-process door (the CLI) holds it: the contract plus what a terminal needs beyond it. */
+export interface LocalIntakeService extends IntakeService {
+  /** The options a run started now would use: saved Settings, then this service's overrides. */
+  runOptions(paths: string[]): RunOptions;
+  /** Polls these paths (not the saved watched folders) and ingests what settles: `intake ingest --watch`. Returns stop(). */
+  watchPaths(paths: string[], hooks: { onRunStart?: (runId: number) => void; onRunEnd?: (summary: RunSummary) => void; onPollError?: (message: string) => void; onStop?: () => void }): () => void;
+  /** Resolves when the background embedder has nothing left to do (or was stopped). */
+  embedded(): Promise<EmbeddingStatus>;
+  /** Stops background embedding after the current batch; what is left stays pending. */
+  stopEmbedding(): Promise<void>;
+  /** Ctrl-C: every run of this service stops after its files in progress and is recorded as interrupted. */
+  interrupt(): void;
 }

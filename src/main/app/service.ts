@@ -20,9 +20,10 @@ import { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
 import { LANGUAGE_CODE, installedLanguages, userLanguageDir } from '../extract/ocr';
 import { NoticeThrottle, WatchManager } from '../engine/watched';
+import { watchFolders } from '../engine/watch';
 import { inboxDirFor } from './paths';
-import { SettingsStore } from './settings';
-import type { IntakeService, ServiceOptions } from './service-api';
+import { SettingsStore, type RunOverrides } from './settings';
+import type { LocalIntakeService, ServiceOptions } from './service-api';
 
 export interface CreateServiceOptions extends ServiceOptions {
   /** Folders the renderer may read and ingest from (default: home and temp; Electron: everything). */
@@ -31,13 +32,17 @@ export interface CreateServiceOptions extends ServiceOptions {
   inboxMaxBytes?: number;
   /** Engine overrides for tests (AI provider factory, extractor options). */
   engine?: Partial<ConstructorParameters<typeof Engine>[0]>;
-  /** Watched folders: poll interval, OS events, notification spacing; `enabled: false` never watches (tests). */
+  /** Watched folders: poll interval, OS events, notification spacing; `enabled: false` never watches (tests, CLI). */
   watch?: { enabled?: boolean; pollMs?: number; osEvents?: boolean; noticeEveryMs?: number };
+  /** The caller's changes to the saved Settings for every run, search and estimate of this service (CLI flags). */
+  runOverrides?: RunOverrides;
+  /** Only looks at the library (`intake failed list`): opened read-only, no background embedding, no watching. */
+  readonly?: boolean;
 }
 
-export async function createIntakeService(opts: CreateServiceOptions): Promise<IntakeService> {
+export async function createIntakeService(opts: CreateServiceOptions): Promise<LocalIntakeService> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  const engine = new Engine({ library: opts.dbPath, dataDir: opts.dataDir, ...opts.engine });
+  const engine = new Engine({ library: opts.dbPath, dataDir: opts.dataDir, readonly: opts.readonly, ...opts.engine });
   const settings = new SettingsStore(engine.library.db, opts.dataDir, opts.platform.secrets);
   const tables = new TableBrowser(engine.library.db);
   const emitter = new EventEmitter();
@@ -53,19 +58,22 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
   const emit = <E extends EventName>(event: E, payload: Events[E]) => emitter.emit(event, payload);
   // Searches and the background embedder follow the saved settings; chunks left pending by a
   // kill (or by the CLI) are embedded now.
-  engine.useAi(settings.aiWithKey());
+  const overrides = opts.runOverrides ?? {};
+  const aiSettings = () => settings.aiWithKey(overrides.ai);
+  const runOptions = (paths: string[], forRun: RunOverrides = {}) => settings.runOptions(paths, overrides, forRun);
+  engine.useAi(aiSettings());
   engine.onEmbedProgress = (s) => emit('embed.progress', s);
-  engine.embedder.kick();
+  if (!opts.readonly) engine.embedder.kick();
   const failedChanged = () => emit('failed.changed', { count: engine.library.failed.count() });
   // Today's settings as a fingerprint, for "eligible for retry". Every failed-files page needs it,
   // so it is computed once and again only after the settings change (key file read, provider built).
   let fingerprintCache: Record<string, unknown> | null = null;
-  const currentFingerprint = () => (fingerprintCache ??= engine.fingerprint(settings.runOptions([])));
+  const currentFingerprint = () => (fingerprintCache ??= engine.fingerprint(runOptions([])));
   /** After the Database screen wrote a row: the failed count or the settings may have changed. */
   const afterTableWrite = (table: string) => {
     if (table === 'settings') {
       fingerprintCache = null;
-      engine.useAi(settings.aiWithKey());
+      engine.useAi(aiSettings());
     }
     if (table === 'documents' || table === 'chunks') engine.search.invalidate();
     if (table === 'failed_files') failedChanged();
@@ -176,9 +184,10 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     },
   };
 
+  const watching = opts.watch?.enabled !== false && !opts.readonly;
   const notices = new NoticeThrottle((n) => emit('watch.notice', n), opts.watch?.noticeEveryMs ?? 60_000);
   const watcher = new WatchManager(engine, {
-    runOptions: (paths) => settings.runOptions(paths),
+    runOptions: (paths) => runOptions(paths),
     refuse: (p) => grantedPath(p).then(() => null, (e: Error) => e.message),
     pollMs: opts.watch?.pollMs,
     osEvents: opts.watch?.osEvents,
@@ -187,12 +196,12 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     onRunEnd: (summary) => notices.add(summary.ingested, summary.failed),
   });
   // Watching resumes where it left off: every listed, unpaused folder catches up, then is watched.
-  if (opts.watch?.enabled !== false) watcher.sync();
+  if (watching) watcher.sync();
   const watchedFolder = (id: number) => {
     if (!engine.library.watched.get(id)) throw new ApiError('not_found', `No watched folder with id ${id}.`);
   };
   const afterWatchEdit = () => {
-    if (opts.watch?.enabled !== false) watcher.sync();
+    if (watching) watcher.sync();
     const list = watcher.list();
     emit('watch.changed', list);
     return list;
@@ -221,7 +230,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
     'ingest.start': async (input) => {
       const paths = await Promise.all(input.paths.map(existingPath));
       // Files reached through links must stay inside the granted roots too.
-      const options = { ...settings.runOptions(paths, { skipFailed: input.skipFailed, ocr: input.ocr, concurrency: input.concurrency }), allowedRoots: roots };
+      const options = { ...runOptions(paths, { skipFailed: input.skipFailed, ocr: input.ocr, concurrency: input.concurrency }), allowedRoots: roots };
       const run = watchRun(engine.startRun(options, progressHook));
       return { runId: run.id };
     },
@@ -294,10 +303,10 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       failedChanged();
       return { reset: removed.length };
     },
-    'failed.estimate': (sel) => engine.estimate(selection(sel), settings.aiWithKey()),
+    'failed.estimate': (sel) => engine.estimate(selection(sel), aiSettings()),
     'failed.reprocess': async (sel) => {
       const ids = selection(sel);
-      const { paths: _p, ...options } = { ...settings.runOptions([]), allowedRoots: roots };
+      const { paths: _p, ...options } = { ...runOptions([]), allowedRoots: roots };
       const report = await engine.reprocess(ids, options, progressHook);
       failedChanged();
       return report;
@@ -376,12 +385,12 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
       }
       fingerprintCache = null;
       const saved = settings.update(input);
-      engine.useAi(settings.aiWithKey());
+      engine.useAi(aiSettings());
       return saved;
     },
     'settings.testConnection': async () => {
       try {
-        const result = await engine.provider(settings.aiWithKey()).testConnection();
+        const result = await engine.provider(aiSettings()).testConnection();
         return { ...result, message: redactSecrets(result.message) };
       } catch (e) {
         return { ok: false, message: redactSecrets(e instanceof Error ? e.message : String(e)) };
@@ -466,6 +475,17 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<I
 
   return {
     handlers,
+    runOptions: (paths) => runOptions(paths),
+    watchPaths: (paths, hooks) =>
+      watchFolders(engine, { ...runOptions(paths), allowedRoots: roots }, { ...hooks, onRunStart: (run) => hooks.onRunStart?.(watchRun(run).id) }),
+    async embedded() {
+      await engine.embedder.idle();
+      return engine.embedder.status();
+    },
+    stopEmbedding: () => engine.embedder.close(),
+    interrupt: () => {
+      for (const run of engine.activeRuns()) run.cancel('interrupted');
+    },
     on(event, listener) {
       emitter.on(event, listener as (...a: unknown[]) => void);
       return () => emitter.off(event, listener as (...a: unknown[]) => void);

@@ -120,24 +120,44 @@ export class SettingsStore {
     return this.get();
   }
 
-  /** The full AI settings with the decrypted key: main process only. */
-  aiWithKey(): AiSettings {
-    const s = this.stored();
-    const apiKey = keyFor({ saved: this.savedKey(), envKey: process.env.OPENAI_API_KEY, baseUrl: s.ai.baseUrl });
-    return { ...s.ai, apiKey: apiKey ?? (s.ai.provider === 'openai' ? 'not-needed' : undefined) };
+  /**
+   * The full AI settings with the decrypted key: main process only. A base URL given by the
+   * caller (a CLI flag) may receive OPENAI_API_KEY; a saved key goes only to its own origin.
+   */
+  aiWithKey(override: AiOverrides = {}): AiSettings {
+    const ai = { ...this.stored().ai, ...definedOnly(override) };
+    const apiKey = keyFor({ saved: this.savedKey(), envKey: process.env.OPENAI_API_KEY, baseUrl: ai.baseUrl, baseUrlFromCaller: override.baseUrl !== undefined });
+    return { ...ai, apiKey: apiKey ?? (ai.provider === 'openai' ? 'not-needed' : undefined) };
   }
 
-  runOptions(paths: string[], overrides: Partial<Pick<RunOptions, 'skipFailed' | 'ocr' | 'concurrency'>> = {}): RunOptions {
+  /** The one place run options are decided: the saved Settings, then each caller's overrides in turn (unset fields change nothing). */
+  runOptions(paths: string[], ...overrides: RunOverrides[]): RunOptions {
     const s = this.stored();
-    return {
+    let options: RunOptions = {
       paths,
-      skipFailed: overrides.skipFailed ?? s.skipFailed,
-      ocr: overrides.ocr ?? s.ocr,
-      concurrency: overrides.concurrency ?? s.concurrency,
+      skipFailed: s.skipFailed,
+      ocr: s.ocr,
+      concurrency: s.concurrency,
       ocrLanguages: s.ocrLanguages,
       ocrPageCap: s.ocrPageCap,
       ocrTimeoutMs: s.ocrTimeoutMs,
-      ai: this.aiWithKey(),
+      ai: s.ai,
     };
+    let ai: AiOverrides = {};
+    for (const { ai: aiLayer, ...rest } of overrides) {
+      options = { ...options, ...definedOnly(rest) };
+      ai = { ...ai, ...definedOnly(aiLayer ?? {}) };
+    }
+    return { ...options, ai: this.aiWithKey(ai) };
   }
+}
+
+/** What a caller may change for its own runs (CLI flags, the Ingest screen's options); unset fields keep the saved Settings. */
+export type AiOverrides = Partial<Pick<AiSettings, 'provider' | 'baseUrl' | 'chatModel' | 'embedModel'>>;
+export interface RunOverrides extends Partial<Pick<RunOptions, 'skipFailed' | 'ocr' | 'concurrency' | 'ocrLanguages' | 'ocrPageCap' | 'ocrTimeoutMs'>> {
+  ai?: AiOverrides;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../../shared/errors';
-import { defaultDataDir } from '../app/paths';
+import { defaultDataDir, libraryFile } from '../app/paths';
 import type { IntakeService, Platform } from '../app/service-api';
 import { keyFileSecretBox } from './secrets';
 import { startWebServer, type WebServer } from './server';
@@ -27,11 +27,6 @@ export interface BrowserMode {
   server: WebServer;
   service: IntakeService;
   close(): Promise<void>;
-}
-
-/** INTAKE_DB wins; otherwise the library lives in the data folder. */
-export function dbPathIn(dataDir: string): string {
-  return process.env.INTAKE_DB ? path.resolve(process.env.INTAKE_DB) : path.join(dataDir, 'intake.db');
 }
 
 /** The folder holding package.json, found from this file (works from src/ and out/). */
@@ -67,7 +62,7 @@ export function browserPlatform(dataDir: string): Platform {
 
 export async function runBrowserMode(opts: BrowserModeOptions = {}): Promise<BrowserMode> {
   const dataDir = path.resolve(opts.dataDir ?? defaultDataDir());
-  const dbPath = opts.dbPath ? path.resolve(opts.dbPath) : dbPathIn(dataDir);
+  const dbPath = libraryFile({ given: opts.dbPath, dataDir });
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const log = opts.log === undefined ? (line: string) => console.log(line) : opts.log;
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
