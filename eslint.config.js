@@ -1,10 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
-
-const noElectron = {
-  paths: [{ name: 'electron', message: 'The engine must run in plain Node: only src/main/index.ts, ipc.ts, preload and the shell may import electron.' }],
-};
+import layers from './eslint-rules/layers.js';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -18,8 +15,9 @@ export default tseslint.config(
     },
   },
   {
-    // Layering: nothing below the shell may touch Electron.
-    files: ['src/main/engine/**', 'src/main/db/**', 'src/main/ai/**', 'src/main/extract/**', 'src/main/web/**', 'src/main/app/**', 'src/cli/**', 'src/shared/**', 'src/renderer/**'],
-    rules: { 'no-restricted-imports': ['error', noElectron] },
+    // Layering: each folder imports only the layers below it; only the shell and preload import electron.
+    files: ['src/**/*.{ts,tsx,js,mjs}'],
+    plugins: { intake: layers },
+    rules: { 'intake/layers': 'error' },
   },
 );

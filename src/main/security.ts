@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isExternalLink } from '../shared/links';
-import { contentTypeOf, resolveStatic } from './renderer-files';
+import { contentTypeOf, resolveStatic } from './app/renderer-files';
 import type { CustomScheme, IpcMainInvokeEvent, Session, WebContents, WebPreferences } from 'electron';
 
 /**
@@ -102,36 +102,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-export interface CspOptions {
-  /** electron-vite dev server origin: HMR needs its websocket and React Refresh's inline preamble. */
-  devOrigin?: string;
-  /** Extra connect-src sources, e.g. the browser-mode websocket origin. */
-  connect?: string[];
-}
-
-/** Only the app's own files; no remote source of any kind. */
-export function contentSecurityPolicy(opts: CspOptions = {}): string {
-  const dev = opts.devOrigin ? [opts.devOrigin, opts.devOrigin.replace(/^http/, 'ws')] : [];
-  const directives: Record<string, string[]> = {
-    'default-src': ["'none'"],
-    'script-src': ["'self'", ...(opts.devOrigin ? ["'unsafe-inline'"] : [])],
-    'style-src': ["'self'", "'unsafe-inline'"],
-    'img-src': ["'self'", 'data:', 'blob:'],
-    'font-src': ["'self'", 'data:'],
-    'connect-src': ["'self'", ...(opts.connect ?? []), ...dev],
-    'worker-src': ["'self'", 'blob:'],
-    'manifest-src': ["'self'"],
-    'media-src': ["'none'"],
-    'object-src': ["'none'"],
-    'frame-src': ["'none'"],
-    'child-src': ["'none'"],
-    'base-uri': ["'none'"],
-    'form-action': ["'none'"],
-  };
-  return Object.entries(directives)
-    .map(([name, sources]) => `${name} ${sources.join(' ')}`)
-    .join('; ');
-}
+// The policy itself is shared with browser mode's web server and the renderer's build.
+export { contentSecurityPolicy, type CspOptions } from '../shared/csp';
 
 export type NavigationDecision = 'allow' | 'open-external' | 'deny';
 

@@ -16,8 +16,8 @@ import { TOKEN_FRAGMENT_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/b
 import { EVENT_NAMES, type Envelope } from '../../shared/contract';
 import type { ApiErrorCode } from '../../shared/errors';
 import { dispatch, isChannel } from '../app/dispatch';
-import { contentTypeOf, resolveStatic } from '../renderer-files';
-import { contentSecurityPolicy } from '../security';
+import { contentTypeOf, resolveStatic } from '../app/renderer-files';
+import { contentSecurityPolicy } from '../../shared/csp';
 import type { IntakeService } from '../app/service-api';
 
 export interface WebServerOptions {
