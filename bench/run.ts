@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO, type Ctx } from './context';
 import { FULL, QUICK, buildCorpus } from './corpus';
+import { coverageFigure } from './figures/coverage';
 import { failedPageFigures } from './figures/failed-page';
 import { encodingFigure } from './figures/formats';
 import { hashFigure } from './figures/hash';
@@ -24,7 +25,7 @@ import { markdownTable, textTable, type Row } from './report';
 
 const FIGURES = [
   'sha256', 'rerun', 'text_ingest', 'ai_latency', 'ocr', 'pdf_text', 'hybrid_search', 'text_ingest_encoder', 'embed_throughput', 'embed_event_loop',
-  'encoder_rss', 'failed_page', 'event_loop', 'peak_rss', 'kill9', 'encodings',
+  'encoder_rss', 'failed_page', 'coverage', 'event_loop', 'peak_rss', 'kill9', 'encodings',
 ] as const;
 
 async function main(): Promise<void> {
@@ -114,6 +115,10 @@ async function main(): Promise<void> {
     if (want('failed_page')) {
       const r = await step('failed-files page', () => failedPageFigures(ctx));
       if (r) rows.push(...r);
+    }
+    if (want('coverage')) {
+      const r = await step('coverage map, 100 000 paths', () => coverageFigure(ctx));
+      if (r) rows.push(r);
     }
     if (want('peak_rss')) {
       const r = await step('peak RSS', () => memoryFigure(ctx));

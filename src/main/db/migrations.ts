@@ -215,4 +215,9 @@ export const MIGRATIONS: string[] = [
     seen_at INTEGER NOT NULL
   );
   `,
+  // 8: the coverage map finds a folder's ingested files (each document's own path) by index range,
+  // and tells a duplicate path from the document's own without joining every path to its document.
+  `
+  CREATE INDEX documents_file_path ON documents (file_path);
+  `,
 ];
