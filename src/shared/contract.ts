@@ -25,6 +25,7 @@ import type {
   Settings,
   TableInfo,
   CoverageListing,
+  UnsupportedFile,
   WatchNotice,
   WatchedFolder,
 } from './domain';
@@ -234,6 +235,11 @@ export const contract = {
   'coverage.list': {
     input: z.object({ folder: pathSchema, limit: z.number().int().min(1).max(10_000).default(500), disk: z.boolean().default(false) }).strict(),
     output: out<CoverageListing>(),
+  },
+  /** The files under a folder that the coverage map counts as unsupported (path order). */
+  'coverage.unsupported': {
+    input: z.object({ folder: pathSchema, limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
+    output: out<UnsupportedFile[]>(),
   },
 } as const;
 

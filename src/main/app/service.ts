@@ -15,7 +15,7 @@ import { isExternalLink } from '../../shared/links';
 import { redactSecrets } from '../../shared/redact';
 import { TableBrowser } from '../db/table-browser';
 import { nowSec } from '../db/connection';
-import { coverageOf } from '../engine/coverage';
+import { coverageOf, unsupportedUnder } from '../engine/coverage';
 import { Engine } from '../engine/engine';
 import type { Run } from '../engine/run';
 import { LANGUAGE_CODE, installedLanguages, userLanguageDir } from '../extract/ocr';
@@ -470,6 +470,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
       return afterWatchEdit();
     },
     'coverage.list': async ({ folder, limit, disk }) => coverageOf(engine.library, await grantedPath(folder), { limit, disk }),
+    'coverage.unsupported': async ({ folder, limit }) => unsupportedUnder(engine.library, await grantedPath(folder), limit),
   };
 
 

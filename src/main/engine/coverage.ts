@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { CoverageListing } from '../../shared/domain';
+import { unsupportedFile, type CoverageListing, type UnsupportedFile } from '../../shared/domain';
 import { CoverageRepo } from '../db/coverage';
 import type { Library } from './library';
 import { scan } from './scan';
@@ -40,4 +40,10 @@ export async function coverageOf(library: Library, folder: string, opts: { limit
     entries.sort((a, b) => Number(b.dir) - Number(a.dir) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   return { folder: base, total, entries, truncated: more };
+}
+
+/** The files under `folder` the map counts as unsupported, for "clicking unsupported lists those files". */
+export function unsupportedUnder(library: Library, folder: string, limit: number): UnsupportedFile[] {
+  const base = folder.length > 1 ? folder.replace(/[\\/]+$/, '') : folder;
+  return new CoverageRepo(library.db).unsupportedUnder(base, limit).map(unsupportedFile);
 }

@@ -10,6 +10,7 @@ import { DocumentsScreen } from './screens/DocumentsScreen';
 import { DatabaseScreen } from './screens/DatabaseScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { WatchedScreen } from './screens/WatchedScreen';
+import { CoverageScreen } from './screens/CoverageScreen';
 
 export function App() {
   const screen = useApp((s) => s.screen);
@@ -35,6 +36,7 @@ export function App() {
       <main className="content" id="main">
         {screen === 'ingest' && <IngestScreen />}
         {screen === 'watched' && <WatchedScreen />}
+        {screen === 'coverage' && <CoverageScreen />}
         {screen === 'failed' && <FailedFilesScreen />}
         {screen === 'documents' && <DocumentsScreen />}
         {screen === 'database' && <DatabaseScreen />}

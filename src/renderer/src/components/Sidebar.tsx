@@ -4,6 +4,7 @@ import { count } from '../format';
 const LINKS: { screen: Screen; label: string; icon: string }[] = [
   { screen: 'ingest', label: 'Ingest', icon: '⤓' },
   { screen: 'watched', label: 'Watched folders', icon: '◉' },
+  { screen: 'coverage', label: 'Coverage', icon: '▦' },
   { screen: 'failed', label: 'Failed files', icon: '⚠' },
   { screen: 'documents', label: 'Documents', icon: '☰' },
   { screen: 'database', label: 'Database', icon: '⛁' },

@@ -3,7 +3,7 @@ import type { AppInfo } from '../../../shared/contract';
 import { call, subscribe } from '../api';
 import { refCounted } from './attach';
 
-export const SCREENS = ['ingest', 'watched', 'failed', 'documents', 'database', 'settings'] as const;
+export const SCREENS = ['ingest', 'watched', 'coverage', 'failed', 'documents', 'database', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 interface AppState {
