@@ -6,6 +6,7 @@
 import { test, expect } from '../fixtures';
 import { FAILING, ingestCorpus } from '../journey';
 import { cellEdges, focusRing, innerScrollers, overflow } from '../layout';
+import { DatabasePage } from '../pages/database';
 import { FailedFilesPage } from '../pages/failed';
 
 test.describe('layout at 1280×800', () => {
@@ -75,5 +76,39 @@ test.describe('layout at 1280×800', () => {
       seen.push(ring.text);
     }
     expect(seen).toEqual(['Too little text', expect.stringMatching(/^Retry this group/), 'Binary content', expect.stringMatching(/^Retry this group/)]);
+  });
+
+  test('Database: names readable, hashes narrow, Edit and Delete in view without scrolling sideways', async ({ appPage, corpus }) => {
+    await ingestCorpus(appPage, corpus, (page) => page.typeFolder(corpus.dir));
+    const db = new DatabasePage(appPage);
+    await db.open();
+    for (const table of ['failed_files', 'documents'] as const) {
+      await db.selectTable(table);
+      const scroller = appPage.locator('.table-scroll');
+      const view = await scroller.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left + el.clientLeft, right: r.left + el.clientLeft + el.clientWidth };
+      });
+      const row = db.table(table).locator('tbody tr').first();
+      for (const side of ['start', 'end'] as const) {
+        await scroller.evaluate((el, s) => (el.scrollLeft = s === 'start' ? 0 : el.scrollWidth), side);
+        for (const name of [/^Edit row/, /^Delete row/]) {
+          const box = (await row.getByRole('button', { name }).boundingBox())!;
+          expect(box.x, `${table}: ${name} at the ${side}`).toBeGreaterThanOrEqual(view.left - 0.5);
+          expect(box.x + box.width, `${table}: ${name} at the ${side}`).toBeLessThanOrEqual(view.right + 0.5);
+        }
+      }
+      await scroller.evaluate((el) => (el.scrollLeft = 0));
+      const widths = await db.table(table).evaluate((t) => {
+        const heads = [...t.querySelectorAll('thead th')].map((th) => th.textContent?.replace(/[▲▼]/g, '').trim() ?? '');
+        const cells = [...t.querySelectorAll('tbody tr:first-child td')];
+        const at = (name: string) => cells[heads.indexOf(name)] as HTMLElement | undefined;
+        const text = at('filename')?.querySelector('.cell-text') as HTMLElement | null;
+        return { hash: at('file_hash')?.getBoundingClientRect().width ?? 0, filename: at('filename')?.getBoundingClientRect().width ?? 0, filenameCut: text ? text.scrollWidth > text.clientWidth : true };
+      });
+      expect(widths.hash, `${table}: hash column`).toBeLessThanOrEqual(130);
+      expect(widths.filename, `${table}: filename column`).toBeGreaterThanOrEqual(110);
+      expect(widths.filenameCut, `${table}: file name cut`).toBe(false);
+    }
   });
 });

@@ -35,6 +35,30 @@ describe('Database screen', () => {
     expect([...select.options].map((o) => o.value)).toEqual(['text', 'pdf', 'ocr']);
   });
 
+  it('edits JSON pretty-printed and stores it compact; an untouched JSON field is not sent', async () => {
+    real.ws.write('a.txt', letter('Insurance renewal'));
+    await ingestNow(real);
+    await real.call('db.update', { table: 'documents', id: 1, values: { tags: '["insurance","home"]' } });
+    render(<DatabaseScreen />);
+    const table = await screen.findByRole('table', { name: 'Rows of documents' }, { timeout: 30_000 });
+    fireEvent.click(within(table).getAllByRole('button', { name: /^Edit row/ })[0]);
+    const dialog = await screen.findByRole('dialog');
+    const tags = within(dialog).getByLabelText(/^tags/) as HTMLTextAreaElement;
+    expect(tags.value).toBe('[\n  "insurance",\n  "home"\n]');
+    fireEvent.change(within(dialog).getByLabelText(/^title/), { target: { value: 'Renewal letter' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 30_000 });
+    const row = (await real.call<{ rows: { title: string; tags: string }[] }>('db.rows', { table: 'documents' })).rows[0];
+    expect(row).toMatchObject({ title: 'Renewal letter', tags: '["insurance","home"]' });
+
+    fireEvent.click(within(table).getAllByRole('button', { name: /^Edit row/ })[0]);
+    const again = await screen.findByRole('dialog');
+    fireEvent.change(within(again).getByLabelText(/^tags/), { target: { value: '[ "insurance" ]' } });
+    fireEvent.click(within(again).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 30_000 });
+    expect((await real.call<{ rows: { tags: string }[] }>('db.rows', { table: 'documents' })).rows[0].tags).toBe('["insurance"]');
+  });
+
   it('the settings table is shown read-only, pointing to the Settings screen', async () => {
     await real.call('settings.set', { concurrency: 3 });
     render(<DatabaseScreen />);

@@ -66,7 +66,7 @@ export function DatabaseScreen() {
                     {info.columns.map((c) => {
                       const sorted = db.sort === c.name;
                       return (
-                        <th key={c.name} scope="col" aria-sort={sorted ? (db.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                        <th key={c.name} scope="col" className={cellClass(c)} aria-sort={sorted ? (db.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
                           <button type="button" className="sort-button" onClick={() => db.setSort(c.name)}>
                             {c.name}
                             <span className="sort-arrow" aria-hidden="true">
@@ -76,7 +76,7 @@ export function DatabaseScreen() {
                         </th>
                       );
                     })}
-                    <th scope="col">
+                    <th scope="col" className="col-actions">
                       <span className="sr-only">Actions</span>
                     </th>
                   </tr>
@@ -87,21 +87,23 @@ export function DatabaseScreen() {
                     return (
                       <tr key={Number.isFinite(id) ? id : i}>
                         {info.columns.map((c) => (
-                          <td key={c.name} className={c.type === 'integer' || c.type === 'real' ? 'num' : undefined}>
+                          <td key={c.name} className={cellClass(c)}>
                             <Cell column={c} value={row[c.name]} />
                           </td>
                         ))}
-                        <td className="row-actions">
-                          {canEdit && (
-                            <button type="button" className="btn btn-small" aria-label={`Edit row ${id}`} onClick={() => setEditing({ mode: 'edit', row })}>
-                              Edit
-                            </button>
-                          )}
-                          {!info.readOnly && (
-                            <button type="button" className="btn btn-small btn-danger-outline" aria-label={`Delete row ${id}`} onClick={() => setDeleting(id)}>
-                              Delete
-                            </button>
-                          )}
+                        <td className="col-actions">
+                          <div className="row-actions">
+                            {canEdit && (
+                              <button type="button" className="btn btn-small" aria-label={`Edit row ${id}`} onClick={() => setEditing({ mode: 'edit', row })}>
+                                Edit
+                              </button>
+                            )}
+                            {!info.readOnly && (
+                              <button type="button" className="btn btn-small btn-danger-outline" aria-label={`Delete row ${id}`} onClick={() => setDeleting(id)}>
+                                Delete
+                              </button>
+                            )}
+                          </div>
                         </td>
                       </tr>
                     );
@@ -146,20 +148,49 @@ export function DatabaseScreen() {
   );
 }
 
+/** Column widths by what a column holds: hashes narrow (full on hover), names and messages roomy, numbers right. */
+function cellClass(c: TableColumn): string {
+  if (c.type === 'integer' || c.type === 'real') return isTimestampColumn(c.name) ? 'cell-date' : 'num';
+  if (/hash$/.test(c.name)) return 'cell-hash';
+  if (/^(filename|title|file_path|path|reason|message|summary|correspondent)$/.test(c.name)) return 'cell-wide';
+  return 'cell-text-col';
+}
+
 function Cell({ column, value }: { column: TableColumn; value: unknown }) {
   if (value === null || value === undefined) return <span className="muted">NULL</span>;
   if (isTimestampColumn(column.name) && typeof value === 'number') return <span title={String(value)}>{dateTime(value)}</span>;
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return (
-    <span className="cell-text" title={text.length > 80 ? text.slice(0, 2000) : undefined}>
-      {text.length > 120 ? `${text.slice(0, 120)}…` : text}
+    <span className="cell-text" title={text.length > 12 ? text.slice(0, 2000) : undefined}>
+      {text.length > 300 ? `${text.slice(0, 300)}…` : text}
     </span>
   );
 }
 
+/** JSON is edited pretty-printed and sent compact, as stored. */
+function editText(c: TableColumn, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  if (!c.kind.startsWith('json')) return text;
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function compactJson(c: TableColumn, raw: string): string {
+  if (!c.kind.startsWith('json')) return raw;
+  try {
+    return JSON.stringify(JSON.parse(raw));
+  } catch {
+    return raw;
+  }
+}
+
 function RowForm({ table, row, onCancel, onSubmit }: { table: TableInfo; row: Row | null; onCancel(): void; onSubmit(values: Record<string, CellValue>): Promise<void> }) {
   const columns = table.columns.filter((c) => c.editable);
-  const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(columns.map((c) => [c.name, row?.[c.name] === null || row?.[c.name] === undefined ? '' : String(row[c.name])])));
+  const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(columns.map((c) => [c.name, editText(c, row?.[c.name])])));
   const [nulls, setNulls] = useState<Record<string, boolean>>(() => Object.fromEntries(columns.map((c) => [c.name, row ? row[c.name] === null : false])));
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -179,8 +210,8 @@ function RowForm({ table, row, onCancel, onSubmit }: { table: TableInfo; row: Ro
       return;
     }
     for (const c of columns) {
-      const raw = draft[c.name];
-      if (row && !nulls[c.name] && raw === (row[c.name] === null || row[c.name] === undefined ? '' : String(row[c.name]))) continue;
+      const raw = compactJson(c, draft[c.name]);
+      if (row && !nulls[c.name] && raw === compactJson(c, editText(c, row[c.name]))) continue;
       if (nulls[c.name] || (raw === '' && c.nullable && c.type !== 'text')) {
         values[c.name] = null;
         continue;
@@ -250,7 +281,7 @@ function RowForm({ table, row, onCancel, onSubmit }: { table: TableInfo; row: Ro
                 ) : c.kind === 'date' ? (
                   <input id={inputId} className="input" type="date" value={draft[c.name]} disabled={nulls[c.name]} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} aria-invalid={!!fieldErrors[c.name]} />
                 ) : long || c.kind.startsWith('json') ? (
-                  <textarea id={inputId} className="input" rows={4} value={draft[c.name]} disabled={nulls[c.name]} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} />
+                  <textarea id={inputId} className="input" rows={c.kind.startsWith('json') ? Math.min(10, Math.max(3, draft[c.name].split('\n').length)) : 4} value={draft[c.name]} disabled={nulls[c.name]} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} />
                 ) : (
                   <input id={inputId} className="input" type={isNum ? 'number' : 'text'} step={c.type === 'real' ? 'any' : undefined} value={draft[c.name]} disabled={nulls[c.name]} onChange={(e) => setDraft({ ...draft, [c.name]: e.target.value })} />
                 )}
