@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, nativeTheme, protocol, screen, session, shell, utilityProcess, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, Notification, protocol, screen, session, shell, utilityProcess, type MenuItemConstructorOptions } from 'electron';
 import type { SpawnChild } from './extract';
 import { registerIpc } from './ipc';
 import { desktopSecretBox } from './secrets';
@@ -86,9 +86,27 @@ async function start(): Promise<void> {
       engine: { extractorOptions: { spawn: utilitySpawn, workerEntry: path.join(here, 'extract-worker.js') } },
     });
     registerIpc({ service, getContents: () => mainWindow?.webContents ?? null, location });
+    service.on('watch.notice', showWatchNotice);
     createWindow();
   } catch (err) {
     fail(err);
+  }
+}
+
+/** "3 new documents, 1 failed" from watched folders (the service spaces them a minute apart); a click shows the window. */
+function showWatchNotice(n: { text: string; failed: number }): void {
+  try {
+    if (!Notification.isSupported()) return;
+    const note = new Notification({ title: 'Intake', body: n.text, silent: n.failed === 0 });
+    note.on('click', () => {
+      if (!mainWindow) return;
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show();
+      mainWindow.focus();
+    });
+    note.show();
+  } catch {
+    // A desktop without a notification service: the Watched folders screen still has the counts.
   }
 }
 

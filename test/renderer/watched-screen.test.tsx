@@ -114,4 +114,32 @@ describe('Watched folders screen', () => {
     await screen.findByText(/Could not watch that folder/, {}, LONG);
     expect(await real.call<WatchedFolder[]>('watch.list')).toEqual([]);
   }, 120_000);
+
+  it('browser mode: after "Turn on notifications" the page says "1 new document" on the desktop when a watched folder brings one in', async () => {
+    const shown: { title: string; body?: string }[] = [];
+    class PageNotification {
+      static permission: NotificationPermission = 'default';
+      static requestPermission = async () => (PageNotification.permission = 'granted');
+      onclick: (() => void) | null = null;
+      constructor(title: string, opts: NotificationOptions) {
+        shown.push({ title, body: opts.body });
+      }
+      close() {}
+    }
+    (globalThis as { Notification?: unknown }).Notification = PageNotification;
+    try {
+      const inbox = join(real.ws.docs, 'downloads');
+      mkdirSync(inbox);
+      render(<App />);
+      fireEvent.click(await screen.findByRole('button', { name: 'Turn on notifications' }, LONG));
+      await waitFor(() => expect(screen.queryByRole('button', { name: 'Turn on notifications' })).toBeNull(), LONG);
+      await real.call('watch.add', { path: inbox });
+      await waitFor(() => expect(within(row()).getByText('Watching')).toBeTruthy(), LONG);
+      expect(shown).toEqual([]);
+      writeFileSync(join(inbox, 'statement.txt'), letter('A bank statement'));
+      await waitFor(() => expect(shown).toEqual([{ title: 'Intake', body: '1 new document' }]), LONG);
+    } finally {
+      delete (globalThis as { Notification?: unknown }).Notification;
+    }
+  }, 300_000);
 });

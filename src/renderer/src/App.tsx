@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { screenFromHash, useApp } from './stores/app';
 import { useRun } from './stores/run';
 import { toastError } from './stores/toasts';
+import { attachWatchNotices } from './watch-notices';
 import { Sidebar } from './components/Sidebar';
 import { Toasts } from './components/Toasts';
 import { IngestScreen } from './screens/IngestScreen';
@@ -17,7 +18,7 @@ export function App() {
 
   useEffect(() => {
     // Run events keep flowing whichever screen is showing; the inspector listens only while open.
-    const releases = [useApp.getState().attach(), useRun.getState().attach()];
+    const releases = [useApp.getState().attach(), useRun.getState().attach(), attachWatchNotices()];
     useApp
       .getState()
       .load()

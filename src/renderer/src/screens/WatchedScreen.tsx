@@ -7,11 +7,33 @@ import { useWatched } from '../stores/watched';
 import { openFailedUnder } from '../stores/folder-links';
 import { toastError, toastInfo } from '../stores/toasts';
 import { watchWords } from '../watch-words';
+import { askNotificationPermission, notificationPermission } from '../watch-notices';
 import { FolderBrowser } from '../components/FolderBrowser';
 import { ConfirmDialog } from '../components/Dialog';
 import { Badge, Card, EmptyState, MiddleEllipsis, Spinner, Time } from '../components/common';
 import { basename, count } from '../format';
 import '../watch.css';
+
+/** Browser mode: the page shows "3 new documents, 1 failed" on the desktop once the user allows it. */
+function NotificationOffer() {
+  const browserMode = useIsBrowserMode();
+  const [permission, setPermission] = useState(notificationPermission);
+  if (!browserMode || permission === 'granted' || permission === 'unsupported') return null;
+  return (
+    <div className="notice notice-info watch-notify" role="status">
+      {permission === 'default' ? (
+        <>
+          <span>Desktop notifications are off for this page: what watched folders bring in shows as a message in this window. </span>
+          <button type="button" className="btn btn-small" onClick={() => void askNotificationPermission().then(setPermission)}>
+            Turn on notifications
+          </button>
+        </>
+      ) : (
+        <span>This browser blocks notifications for this page, so what watched folders bring in shows as a message in this window. Allow notifications in the site’s settings to get them on the desktop.</span>
+      )}
+    </div>
+  );
+}
 
 export function WatchedScreen() {
   const folders = useWatched((s) => s.folders);
@@ -103,6 +125,8 @@ export function WatchedScreen() {
           {busy === 'add' && <Spinner label="Adding" />}
         </form>
       </section>
+
+      <NotificationOffer />
 
       <Card title="Folders">
         {!loaded ? (
