@@ -163,7 +163,7 @@ export const contract = {
     input: z
       .object({
         files: z
-          .array(z.object({ relativePath: z.string().min(1).max(1024), dataBase64: z.string().max(70_000_000) }).strict())
+          .array(z.object({ relativePath: z.string().min(1).max(1024), dataBase64: z.string().max(8_000_000) }).strict())
           .min(1)
           .max(1000),
       })

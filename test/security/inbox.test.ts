@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events } from '../../src/shared/contract';
@@ -6,6 +7,9 @@ import { dispatch } from '../../src/main/app/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService } from '../../src/main/app/service-api';
 import { browserPlatform } from '../../src/main/web/main';
+import { startWebServer, type WebServer } from '../../src/main/web/server';
+import { encodeInboxManifest, INBOX_UPLOAD_PATH, INBOX_UPLOAD_TYPE } from '../../src/shared/inbox-upload';
+import { waitFor } from '../reliability/support';
 import { Workspace, letter } from '../support/workspace';
 
 let ws: Workspace;
@@ -118,5 +122,93 @@ describe('browser mode: the inbox sits beside the library in use', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('browser mode: uploads stream to disk through the real server', () => {
+  let server: WebServer;
+  beforeEach(async () => {
+    server = await startWebServer({ service, rendererDir: join(ws.root, 'no-renderer') });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  /** An upload whose body the test writes piece by piece; `reply` settles with the envelope. */
+  function openUpload(): { send(bytes: Buffer | string): void; end(): void; abort(): void; reply: Promise<{ ok: boolean; value?: { folder: string; files: number }; error?: { code: string } }> } {
+    let req!: http.ClientRequest;
+    const reply = new Promise<{ ok: boolean; value?: { folder: string; files: number }; error?: { code: string } }>((resolve, reject) => {
+      req = http.request(
+        { host: '127.0.0.1', port: server.port, method: 'POST', path: INBOX_UPLOAD_PATH, headers: { 'content-type': INBOX_UPLOAD_TYPE, authorization: `Bearer ${server.token}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve(JSON.parse(text)));
+        },
+      );
+      req.on('error', reject);
+    });
+    return { send: (bytes) => req.write(bytes), end: () => req.end(), abort: () => req.destroy(), reply };
+  }
+
+  const stagedBytes = (): number =>
+    readdirSync(inbox(), { withFileTypes: true, recursive: true })
+      .filter((d) => d.isFile() && d.parentPath.includes('.staging-'))
+      .reduce((n, d) => n + statSync(join(d.parentPath, d.name)).size, 0);
+
+  it('writes each file as its bytes arrive, before the upload has ended, then renames it into place', async () => {
+    const first = Buffer.alloc(20_000, 'a');
+    const second = Buffer.alloc(30_000, 'b');
+    const upload = openUpload();
+    upload.send(encodeInboxManifest([{ relativePath: 'letters/first.txt', size: first.length }, { relativePath: 'letters/second.txt', size: second.length }]));
+    upload.send(first);
+    upload.send(second.subarray(0, 10_000));
+    // Half-way through the upload, the first file and part of the second are already on disk.
+    expect(await waitFor(() => existsSync(inbox()) && stagedBytes() === 30_000, 60_000)).toBe(true);
+    upload.send(second.subarray(10_000));
+    upload.end();
+    const result = await upload.reply;
+    expect(result).toMatchObject({ ok: true, value: { files: 2 } });
+    expect(readFileSync(join(result.value!.folder, 'letters', 'first.txt')).equals(first)).toBe(true);
+    expect(readFileSync(join(result.value!.folder, 'letters', 'second.txt')).equals(second)).toBe(true);
+    expect(filesUnder(inbox()).some((f) => f.includes('.staging-'))).toBe(false);
+  });
+
+  it('refuses from the sizes alone: an upload too big for the inbox is answered before its content is sent', async () => {
+    const upload = openUpload();
+    upload.send(encodeInboxManifest([{ relativePath: 'huge.bin', size: 10 * 1024 ** 3 }]));
+    expect(await upload.reply).toMatchObject({ ok: false, error: { code: 'inbox_full' } });
+    upload.abort();
+    expect(filesUnder(inbox())).toEqual([]);
+  });
+
+  it('leaves nothing behind when the upload is cut off, too short or too long', async () => {
+    const cut = openUpload();
+    cut.send(encodeInboxManifest([{ relativePath: 'a.txt', size: 10 }, { relativePath: 'b.txt', size: 40_000 }]));
+    cut.send(Buffer.alloc(10_000, 'x'));
+    expect(await waitFor(() => existsSync(inbox()) && stagedBytes() === 10_000, 60_000)).toBe(true);
+    cut.abort();
+    await cut.reply.catch(() => undefined);
+    expect(await waitFor(() => filesUnder(inbox()).length === 0, 60_000)).toBe(true);
+
+    const short = openUpload();
+    short.send(encodeInboxManifest([{ relativePath: 'a.txt', size: 10 }]));
+    short.send('12345');
+    short.end();
+    expect(await short.reply).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+
+    const long = openUpload();
+    long.send(encodeInboxManifest([{ relativePath: 'a.txt', size: 3 }]));
+    long.send('abcdef');
+    long.end();
+    expect(await long.reply).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+
+    const badName = openUpload();
+    badName.send(encodeInboxManifest([{ relativePath: '../escape.txt', size: 3 }]));
+    badName.send('abc');
+    badName.end();
+    expect(await badName.reply).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(filesUnder(inbox())).toEqual([]);
+    expect(existsSync(join(ws.dataDir, 'escape.txt'))).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import type { IntakeService } from '../../src/main/app/service-api';
 
 export interface FakeService extends IntakeService {
   handlers: Handlers & { [C in Channel]: Mock };
+  receiveInbox: Mock<IntakeService['receiveInbox']>;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   listenerCount(): number;
 }
@@ -14,6 +15,12 @@ export function fakeService(): FakeService {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   return {
     handlers,
+    // Reads the whole upload, as the real inbox does, and says how many bytes came.
+    receiveInbox: vi.fn(async (_manifest: unknown, content: AsyncIterable<Uint8Array>) => {
+      let bytes = 0;
+      for await (const chunk of content) bytes += chunk.length;
+      return { folder: `/inbox/${bytes}`, files: 1 };
+    }),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: unknown) => void);

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebServer, type WebServer } from '../../src/main/web/server';
+import { ApiError } from '../../src/shared/errors';
+import { encodeInboxManifest, INBOX_MANIFEST_MAX_BYTES, INBOX_UPLOAD_PATH, INBOX_UPLOAD_TYPE } from '../../src/shared/inbox-upload';
 import { fakeService, type FakeService } from '../shell/fake-service';
 
 interface Reply {
@@ -176,15 +178,48 @@ describe('browser mode: hostile bodies', () => {
     expect(service.handlers['settings.set']).not.toHaveBeenCalled();
   });
 
-  it('accepts a large inbox upload within its own limit', async () => {
-    service.handlers['ingest.inbox'].mockResolvedValue({ folder: '/inbox/1', files: 1 });
+  it('takes dropped files only as a stream: a JSON ingest.inbox body over 8 MB is refused before the service sees it', async () => {
     const data = Buffer.alloc(12 * 1024 * 1024, 1).toString('base64');
     const reply = await request(server, '/api/invoke/ingest.inbox', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer() },
       body: JSON.stringify({ files: [{ relativePath: 'big.txt', dataBase64: data }] }),
     });
-    expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { folder: '/inbox/1', files: 1 } });
+    expect(reply.status).toBe(413);
+    expect(service.handlers['ingest.inbox']).not.toHaveBeenCalled();
+  });
+});
+
+describe('browser mode: streamed uploads to the inbox', () => {
+  const upload = (body: Buffer | string, headers: Record<string, string> = { 'content-type': INBOX_UPLOAD_TYPE, ...bearer() }) =>
+    request(server, INBOX_UPLOAD_PATH, { method: 'POST', headers, body });
+
+  it('hands the service the manifest and exactly the bytes after it', async () => {
+    const content = Buffer.alloc(12 * 1024 * 1024, 7);
+    const reply = await upload(Buffer.concat([Buffer.from(encodeInboxManifest([{ relativePath: 'big.bin', size: content.length }])), content]));
+    expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { folder: `/inbox/${content.length}`, files: 1 } });
+    expect(service.receiveInbox).toHaveBeenCalledTimes(1);
+    expect(service.receiveInbox.mock.calls[0][0]).toEqual({ files: [{ relativePath: 'big.bin', size: content.length }] });
+  });
+
+  it('refuses without the token, with another type or method, and a manifest that is missing, not JSON or too long', async () => {
+    const body = `${encodeInboxManifest([{ relativePath: 'a.txt', size: 1 }])}x`;
+    expect((await upload(body, { 'content-type': INBOX_UPLOAD_TYPE })).status).toBe(401);
+    expect((await upload(body, { 'content-type': INBOX_UPLOAD_TYPE, authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await upload(body, { 'content-type': 'application/json', ...bearer() })).status).toBe(415);
+    expect((await request(server, INBOX_UPLOAD_PATH, { method: 'PUT', headers: { 'content-type': INBOX_UPLOAD_TYPE, ...bearer() }, body })).status).toBe(405);
+    expect((await upload('')).status).toBe(400);
+    expect(JSON.parse((await upload('{not json\nrest')).body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect((await upload(Buffer.alloc(INBOX_MANIFEST_MAX_BYTES + 10, 0x20))).status).toBe(413);
+    expect(service.receiveInbox).not.toHaveBeenCalled();
+  });
+
+  it('answers the service’s refusal as an envelope and drops the rest of the body', async () => {
+    service.receiveInbox.mockRejectedValueOnce(new ApiError('inbox_full', 'The inbox is full'));
+    const reply = await upload(Buffer.concat([Buffer.from(encodeInboxManifest([{ relativePath: 'a.bin', size: 4 * 1024 * 1024 }])), Buffer.alloc(4 * 1024 * 1024)]));
+    expect(JSON.parse(reply.body)).toEqual({ ok: false, error: { code: 'inbox_full', message: 'The inbox is full' } });
+    // The connection is still usable: the next request gets its answer.
+    expect((await request(server, '/api/invoke/app.info', { ...json({}), headers: { 'content-type': 'application/json', ...bearer() } })).status).toBe(200);
   });
 });
 

@@ -37,6 +37,11 @@ export interface ServiceOptions {
 
 export interface IntakeService {
   handlers: Handlers;
+  /**
+   * Browser mode's streamed upload (outside the contract: its content is a byte stream, not JSON).
+   * `manifest` is validated here; `content` holds the files' bytes in manifest order.
+   */
+  receiveInbox(manifest: unknown, content: AsyncIterable<Uint8Array>): Promise<{ folder: string; files: number }>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   close(): Promise<void>;
 }

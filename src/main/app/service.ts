@@ -4,13 +4,14 @@
  * thin: validation happens in dispatch (zod), logic lives in the engine.
  */
 import { EventEmitter } from 'node:events';
-import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, readFile, readdir, realpath, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, parse as parsePath, resolve, sep } from 'node:path';
 import type { EventName, Events, Handlers } from '../../shared/contract';
 import type { FailedFilter, RunProgress } from '../../shared/domain';
 import { ApiError } from '../../shared/errors';
+import { inboxManifestSchema } from '../../shared/inbox-upload';
 import { isExternalLink } from '../../shared/links';
 import { redactSecrets } from '../../shared/redact';
 import { TableBrowser } from '../db/table-browser';
@@ -21,6 +22,8 @@ import type { Run } from '../engine/run';
 import { LANGUAGE_CODE, installedLanguages, userLanguageDir } from '../extract/ocr';
 import { NoticeThrottle, WatchManager } from '../engine/watched';
 import { watchFolders } from '../engine/watch';
+import { describeZodError } from './dispatch';
+import { createInbox } from './inbox';
 import { inboxDirFor } from './paths';
 import { SettingsStore, type RunOverrides } from './settings';
 import type { LocalIntakeService, ServiceOptions } from './service-api';
@@ -137,31 +140,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
     return [...seen];
   };
 
-  let inboxBusy = 0;
-  const stagingInUse = new Set<string>();
-  /** Files already ingested leave the inbox (their text is in the library); empty folders and abandoned staging go too. */
-  const cleanInbox = async (inbox: string): Promise<void> => {
-    const walk = async (dir: string): Promise<boolean> => {
-      let empty = true;
-      for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-        const p = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (stagingInUse.has(p) || !(await walk(p))) empty = false;
-          else await rm(p, { recursive: true, force: true });
-        } else if (entry.name.startsWith('.staging-') || !engine.library.documents.isIngestedPath(p)) {
-          empty = false;
-        } else {
-          await rm(p, { force: true });
-        }
-      }
-      return empty;
-    };
-    for (const entry of await readdir(inbox, { withFileTypes: true }).catch(() => [])) {
-      const p = join(inbox, entry.name);
-      if (entry.isDirectory() && entry.name.startsWith('.staging-') && !stagingInUse.has(p)) await rm(p, { recursive: true, force: true });
-    }
-    await walk(inbox);
-  };
+  const inbox = createInbox({ dir: inboxDir, maxBytes: opts.inboxMaxBytes, isIngested: (p) => engine.library.documents.isIngestedPath(p) });
 
   const watchRun = (run: Run) => {
     void run.finished.then((summary) => {
@@ -247,43 +226,15 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
       return null;
     },
     'ingest.status': () => engine.activeProgress(),
-    'ingest.inbox': async ({ files }) => {
-      const rels = files.map((f) => inboxRelativePath(f.relativePath));
-      if (new Set(rels.map((r) => r.toLowerCase())).size !== rels.length) throw new ApiError('invalid_input', 'Two dropped files have the same name in the same folder.');
-      if (inboxBusy >= INBOX_CONCURRENT_UPLOADS) throw new ApiError('busy', 'Other dropped files are being saved; try again when they are in.');
-      inboxBusy++;
-      const inbox = inboxDir;
-      let staging: string | null = null;
-      try {
-        await mkdir(inbox, { recursive: true, mode: 0o700 });
-        await cleanInbox(inbox);
-        const incoming = files.reduce((n, f) => n + Math.floor((f.dataBase64.length * 3) / 4), 0);
-        const held = await folderBytes(inbox);
-        const cap = opts.inboxMaxBytes ?? INBOX_MAX_BYTES;
-        if (held + incoming > cap) {
-          throw new ApiError('inbox_full', `The inbox holds ${formatMb(held)} of files not yet ingested; ${formatMb(incoming)} more would pass its ${formatMb(cap)} limit. Ingest or reset what is there first.`);
-        }
-        // A staging folder of its own (hidden from scans), renamed into place only when every file is in: all or nothing.
-        staging = await mkdtemp(join(inbox, '.staging-'));
-        stagingInUse.add(staging);
-        for (let i = 0; i < files.length; i++) {
-          const target = join(staging, rels[i]);
-          await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-          await writeFile(target, Buffer.from(files[i].dataBase64, 'base64'), { mode: 0o600, flag: 'wx' });
-        }
-        const folder = join(inbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(6).toString('hex')}`);
-        await rename(staging, folder);
-        return { folder, files: files.length };
-      } catch (e) {
-        if (e instanceof ApiError) throw e;
-        throw new ApiError('fs_error', `The dropped files could not be saved: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      } finally {
-        if (staging) {
-          stagingInUse.delete(staging);
-          await rm(staging, { recursive: true, force: true });
-        }
-        inboxBusy--;
-      }
+    'ingest.inbox': ({ files }) => {
+      // Small drops as base64 inside the contract; the page streams its uploads through receiveInbox.
+      const data = files.map((f) => Buffer.from(f.dataBase64, 'base64'));
+      return inbox.save(
+        files.map((f, i) => ({ relativePath: f.relativePath, size: data[i].length })),
+        (async function* () {
+          yield* data;
+        })(),
+      );
     },
     'runs.list': ({ limit }) => {
       engine.sweepRuns(); // a CLI killed a moment ago shows as interrupted now, not at the next tick
@@ -487,6 +438,11 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
     interrupt: () => {
       for (const run of engine.activeRuns()) run.cancel('interrupted');
     },
+    receiveInbox: (manifest, content) => {
+      const parsed = inboxManifestSchema.safeParse(manifest);
+      if (!parsed.success) throw new ApiError('invalid_input', `Upload manifest: ${describeZodError(parsed.error)}`);
+      return inbox.save(parsed.data.files, content);
+    },
     on(event, listener) {
       emitter.on(event, listener as (...a: unknown[]) => void);
       return () => emitter.off(event, listener as (...a: unknown[]) => void);
@@ -517,29 +473,10 @@ async function realpathOfNearest(p: string): Promise<string> {
   }
 }
 
-/** Dropped uploads held at once, and the inbox's size: one tab cannot fill the disk or the memory. */
-const INBOX_CONCURRENT_UPLOADS = 2;
-const INBOX_MAX_BYTES = 2 * 1024 ** 3;
 /** "Download original" sends the bytes as base64 in one JSON answer: bigger files are named, not sent. */
 const ORIGINAL_DOWNLOAD_MAX = 50 * 1024 ** 2;
 /** How many recent folders the folder picker offers. */
 const RECENT_FOLDERS = 8;
-
-/** A dropped file's relative path, or a refusal: no absolute, empty, `.` or `..` segment, no NUL, no over-long name. */
-function inboxRelativePath(given: string): string {
-  const segments = given.split(/[/\\]/);
-  const bad = given.includes('\0') || segments.some((seg) => seg === '' || seg === '.' || seg === '..' || Buffer.byteLength(seg) > 255);
-  if (bad) throw new ApiError('invalid_input', `Refused file name "${given.slice(0, 300)}".`);
-  return segments.join(sep);
-}
-
-async function folderBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    if (entry.isFile()) total += (await lstat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
-  }
-  return total;
-}
 
 function formatMb(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(0)} MB`;

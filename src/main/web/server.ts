@@ -15,13 +15,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { TOKEN_FRAGMENT_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/browser-auth';
 import { EVENT_NAMES, type Envelope } from '../../shared/contract';
 import type { ApiErrorCode } from '../../shared/errors';
-import { dispatch, isChannel } from '../app/dispatch';
+import { INBOX_MANIFEST_MAX_BYTES, INBOX_UPLOAD_PATH, INBOX_UPLOAD_TYPE } from '../../shared/inbox-upload';
+import { dispatch, isChannel, toErrorBody } from '../app/dispatch';
 import { contentTypeOf, resolveStatic } from '../app/renderer-files';
 import { contentSecurityPolicy } from '../../shared/csp';
 import type { IntakeService } from '../app/service-api';
 
 export interface WebServerOptions {
-  service: Pick<IntakeService, 'handlers' | 'on'>;
+  service: Pick<IntakeService, 'handlers' | 'on' | 'receiveInbox'>;
   /** 0 or undefined: any free port. */
   port?: number;
   host?: string;
@@ -40,11 +41,8 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+/** Every JSON body; dropped files do not come as JSON but as a stream (INBOX_UPLOAD_PATH). */
 const SMALL_BODY = 8 * 1024 * 1024;
-/** ingest.inbox requests parsed at once (each may hold ~80 MB of base64 while it is parsed). */
-const INBOX_AT_ONCE = 2;
-/** ingest.inbox carries dropped files as base64 (schema allows 70 MB of it). */
-const INBOX_BODY = 80 * 1024 * 1024;
 
 
 class HttpError extends Error {
@@ -107,11 +105,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (reqOrigin !== undefined && !allowedOrigins.has(reqOrigin.toLowerCase())) throw new HttpError(403, 'forbidden_origin', 'Requests from other origins are refused');
   };
 
-  let inboxInFlight = 0;
   const handleApi = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> => {
     const site = req.headers['sec-fetch-site'];
     if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'forbidden_origin', 'Cross-site requests are refused');
     if (!isAuthorized(req)) throw new HttpError(401, 'unauthorized', 'Missing or wrong token: open the URL printed by `intake serve`');
+    if (pathname === INBOX_UPLOAD_PATH) return handleInboxUpload(req, res);
     const match = /^\/api\/invoke\/([A-Za-z0-9_.-]{1,64})$/.exec(pathname);
     if (!match) throw new HttpError(404, 'not_found', 'No such endpoint');
     if (req.method !== 'POST') {
@@ -122,32 +120,61 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (!isChannel(channel)) throw new HttpError(404, 'unknown_channel', `Unknown channel: ${channel}`);
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') throw new HttpError(415, 'unsupported_media_type', 'Send the input as application/json');
-    const isInbox = channel === 'ingest.inbox';
-    // Each upload body sits in memory until parsed: at most INBOX_AT_ONCE of them at a time.
-    if (isInbox && inboxInFlight >= INBOX_AT_ONCE) {
-      res.setHeader('Retry-After', '2');
-      throw new HttpError(503, 'busy', 'Other dropped files are being uploaded; try again when they are in.');
-    }
-    if (isInbox) inboxInFlight++;
-    let body: Buffer;
-    try {
-      body = await readBody(req, isInbox ? INBOX_BODY : SMALL_BODY);
-    } catch (e) {
-      if (isInbox) inboxInFlight--;
-      throw e;
-    }
+    const body = await readBody(req, SMALL_BODY);
     let input: unknown;
     try {
       input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
     } catch {
-      if (isInbox) inboxInFlight--;
       throw new HttpError(400, 'invalid_input', 'The request body is not valid JSON');
     }
-    try {
-      sendJson(res, 200, await dispatch(opts.service.handlers, channel, input));
-    } finally {
-      if (isInbox) inboxInFlight--;
+    sendJson(res, 200, await dispatch(opts.service.handlers, channel, input));
+  };
+
+  /** Dropped files: a manifest line, then the files' bytes, written to the inbox as they arrive. */
+  const handleInboxUpload = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      throw new HttpError(405, 'method_not_allowed', 'Use POST');
     }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== INBOX_UPLOAD_TYPE) throw new HttpError(415, 'unsupported_media_type', `Send the files as ${INBOX_UPLOAD_TYPE}`);
+    const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let envelope: Envelope<unknown>;
+    try {
+      let head = Buffer.alloc(0);
+      let newline = -1;
+      while (newline < 0) {
+        const next = await chunks.next();
+        if (next.done) throw new HttpError(400, 'invalid_input', 'The upload has no manifest line');
+        head = Buffer.concat([head, next.value]);
+        newline = head.indexOf(0x0a);
+        if ((newline < 0 ? head.length : newline) > INBOX_MANIFEST_MAX_BYTES) throw new HttpError(413, 'payload_too_large', `The upload's manifest is larger than ${INBOX_MANIFEST_MAX_BYTES} bytes`);
+      }
+      let manifest: unknown;
+      try {
+        manifest = JSON.parse(head.subarray(0, newline).toString('utf8'));
+      } catch {
+        throw new HttpError(400, 'invalid_input', "The upload's manifest is not valid JSON");
+      }
+      const first = head.subarray(newline + 1);
+      const content = async function* (): AsyncGenerator<Uint8Array> {
+        if (first.length > 0) yield first;
+        for (;;) {
+          const next = await chunks.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      };
+      try {
+        envelope = { ok: true, value: await opts.service.receiveInbox(manifest, content()) };
+      } catch (err) {
+        envelope = { ok: false, error: toErrorBody(err) };
+      }
+    } finally {
+      // A refused upload's remaining bytes are read and dropped, never held.
+      if (!req.readableEnded) req.resume();
+    }
+    sendJson(res, 200, envelope);
   };
 
   const handleStatic = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {

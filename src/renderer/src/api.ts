@@ -5,6 +5,7 @@
 import { TOKEN_FRAGMENT_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/browser-auth';
 import type { Channel, Envelope, EventName, Events, Input, IntakeApi, Output } from '../../shared/contract';
 import type { ApiErrorCode } from '../../shared/errors';
+import { encodeInboxManifest, INBOX_UPLOAD_PATH, INBOX_UPLOAD_TYPE } from '../../shared/inbox-upload';
 
 /** An error that crossed the IPC boundary: a stable code plus a human message. */
 export class ApiError extends Error {
@@ -22,7 +23,17 @@ function windowApi(): IntakeApi | undefined {
   return (globalThis as unknown as { api?: IntakeApi }).api;
 }
 
-let browserClient: IntakeApi | null = null;
+/** Browser mode's client: the contract, plus dropped files streamed to the inbox. */
+export interface BrowserClient extends IntakeApi {
+  uploadToInbox(files: InboxUpload[]): Promise<Envelope<{ folder: string; files: number }>>;
+}
+
+export interface InboxUpload {
+  relativePath: string;
+  file: Blob;
+}
+
+let browserClient: BrowserClient | null = null;
 
 /** The preload's API when present, otherwise the HTTP/WebSocket client. */
 export function getApi(): IntakeApi {
@@ -43,6 +54,23 @@ export async function call<C extends Channel>(channel: C, input: Input<C>): Prom
   if (!envelope || typeof envelope !== 'object') throw new ApiError('bad_response', `No answer from ${channel}`, channel);
   if (envelope.ok) return envelope.value;
   throw new ApiError(envelope.error?.code ?? 'bad_response', envelope.error?.message ?? 'Unknown error', channel);
+}
+
+/**
+ * Browser mode: dropped files go to the inbox in one request whose body is a manifest line and
+ * the files themselves (a Blob of Files: the browser streams them from disk, nothing is base64).
+ */
+export async function uploadFiles(files: InboxUpload[]): Promise<{ folder: string; files: number }> {
+  if (windowApi()) throw new ApiError('not_supported', 'The desktop app ingests dropped files from where they are', 'inbox');
+  browserClient ??= createBrowserClient();
+  let envelope: Envelope<{ folder: string; files: number }>;
+  try {
+    envelope = await browserClient.uploadToInbox(files);
+  } catch (e) {
+    throw new ApiError('transport', e instanceof Error ? e.message : String(e), 'inbox');
+  }
+  if (envelope.ok) return envelope.value;
+  throw new ApiError(envelope.error?.code ?? 'bad_response', envelope.error?.message ?? 'Unknown error', 'inbox');
 }
 
 /** Listens to a push event; returns the unsubscribe function. */
@@ -107,7 +135,7 @@ export function takeBrowserToken(): string | null {
 }
 
 /** Browser mode: every request carries `Authorization: Bearer`, the socket a `bearer.` subprotocol. */
-export function createBrowserClient(token: string | null = takeBrowserToken()): IntakeApi {
+export function createBrowserClient(token: string | null = takeBrowserToken()): BrowserClient {
   const listeners = new Map<EventName, Set<AnyListener>>();
   let socket: WebSocket | null = null;
   let retryMs = 500;
@@ -146,23 +174,38 @@ export function createBrowserClient(token: string | null = takeBrowserToken()): 
     };
   };
 
+  const headers = (contentType: string): Record<string, string> => ({ 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) });
+  const envelopeOf = async <T,>(res: Response): Promise<Envelope<T>> => {
+    let body: unknown = null;
+    try {
+      body = await res.json();
+    } catch {
+      body = null;
+    }
+    if (isEnvelope(body)) return body as Envelope<T>;
+    const message = res.status === 401 ? 'Not authorised: open the link printed by `intake serve` (it carries the token).' : `HTTP ${res.status} ${res.statusText}`.trim();
+    return { ok: false, error: { code: res.status === 401 ? 'unauthorized' : 'http_error', message } };
+  };
+
   return {
     async invoke(channel, input) {
       const res = await fetch(`/api/invoke/${encodeURIComponent(channel)}`, {
         method: 'POST',
         credentials: 'omit',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: headers('application/json'),
         body: JSON.stringify(input ?? {}),
       });
-      let body: unknown = null;
-      try {
-        body = await res.json();
-      } catch {
-        body = null;
-      }
-      if (isEnvelope(body)) return body as Envelope<Output<typeof channel>>;
-      const message = res.status === 401 ? 'Not authorised: open the link printed by `intake serve` (it carries the token).' : `HTTP ${res.status} ${res.statusText}`.trim();
-      return { ok: false, error: { code: res.status === 401 ? 'unauthorized' : 'http_error', message } };
+      return envelopeOf<Output<typeof channel>>(res);
+    },
+    async uploadToInbox(files) {
+      const manifest = encodeInboxManifest(files.map((f) => ({ relativePath: f.relativePath, size: f.file.size })));
+      const res = await fetch(INBOX_UPLOAD_PATH, {
+        method: 'POST',
+        credentials: 'omit',
+        headers: headers(INBOX_UPLOAD_TYPE),
+        body: new Blob([manifest, ...files.map((f) => f.file)]),
+      });
+      return envelopeOf<{ folder: string; files: number }>(res);
     },
     on(event, listener) {
       let set = listeners.get(event);

@@ -3,16 +3,16 @@
  * in browser mode the files themselves are read (folders walked with
  * webkitGetAsEntry) and uploaded to the app's inbox folder.
  */
-import { call, canResolveDroppedPaths, pathForFile } from './api';
+import { canResolveDroppedPaths, pathForFile, uploadFiles } from './api';
 
 export interface DroppedFile {
   relativePath: string;
   file: File;
 }
 
-/** Per ingest.inbox call; the contract allows 1000 files and ~50 MB of base64. */
+/** Per upload (each is all or nothing): the manifest allows 1000 files; the bytes stream to disk. */
 const BATCH_FILES = 200;
-const BATCH_BYTES = 24 * 1024 * 1024;
+const BATCH_BYTES = 512 * 1024 * 1024;
 
 export function dropHasPaths(): boolean {
   return canResolveDroppedPaths();
@@ -51,23 +51,15 @@ async function walk(entry: FileSystemEntry, prefix: string, out: DroppedFile[]):
   }
 }
 
-export async function toBase64(file: Blob): Promise<string> {
-  const buf = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  const CHUNK = 0x8000;
-  for (let i = 0; i < buf.length; i += CHUNK) binary += String.fromCharCode(...buf.subarray(i, i + CHUNK));
-  return btoa(binary);
-}
-
 /** Uploads dropped files to the inbox; returns the folder(s) to ingest. */
 export async function uploadToInbox(files: DroppedFile[], onProgress?: (sent: number, total: number) => void): Promise<string[]> {
   const folders = new Set<string>();
-  let batch: { relativePath: string; dataBase64: string }[] = [];
+  let batch: DroppedFile[] = [];
   let bytes = 0;
   let sent = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const res = await call('ingest.inbox', { files: batch });
+    const res = await uploadFiles(batch);
     folders.add(res.folder);
     sent += batch.length;
     onProgress?.(sent, files.length);
@@ -76,7 +68,7 @@ export async function uploadToInbox(files: DroppedFile[], onProgress?: (sent: nu
   };
   for (const f of files) {
     if (batch.length >= BATCH_FILES || (bytes > 0 && bytes + f.file.size > BATCH_BYTES)) await flush();
-    batch.push({ relativePath: f.relativePath, dataBase64: await toBase64(f.file) });
+    batch.push(f);
     bytes += f.file.size;
   }
   await flush();
