@@ -153,13 +153,8 @@ describe('every screen tells the truth', () => {
         void service.handlers['ingest.pause']({ runId });
       }
     });
-    runId = (await call<{ runId: number }>('ingest.start', { paths: [ws.docs], ocr: false, concurrency: 1 })).runId;
-    const changed = await changedMidRun;
-    expect(changed.count).toBe(1);
-    expect(finishedYet).toBe(false);
-
-    // Paused: once every worker is idle the card stops moving, and the record says the same.
-    const idle = await new Promise<Events['run.progress']>((resolve) => {
+    // Listened for from the start: under load the run may be paused and idle before the next line runs.
+    const idleSoon = new Promise<Events['run.progress']>((resolve) => {
       const off = service.on('run.progress', (p) => {
         if (p.status === 'paused' && Object.keys(p.inStage).length === 0) {
           off();
@@ -167,6 +162,13 @@ describe('every screen tells the truth', () => {
         }
       });
     });
+    runId = (await call<{ runId: number }>('ingest.start', { paths: [ws.docs], ocr: false, concurrency: 1 })).runId;
+    const changed = await changedMidRun;
+    expect(changed.count).toBe(1);
+    expect(finishedYet).toBe(false);
+
+    // Paused: once every worker is idle the card stops moving, and the record says the same.
+    const idle = await idleSoon;
     const card = (await call<Events['run.progress']>('ingest.status', {}))!;
     expect(card.status).toBe('paused');
     expect(card.etaSec).toBeNull(); // no ETA while paused

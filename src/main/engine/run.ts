@@ -18,6 +18,7 @@ import type { Library } from './library';
 import { FilePipeline, type FileEntry, type FileOutcome, type InFlightStage, type PipelineDeps } from './pipeline';
 import { drainBounded } from './queue';
 import { scan } from './scan';
+import { etaSeconds } from './eta';
 
 const PROGRESS_INTERVAL_MS = 100;
 /** Files scanned ahead of the workers at most. */
@@ -140,33 +141,10 @@ export class Run {
     return now - this.startedAt - this.pausedMs - (this.pausedSince !== null ? now - this.pausedSince : 0);
   }
 
-  /**
-   * Seconds left, from what is left: files waiting and in hand, each costed at the measured time
-   * per file of its kind (an OCR'd image costs far more than a text file). Null while the scan
-   * is still finding files, while paused, or while a kind still waiting has no measurement yet.
-   */
+  /** Seconds left (see etaSeconds); null while the scan is still finding files or while paused. */
   private etaSec(now: number): number | null {
     if (this.scanning || this.pausedGate || this.status !== 'running') return null;
-    const avg = (k: FileKind): number | null => {
-      const c = this.costByKind.get(k);
-      return c && c.n > 0 ? c.ms / c.n : null;
-    };
-    let work = 0;
-    let longest = 0;
-    for (const [kind, n] of this.waitingByKind) {
-      if (n <= 0) continue;
-      const a = avg(kind);
-      if (a === null) return null;
-      work += n * a;
-    }
-    for (const { kind, since } of this.working.values()) {
-      const a = avg(kind);
-      if (a === null) return null;
-      const left = Math.max(a - (now - since), a * 0.1);
-      work += left;
-      longest = Math.max(longest, left);
-    }
-    return Math.round(Math.max(work / this.workers(), longest) / 1000);
+    return etaSeconds({ waiting: this.waitingByKind, working: [...this.working.values()], cost: this.costByKind, workers: this.workers(), now });
   }
 
   private workers(): number {
