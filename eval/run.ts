@@ -2,7 +2,7 @@
 // files as they are, the scans as PNG images through OCR — and prints per-field accuracy of the
 // classification and search recall@3 / MRR per mode, for the sentence encoder and for the hashed
 // baseline (the same library re-embedded with the hashed vectors). `--json` adds a JSON line.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,15 @@ import { LocalProvider } from '../src/main/ai/local';
 import { STOPWORDS } from '../src/main/ai/lexicon';
 import { Engine, defaultRunOptions } from '../src/main/engine/engine';
 import { SEARCH_MODES, type SearchMode } from '../src/shared/domain';
-import { DOCS, QUERIES, type EvalDoc } from './corpus';
+import { DOCS, HELD_OUT, QUERIES, type EvalDoc, type EvalQuery } from './corpus';
 
 const json = process.argv.includes('--json');
-const root = mkdtempSync(join(tmpdir(), 'intake-eval-'));
+// `--keep DIR`: work in DIR and leave it there; a second run re-reads the unchanged files in no time.
+const keepAt = process.argv.indexOf('--keep');
+const keep = keepAt >= 0 ? process.argv[keepAt + 1] : undefined;
+const root = keep ?? mkdtempSync(join(tmpdir(), 'intake-eval-'));
 const docsDir = join(root, 'docs');
-mkdirSync(docsDir);
+mkdirSync(docsDir, { recursive: true });
 
 // ---------------------------------------------------------------- the set's own rules
 
@@ -27,7 +30,7 @@ const contentWords = (s: string): Set<string> => new Set((s.toLowerCase().match(
 function checkSet(): void {
   const problems: string[] = [];
   const byId = new Map(DOCS.map((d) => [d.id, d]));
-  for (const q of QUERIES) {
+  for (const q of [...QUERIES, ...HELD_OUT]) {
     const doc = byId.get(q.target);
     if (!doc) {
       problems.push(`query "${q.q}" targets unknown document ${q.target}`);
@@ -134,12 +137,12 @@ interface ModeScores {
   misses: string[];
 }
 
-async function scoreSearch(engine: Engine, mode: SearchMode): Promise<ModeScores> {
+async function scoreSearch(engine: Engine, mode: SearchMode, queries: EvalQuery[] = QUERIES): Promise<ModeScores> {
   let hit3 = 0;
   let rr = 0;
   let focused = 0;
   const misses: string[] = [];
-  for (const q of QUERIES) {
+  for (const q of queries) {
     const res = await engine.searchDocuments(q.q, { mode, offset: 0, limit: 10 });
     const rank = res.rows.findIndex((r) => r.filename.startsWith(`${q.target}.`)) + 1;
     if (rank >= 1 && rank <= 3) hit3++;
@@ -147,7 +150,7 @@ async function scoreSearch(engine: Engine, mode: SearchMode): Promise<ModeScores
     if (rank) rr += 1 / rank;
     if (res.total <= 5) focused++;
   }
-  const n = QUERIES.length;
+  const n = queries.length;
   return { recall3: hit3 / n, mrr: rr / n, focused: focused / n, misses };
 }
 
@@ -155,31 +158,37 @@ async function scoreSearch(engine: Engine, mode: SearchMode): Promise<ModeScores
 
 async function main(): Promise<void> {
   checkSet();
-  for (const d of DOCS) writeFileSync(join(docsDir, fileName(d)), d.scan ? scanPng(d.text) : d.text);
+  for (const d of DOCS) if (!keep || !existsSync(join(docsDir, fileName(d)))) writeFileSync(join(docsDir, fileName(d)), d.scan ? scanPng(d.text) : d.text);
 
   const encoder = new WorkerEncoder();
   const dataDir = join(root, 'data');
   const dbPath = join(dataDir, 'eval.db');
-  mkdirSync(dataDir);
+  mkdirSync(dataDir, { recursive: true });
   const t0 = Date.now();
   const engine = new Engine({ library: dbPath, dataDir, createProvider: () => new LocalProvider(encoder) });
   const summary = await engine.ingest(defaultRunOptions([docsDir], { ocrLanguages: ['eng'], concurrency: 4 }));
   await engine.embedder.idle();
+  if (keep) await engine.embedder.reembed();
   const ingestMs = Date.now() - t0;
   if (summary.failed) process.stderr.write(`warning: ${summary.failed} documents failed to ingest\n`);
 
   const fields = scoreFields(engine);
   const modes: Record<string, ModeScores> = {};
   for (const m of SEARCH_MODES) modes[m] = await scoreSearch(engine, m);
+  const heldOut: Record<string, ModeScores> = {};
+  for (const m of ['hybrid', 'semantic'] as const) heldOut[m] = await scoreSearch(engine, m, HELD_OUT);
   await engine.close();
 
   // The hashed baseline: the same documents and labels, vectors recomputed with the hashed embedding.
   const basePath = join(dataDir, 'baseline.db');
+  for (const f of [basePath, `${basePath}-wal`, `${basePath}-shm`]) rmSync(f, { force: true });
   copyFileSync(dbPath, basePath);
   const base = new Engine({ library: basePath, dataDir, createProvider: () => new LocalProvider(null) });
   await base.embedder.reembed();
   const baseModes: Record<string, ModeScores> = {};
   for (const m of SEARCH_MODES) baseModes[m] = await scoreSearch(base, m);
+  const baseHeldOut: Record<string, ModeScores> = {};
+  for (const m of ['hybrid', 'semantic'] as const) baseHeldOut[m] = await scoreSearch(base, m, HELD_OUT);
   await base.close();
   await encoder.close();
 
@@ -200,11 +209,18 @@ async function main(): Promise<void> {
     const b = baseModes[m];
     out.push(`  ${m.padEnd(12)} ${pct(a.recall3)}  ${a.mrr.toFixed(2).padStart(5)}  ${pct(a.focused)}       ${pct(b.recall3)}  ${b.mrr.toFixed(2).padStart(5)}  ${pct(b.focused)}`);
   }
+  out.push(`  held out: ${HELD_OUT.length} more queries (English, for the German and French documents), never used to tune`);
+  for (const m of ['hybrid', 'semantic']) {
+    const a = heldOut[m];
+    const b = baseHeldOut[m];
+    out.push(`  ${m.padEnd(12)} ${pct(a.recall3)}  ${a.mrr.toFixed(2).padStart(5)}  ${pct(a.focused)}       ${pct(b.recall3)}  ${b.mrr.toFixed(2).padStart(5)}  ${pct(b.focused)}`);
+  }
   out.push('  (hybrid recall@3 target ≥ 90 %; "≤5 hits": queries answered with at most 5 documents — the relevance floor at work)');
   if (process.argv.includes('--verbose')) {
     out.push('');
     for (const [k, list] of Object.entries(fields.wrong)) if (list.length) out.push(`wrong ${k}:\n  ${list.join('\n  ')}`);
     for (const m of SEARCH_MODES) if (modes[m].misses.length) out.push(`missed in ${m}:\n  ${modes[m].misses.join('\n  ')}`);
+    for (const m of ['hybrid', 'semantic']) if (heldOut[m].misses.length) out.push(`held out, missed in ${m}:\n  ${heldOut[m].misses.join('\n  ')}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
   if (json) {
@@ -216,6 +232,7 @@ async function main(): Promise<void> {
         fields: { type: fields.type, correspondent: fields.correspondent, date: fields.date, language: fields.language },
         search: Object.fromEntries(SEARCH_MODES.map((m) => [m, strip(modes[m])])),
         baseline: Object.fromEntries(SEARCH_MODES.map((m) => [m, strip(baseModes[m])])),
+        heldOut: { queries: HELD_OUT.length, hybrid: strip(heldOut.hybrid), semantic: strip(heldOut.semantic), baselineHybrid: strip(baseHeldOut.hybrid) },
       })}\n`,
     );
   }
@@ -226,4 +243,6 @@ main()
     process.stderr.write(`eval failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(root, { recursive: true, force: true }));
+  .finally(() => {
+    if (!keep) rmSync(root, { recursive: true, force: true });
+  });

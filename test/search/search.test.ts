@@ -61,6 +61,18 @@ describe('search by meaning with the local sentence encoder', () => {
     expect(hit.highlights.map((h) => hit.snippet.slice(h.start, h.end).toLowerCase())).toEqual(expect.arrayContaining(['compression', 'library']));
   });
 
+  it('an English query finds German and French documents by meaning (the encoder reads their English gloss)', async () => {
+    ws.write('heizung.txt', 'Sanitär Krüger GmbH\n\nRechnung Nr. 5521\n\nReparatur der Heizung: Kessel entlüftet, Pumpe ausgetauscht, Wartung durchgeführt.\nArbeitszeit 3 Std., Material 180,00 €.\nGesamtbetrag 412,00 € – zahlbar innerhalb von 14 Tagen.\n');
+    ws.write('sortie.txt', "École Jules Ferry\n\nMadame, Monsieur,\n\nLa classe de votre enfant participera à une sortie au zoo le 12 mai. Les élèves partiront en car à 8 h 30 et seront de retour à l'école à 17 h. Merci de prévoir un repas froid.\n\nLa directrice\n");
+    ws.write('zlib.txt', MANUAL);
+    const engine = ws.engine({ createProvider: () => new LocalProvider(encoder) });
+    await engine.ingest(ws.options({ ocr: false }));
+    await engine.embedder.idle();
+    const first = async (q: string) => (await engine.searchDocuments(q, { mode: 'semantic', offset: 0, limit: 3 })).rows[0]?.filename;
+    expect(await first('bill for fixing our central heating')).toBe('heizung.txt');
+    expect(await first('school day trip to see animals')).toBe('sortie.txt');
+  });
+
   it('a library embedded with an older model is eligible for re-embedding, and reembed upgrades it, resuming after a stop', async () => {
     corpus();
     for (let i = 0; i < 20; i++) ws.write(`notes/note-${i}.txt`, `Meeting note ${i}: we discussed the garden fence, the hedge and the lawn mower for plot ${i}.`);

