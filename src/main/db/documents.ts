@@ -236,6 +236,18 @@ export class DocumentsRepo {
       .all(match, limit) as { id: number; bm25: number }[];
   }
 
+  /**
+   * How many documents match, counted up to `cap` (then cap + 1): reading stops there, so the
+   * answer costs the same in a library of any size.
+   */
+  ftsMatchCount(terms: string[], all: boolean, cap: number): number {
+    if (!terms.length) return 0;
+    const match = terms.map((w) => `"${w.replace(/"/g, '')}"*`).join(all ? ' AND ' : ' OR ');
+    return (
+      this.db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? LIMIT ?)').get(match, cap + 1)?.n ?? 0
+    );
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
   }

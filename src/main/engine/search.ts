@@ -5,7 +5,7 @@ import type { DocumentRow, SearchHighlight, SearchMode } from '../../shared/doma
 import { STOPWORDS } from '../ai/lexicon';
 import type { Db } from '../db/connection';
 import type { DocumentsRepo } from '../db/documents';
-import { VectorIndex } from './vector-index';
+import { VectorIndex, type VectorHit } from './vector-index';
 
 /** Reciprocal-rank-fusion constant: the usual 60 keeps one list's top hit from drowning the other. */
 const RRF_K = 60;
@@ -20,6 +20,8 @@ export function semanticFloor(model: string): number {
   if (model.startsWith('local-hash')) return 0.12;
   return 0.3;
 }
+/** Documents a term may match before it stops ranking the whole library by itself (see search()). */
+const COMMON_MATCHES = 2_000;
 /** A weaker semantic match (this share of the floor) still counts when some keywords agree. */
 const SUPPORT_SHARE = 0.65;
 const SNIPPET_CHARS = 240;
@@ -127,46 +129,69 @@ export class LibrarySearch {
 
     const useKeywords = opts.mode !== 'semantic';
     const useVectors = opts.mode !== 'keyword' && !!opts.embedder;
-    if (useKeywords) {
-      const all = this.documents.ftsCandidates(terms, true, POOL);
-      all.forEach((h, rank) => {
-        const c = get(h.id);
-        c.keywordAll = true;
-        c.fused += 1 / (RRF_K + rank);
-      });
-      // With several terms, documents that have only some of them still rank, below the complete matches.
-      // The any-term query ranks every document holding any term: the four longest (rarest, as a
-      // rule) keep it cheap over a large library.
-      if (terms.length > 1 && opts.mode === 'hybrid') {
-        const rare = [...terms].sort((a, b) => b.length - a.length).slice(0, 4);
-        this.documents.ftsCandidates(rare, false, POOL).forEach((h, rank) => {
-          const c = get(h.id);
-          c.keywordAny = true;
-          c.fused += 0.5 / (RRF_K + rank);
-        });
-      }
-    }
     let model: string | null = null;
+    let hits: VectorHit[] = [];
     if (useVectors && opts.embedder) {
       const e = opts.embedder;
-      let qv: Float32Array | null = null;
       try {
-        qv = await e.embed(q);
+        const qv = await e.embed(q);
         model = e.model;
+        hits = this.vectorIndex(e.model, qv.length).search(qv, POOL * 2);
       } catch (err) {
         // Hybrid search still answers by keyword when the encoder cannot; meaning search cannot.
         if (opts.mode === 'semantic') throw err;
       }
-      const hits = qv ? this.vectorIndex(e.model, qv.length).search(qv, POOL * 2) : [];
-      let rank = 0;
-      for (const h of hits) {
-        const c = byId.get(h.documentId);
-        if (c && c.chunkId !== null) continue; // a document counts once, at its best chunk
-        const cand = c ?? get(h.documentId);
-        cand.cosine = h.score;
-        cand.chunkId = h.chunkId;
-        cand.fused += 1 / (RRF_K + rank++);
+    }
+
+    if (useKeywords) {
+      // A query whose every term is in thousands of documents cannot rank a library by BM25
+      // cheaply (it is computed for every match) nor well. When meaning takes part, the keywords
+      // then only rank the meaning candidates, by the query terms their best passages hold.
+      const common = !!model && this.documents.ftsMatchCount(terms, true, COMMON_MATCHES) > COMMON_MATCHES;
+      if (common) this.keywordsWithin(hits, terms, get);
+      else {
+        this.documents.ftsCandidates(terms, true, POOL).forEach((h, rank) => {
+          const c = get(h.id);
+          c.keywordAll = true;
+          c.fused += 1 / (RRF_K + rank);
+        });
       }
+      // With several terms, documents that have only some of them still rank, below the complete
+      // matches and by the share of the query they hold: one word of six is weak evidence. The
+      // four rarest terms that some document holds are looked up, each in at most COMMON_MATCHES.
+      if (!common && terms.length > 1 && opts.mode === 'hybrid') {
+        const rare = terms
+          .map((t) => ({ t, n: this.documents.ftsMatchCount([t], true, COMMON_MATCHES) }))
+          .filter((x) => x.n > 0 && x.n <= COMMON_MATCHES)
+          .sort((a, b) => a.n - b.n)
+          .slice(0, 4);
+        const partial = new Map<number, { found: number; bm25: number }>();
+        for (const { t } of rare) {
+          for (const h of this.documents.ftsCandidates([t], true, POOL)) {
+            const p = partial.get(h.id) ?? { found: 0, bm25: 0 };
+            p.found++;
+            p.bm25 += h.bm25;
+            partial.set(h.id, p);
+          }
+        }
+        [...partial.entries()]
+          .sort((a, b) => b[1].found - a[1].found || a[1].bm25 - b[1].bm25)
+          .slice(0, POOL)
+          .forEach(([id, p], rank) => {
+            const c = get(id);
+            c.keywordAny = true;
+            c.fused += p.found / terms.length / (RRF_K + rank);
+          });
+      }
+    }
+    let rank = 0;
+    for (const h of hits) {
+      const c = byId.get(h.documentId);
+      if (c && c.chunkId !== null) continue; // a document counts once, at its best chunk
+      const cand = c ?? get(h.documentId);
+      cand.cosine = h.score;
+      cand.chunkId = h.chunkId;
+      cand.fused += 1 / (RRF_K + rank++);
     }
 
     // The relevance floor: unrelated documents are not listed, whatever their rank.
@@ -193,6 +218,28 @@ export class LibrarySearch {
         return { ...row, ...p, score: Math.round(score * 1000) / 1000 };
       }),
     };
+  }
+
+  /** Keyword evidence among the meaning candidates: documents ranked by how many of the terms their best chunk holds. */
+  private keywordsWithin(hits: VectorHit[], terms: string[], get: (id: number) => Candidate): void {
+    const bestChunk = new Map<number, number>();
+    for (const h of hits) if (!bestChunk.has(h.documentId)) bestChunk.set(h.documentId, h.chunkId);
+    const texts = this.documents.chunkTexts([...bestChunk.values()]);
+    const scored: { id: number; found: number; hits: number }[] = [];
+    for (const [id, chunkId] of bestChunk) {
+      const text = texts.get(chunkId) ?? '';
+      const perTerm = terms.map((t) => termHits(text, [t]).length);
+      const found = perTerm.filter((n) => n > 0).length;
+      if (found) scored.push({ id, found, hits: perTerm.reduce((a, b) => a + b, 0) });
+    }
+    scored.sort((a, b) => b.found - a.found || b.hits - a.hits);
+    scored.forEach((s, rank) => {
+      const c = get(s.id);
+      const all = s.found === terms.length;
+      if (all) c.keywordAll = true;
+      else c.keywordAny = true;
+      c.fused += (all ? 1 : 0.5) / (RRF_K + rank);
+    });
   }
 
   /** Each document's best passage: its best vector chunk, else the chunk with the most query terms. */
