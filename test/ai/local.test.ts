@@ -54,6 +54,10 @@ describe('the local provider classifies documents with rules', () => {
     expect(classifyLocally('Hi Daniel,\n\nwe are cutting the tree on Saturday.\n\nCheers,\nTom Gallagher (no. 5)', NOW).correspondent).toBe('Tom Gallagher');
     expect(classifyLocally('# Grandma\'s apple cake\n\n- 4 apples\n- 200 g flour', NOW).correspondent).toBeNull();
     expect(classifyLocally('Quick start guide — dual-band Wi-Fi router\n1. Connect the cable', NOW).correspondent).toBeNull();
+    // A first line naming a kind of document is its subject, not its sender.
+    const notes = classifyLocally('Meeting notes\n\nDear Ms Example,\n\nThe committee discussed the garden budget.\n\nKind regards,\nThe Example Company Ltd\n', NOW);
+    expect(notes.correspondent).toBe('The Example Company Ltd');
+    expect(notes.title).toMatch(/^Meeting notes/);
   });
 
   it('gets number-heavy documents\' language from their spelling', () => {

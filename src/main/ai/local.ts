@@ -222,6 +222,7 @@ function guessTitle(lines: string[], correspondent: string | null): string {
 const TITLE_WORDS = new Set([
   'invoice', 'receipt', 'statement', 'agreement', 'contract', 'report', 'manual', 'guide', 'instructions', 'certificate', 'payslip',
   'summary', 'schedule', 'bill', 'notice', 'record', 'decision', 'renewal', 'list', 'recipe', 'minutes', 'quote', 'quotation', 'order',
+  'notes', 'note', 'memo', 'memorandum', 'agenda', 'budget', 'letter', 'application', 'form', 'protokoll', 'notizen', 'antrag', 'compte', 'procès',
   'rechnung', 'quittung', 'kassenbon', 'kontoauszug', 'mietvertrag', 'vertrag', 'bescheid', 'befundbericht', 'einladung', 'anleitung',
   'bedienungsanleitung', 'gutachten', 'wertgutachten', 'abrechnung', 'jahresabrechnung', 'entgeltabrechnung', 'versicherungsschein', 'bericht',
   'facture', 'ticket', 'relevé', 'contrat', 'bulletin', 'attestation', 'ordonnance', 'avis', 'notice', 'devis', 'reçu', 'quittance',
