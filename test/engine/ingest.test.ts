@@ -227,8 +227,12 @@ describe('ingesting a folder with the local provider', () => {
     });
     await pausedNow;
     const doneAtPause = run.progress().done;
-    await new Promise((r) => setTimeout(r, 300));
+    // The worker finishes the file it holds; then nothing is in flight while paused.
+    const deadline = Date.now() + 120_000;
+    while (run.progress().current.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     const during = run.progress();
+    expect(during.current).toEqual([]);
     expect(during.status).toBe('paused');
     // The worker finishes the file it holds, and takes no new one.
     expect(during.done).toBeLessThanOrEqual(doneAtPause + 1);

@@ -1,4 +1,4 @@
-import { isRunning } from '../support/process';
+import { cpuTicks, isRunning } from '../support/process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,9 +136,11 @@ describe('the extractor process', () => {
 
   it('a child killed mid-request fails that file with extractor_crashed, and the next file works', async () => {
     await extractor.extractText(invoicePng, 'image'); // make sure a child is up
+    const ticksBefore = cpuTicks(extractor.pids()[0]) ?? 0;
     const pending = failure(extractor.ocr(scannedPdf, 'pdf'));
     await waitFor(() => extractor.pids().length > 0);
-    await new Promise((r) => setTimeout(r, 300));
+    // Mid-request: the child has spent CPU on it (0.2 s of work), whatever the machine's load.
+    await waitFor(() => (cpuTicks(extractor.pids()[0]) ?? Infinity) >= ticksBefore + 20);
     process.kill(extractor.pids()[0], 'SIGKILL');
     const err = await pending;
     expect(err.code).toBe('extractor_crashed');

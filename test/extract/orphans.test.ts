@@ -27,7 +27,7 @@ async function goneWithin(pids: number[], ms: number): Promise<number> {
   return Date.now() - t0;
 }
 
-function firstLine(cp: ChildProcess, ms = 30_000): Promise<string> {
+function firstLine(cp: ChildProcess, ms = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -60,7 +60,7 @@ afterAll(() => {
 
 describe('extractor children do not outlive their parent', () => {
   it('a parent killed with SIGKILL mid-OCR takes its extraction child with it within ~2 s', async () => {
-    const parent = spawn(process.execPath, [join(here, 'orphan-parent.mjs'), bigScan, join(dir, 'ocr-cache'), '1500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const parent = spawn(process.execPath, [join(here, 'orphan-parent.mjs'), bigScan, join(dir, 'ocr-cache'), '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
     started.push(parent);
     const { pids } = JSON.parse(await firstLine(parent)) as { pids: number[] };
     expect(pids.length).toBe(1);
@@ -75,13 +75,14 @@ describe('extractor children do not outlive their parent', () => {
     // Stand-in parent: a sleeping process whose pid the child is told, as the pool does.
     const fakeParent = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     started.push(fakeParent);
-    const child = spawn(process.execPath, ['--import', tsx, '--import', parentWatch, '-e', 'setInterval(() => {}, 1000)'], {
-      stdio: 'ignore',
+    // The child says "ready" once its imports (the parent watch among them) have run.
+    const child = spawn(process.execPath, ['--import', tsx, '--import', parentWatch, '-e', 'process.stdout.write("ready\\n"); setInterval(() => {}, 1000)'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, [PARENT_PID_ENV]: String(fakeParent.pid) },
     });
     started.push(child);
     leftovers.push(child.pid!);
-    await new Promise((r) => setTimeout(r, 1500));
+    expect(await firstLine(child)).toBe('ready');
     expect(isRunning(child.pid!)).toBe(true);
     fakeParent.kill('SIGKILL');
     await goneWithin([child.pid!], 120_000);
