@@ -6,8 +6,11 @@
  */
 import type { RunOptions, Stage } from './domain';
 
-/** Bumped when text extraction changes enough that old extraction failures may now pass. */
-export const EXTRACTOR_VERSION = '1';
+/**
+ * Bumped when text extraction changes enough that old extraction failures may now pass.
+ * 2: every page of a multi-page TIFF, PDF pages OCR'd where their text layer is missing or junk, rotated scans turned.
+ */
+export const EXTRACTOR_VERSION = '2';
 
 export type SettingsFingerprint = Record<string, unknown>;
 

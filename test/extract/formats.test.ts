@@ -1,53 +1,34 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExtractor, type ProcessExtractor } from '../../src/main/extract';
+import { describe, expect, it } from 'vitest';
 import { checkImage, imageInfo } from '../../src/main/extract/image';
 import { TEXT_BYTE_CAP, decodeText } from '../../src/main/extract/text';
 import * as fx from '../support/fixtures';
-import { failure } from './support';
+import { failure, useExtractWorkspace } from './support';
 
-let dir: string;
-let extractor: ProcessExtractor;
-
-function file(name: string, bytes: Uint8Array | string): string {
-  const p = join(dir, name);
-  writeFileSync(p, bytes);
-  return p;
-}
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'intake-extract-'));
-  extractor = createExtractor({ ocrLanguages: ['eng'], workers: 1, pageCap: 5, timeoutMs: 20_000, memoryLimitMb: 512, cachePath: join(dir, 'ocr-cache') });
-});
-
-afterAll(async () => {
-  await extractor.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const ws = useExtractWorkspace('extract', { timeoutMs: 20_000, memoryLimitMb: 512 });
+const { file } = ws;
 
 describe('text files', () => {
   const sample = 'Grüße aus Köln — Rechnung über 120 € für Müller & Söhne';
 
   it('reads UTF-8 with and without a BOM', async () => {
-    expect((await extractor.extractText(file('plain.txt', fx.utf8(sample)), 'text')).text).toBe(sample);
-    const withBom = await extractor.extractText(file('bom.txt', fx.utf8(sample, true)), 'text');
+    expect((await ws.extractor.extractText(file('plain.txt', fx.utf8(sample)), 'text')).text).toBe(sample);
+    const withBom = await ws.extractor.extractText(file('bom.txt', fx.utf8(sample, true)), 'text');
     expect(withBom).toEqual({ text: sample, source: 'text', extraction: { encoding: 'utf-8', encodingFrom: 'bom' } });
   });
 
   it('reads UTF-16 in both byte orders', async () => {
-    expect((await extractor.extractText(file('le.txt', fx.utf16(sample, 'le')), 'text')).text).toBe(sample);
-    expect((await extractor.extractText(file('be.txt', fx.utf16(sample, 'be')), 'text')).text).toBe(sample);
+    expect((await ws.extractor.extractText(file('le.txt', fx.utf16(sample, 'le')), 'text')).text).toBe(sample);
+    expect((await ws.extractor.extractText(file('be.txt', fx.utf16(sample, 'be')), 'text')).text).toBe(sample);
   });
 
   it('falls back to Latin-1 for bytes that are not UTF-8', async () => {
     const latin = 'Grüße aus Köln, Façade, naïve';
-    expect((await extractor.extractText(file('latin1.txt', fx.latin1(latin)), 'text')).text).toBe(latin);
+    expect((await ws.extractor.extractText(file('latin1.txt', fx.latin1(latin)), 'text')).text).toBe(latin);
   });
 
   it('refuses binary content with a .txt name', async () => {
-    const err = await failure(extractor.extractText(file('program.txt', fx.binaryBytes()), 'text'));
+    const err = await failure(ws.extractor.extractText(file('program.txt', fx.binaryBytes()), 'text'));
     expect(err.code).toBe('text_binary');
     expect(err.reason).toBe('binary content in a text file');
   });
@@ -55,7 +36,7 @@ describe('text files', () => {
   it('reads only the start of a huge text file and says so', async () => {
     const line = 'Line of a very long log file with ünïcödé characters.\n';
     const big = Buffer.from(line.repeat(Math.ceil((TEXT_BYTE_CAP * 1.25) / Buffer.byteLength(line))));
-    const res = await extractor.extractText(file('huge.log', big), 'text');
+    const res = await ws.extractor.extractText(file('huge.log', big), 'text');
     expect(res.truncated).toBe(true);
     expect(Buffer.byteLength(res.text)).toBeLessThanOrEqual(TEXT_BYTE_CAP);
     expect(res.text.startsWith(line)).toBe(true);
@@ -63,7 +44,7 @@ describe('text files', () => {
   });
 
   it('a file that vanished is reported as such', async () => {
-    const err = await failure(extractor.extractText(join(dir, 'gone.txt'), 'text'));
+    const err = await failure(ws.extractor.extractText(join(ws.dir, 'gone.txt'), 'text'));
     expect(err.code).toBe('file_vanished');
   });
 });
@@ -79,7 +60,7 @@ describe('encoding detection (in process)', () => {
 describe('PDF text layer', () => {
   it('returns the text of every page', async () => {
     const pdf = await fx.makeTextPdf(['Invoice 2024-117 from Acme GmbH', 'Total due: 1,250.00 EUR', 'Thank you for your business']);
-    const res = await extractor.extractText(file('text.pdf', pdf), 'pdf');
+    const res = await ws.extractor.extractText(file('text.pdf', pdf), 'pdf');
     expect(res.source).toBe('pdf');
     expect(res.pages).toBe(3);
     expect(res.text.split('\n\n')).toEqual(['Invoice 2024-117 from Acme GmbH', 'Total due: 1,250.00 EUR', 'Thank you for your business']);
@@ -87,12 +68,12 @@ describe('PDF text layer', () => {
 
   it('an image-only PDF has pages but no text layer', async () => {
     const pdf = await fx.makeImagePdf(fx.makeTextPng('scanned letter'), { pages: 2 });
-    const res = await extractor.extractText(file('scan.pdf', pdf), 'pdf');
+    const res = await ws.extractor.extractText(file('scan.pdf', pdf), 'pdf');
     expect(res).toMatchObject({ text: '', source: 'pdf', pages: 2 });
   });
 
   it('a password-protected PDF is pdf_encrypted', async () => {
-    const err = await failure(extractor.extractText(file('locked.pdf', fx.makeEncryptedPdf()), 'pdf'));
+    const err = await failure(ws.extractor.extractText(file('locked.pdf', fx.makeEncryptedPdf()), 'pdf'));
     expect(err.code).toBe('pdf_encrypted');
     expect(err.reason).toBe('PDF is password-protected');
     expect(err.failureClass).toBe('input');
@@ -104,7 +85,7 @@ describe('PDF text layer', () => {
       ['empty.pdf', new Uint8Array()],
       ['fake.pdf', fx.utf8('this is a text file named .pdf')],
     ] as const) {
-      const err = await failure(extractor.extractText(file(name, bytes), 'pdf'));
+      const err = await failure(ws.extractor.extractText(file(name, bytes), 'pdf'));
       expect(err.code, name).toBe('pdf_corrupt');
     }
   });
@@ -113,12 +94,12 @@ describe('PDF text layer', () => {
 describe('DOCX', () => {
   it('extracts the paragraphs', async () => {
     const docx = await fx.makeDocx(['Employment contract', 'Between Jane Doe & Example Ltd <HR>']);
-    const res = await extractor.extractText(file('contract.docx', docx), 'docx');
+    const res = await ws.extractor.extractText(file('contract.docx', docx), 'docx');
     expect(res).toEqual({ text: 'Employment contract\n\nBetween Jane Doe & Example Ltd <HR>', source: 'text' });
   });
 
   it('a damaged zip is docx_corrupt', async () => {
-    const err = await failure(extractor.extractText(file('broken.docx', fx.makeJunkDocx()), 'docx'));
+    const err = await failure(ws.extractor.extractText(file('broken.docx', fx.makeJunkDocx()), 'docx'));
     expect(err.code).toBe('docx_corrupt');
   });
 });
@@ -140,11 +121,11 @@ describe('image headers (in process)', () => {
   });
 
   it('images have no text layer: extractText returns nothing', async () => {
-    const res = await extractor.extractText(file('photo.png', fx.makeTextPng('hello')), 'image');
+    const res = await ws.extractor.extractText(file('photo.png', fx.makeTextPng('hello')), 'image');
     expect(res.text).toBe('');
   });
 });
 
 it('fingerprint names the settings that shape the output', () => {
-  expect(extractor.fingerprint()).toEqual({ extractorVersion: '1', ocrLanguages: ['eng'], pageCap: 5 });
+  expect(ws.extractor.fingerprint()).toEqual({ extractorVersion: '2', ocrLanguages: ['eng'], pageCap: 5 });
 });

@@ -183,3 +183,110 @@ export async function makeMixedPdf(pages: PdfPageSpec[]): Promise<Uint8Array> {
   }
   return doc.save();
 }
+
+/** One page of a generated TIFF: 8-bit grey (optionally PackBits-compressed) or 1-bit black and white (a fax). */
+export interface TiffPageSpec {
+  gray: Uint8Array;
+  width: number;
+  height: number;
+  as?: 'gray' | 'packbits' | 'bilevel';
+  /** Overrides the Compression tag (to make a page nothing can decode). */
+  compression?: number;
+}
+
+/** Grey levels of a PNG (decoded with the canvas that draws the fixtures). */
+export async function pngToGray(png: Buffer): Promise<{ gray: Uint8Array; width: number; height: number }> {
+  const { napiCanvas } = await import('../../src/main/extract/downscale');
+  const { createCanvas, loadImage } = napiCanvas();
+  const img = await loadImage(png);
+  const canvas = createCanvas(img.width, img.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const rgba = ctx.getImageData(0, 0, img.width, img.height).data;
+  const gray = new Uint8Array(img.width * img.height);
+  for (let i = 0; i < gray.length; i++) gray[i] = Math.round(0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]);
+  return { gray, width: img.width, height: img.height };
+}
+
+function packBits(row: Uint8Array): number[] {
+  const out: number[] = [];
+  let i = 0;
+  while (i < row.length) {
+    let run = 1;
+    while (i + run < row.length && run < 128 && row[i + run] === row[i]) run++;
+    if (run > 1) {
+      out.push(257 - run, row[i]);
+      i += run;
+      continue;
+    }
+    let lit = 1;
+    while (i + lit < row.length && lit < 128 && !(i + lit + 1 < row.length && row[i + lit] === row[i + lit + 1])) lit++;
+    out.push(lit - 1, ...row.subarray(i, i + lit));
+    i += lit;
+  }
+  return out;
+}
+
+/**
+ * A baseline little-endian TIFF, one IFD per page in order, written here byte
+ * by byte (not by the library Intake reads it with).
+ */
+export function makeTiff(pages: TiffPageSpec[]): Buffer {
+  const strips: Buffer[] = pages.map((p) => {
+    if (p.as === 'bilevel') {
+      const rowBytes = Math.ceil(p.width / 8);
+      const b = Buffer.alloc(rowBytes * p.height);
+      for (let y = 0; y < p.height; y++) for (let x = 0; x < p.width; x++) if (p.gray[y * p.width + x] < 128) b[y * rowBytes + (x >> 3)] |= 0x80 >> (x & 7);
+      return b;
+    }
+    if (p.as === 'packbits') {
+      const bytes: number[] = [];
+      for (let y = 0; y < p.height; y++) bytes.push(...packBits(p.gray.subarray(y * p.width, (y + 1) * p.width)));
+      return Buffer.from(bytes);
+    }
+    return Buffer.from(p.gray);
+  });
+  const ENTRIES = 10;
+  const ifdSize = 2 + ENTRIES * 12 + 4;
+  let at = 8;
+  const stripAt: number[] = [];
+  for (const s of strips) {
+    stripAt.push(at);
+    at += s.length + (s.length & 1);
+  }
+  const ifdAt = pages.map((_, i) => at + i * ifdSize);
+  const out = Buffer.alloc(at + pages.length * ifdSize);
+  out.write('II', 0, 'latin1');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(ifdAt[0], 4);
+  strips.forEach((s, i) => s.copy(out, stripAt[i]));
+  pages.forEach((p, i) => {
+    const bilevel = p.as === 'bilevel';
+    const compression = p.compression ?? (p.as === 'packbits' ? 32773 : 1);
+    const tags: [number, number, number][] = [
+      [256, 4, p.width],
+      [257, 4, p.height],
+      [258, 3, bilevel ? 1 : 8],
+      [259, 3, compression],
+      [262, 3, bilevel ? 0 : 1], // bilevel: WhiteIsZero (1 = black), as fax scans are; grey: BlackIsZero
+      [273, 4, stripAt[i]],
+      [277, 3, 1],
+      [278, 4, p.height],
+      [279, 4, strips[i].length],
+      [284, 3, 1],
+    ];
+    let e = ifdAt[i];
+    out.writeUInt16LE(ENTRIES, e);
+    e += 2;
+    for (const [tag, type, value] of tags) {
+      out.writeUInt16LE(tag, e);
+      out.writeUInt16LE(type, e + 2);
+      out.writeUInt32LE(1, e + 4);
+      if (type === 3) out.writeUInt16LE(value, e + 8);
+      else out.writeUInt32LE(value, e + 8);
+      e += 12;
+    }
+    out.writeUInt32LE(i + 1 < pages.length ? ifdAt[i + 1] : 0, e);
+  });
+  return out;
+}

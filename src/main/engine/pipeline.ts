@@ -10,7 +10,7 @@ import { dimensionChanged } from '../ai/openai';
 import type { AiProvider } from '../ai/types';
 import { nowSec } from '../db/connection';
 import { quickTextResult } from '../extract/text';
-import type { ExtractResult, Extractor } from '../extract/types';
+import type { ExtractResult, Extractor, OcrOptions } from '../extract/types';
 import { MIME_BY_EXT } from '../extract/types';
 import { AiGate, DeferredAiDown, RunStop, type AiDownFile } from './ai-gate';
 import { chunkText } from './chunk';
@@ -254,10 +254,10 @@ export class FilePipeline {
         if (entry.kind !== 'pdf') {
           throw new IntakeError('text_insufficient', 'insufficient text', { message: `Only ${n} meaningful characters of text were found.` });
         }
-        w.extracted = await this.ocr(entry.path, entry.kind, { whereNeeded: true });
+        w.extracted = await this.ocr(entry.path, entry.kind, { whereNeeded: true, layers: w.extracted.pageLayers });
       } else if (ocrEnabled && w.extracted.ocrWanted?.length) {
         // Some pages have no usable text layer (a scan inside a text PDF, a junk font): OCR reads just those.
-        w.extracted = await this.ocr(entry.path, entry.kind, { whereNeeded: true });
+        w.extracted = await this.ocr(entry.path, entry.kind, { whereNeeded: true, layers: w.extracted.pageLayers });
       }
     }
     w.text = w.extracted.text.slice(0, MAX_CONTENT_CHARS);
@@ -333,7 +333,7 @@ export class FilePipeline {
     this.run.settle(stored.fresh ? { path, hash, status: 'ingested', documentId: stored.id } : { path, hash, status: 'skipped_existing' });
   }
 
-  private ocr(path: string, kind: FileKind, opts: { whereNeeded?: boolean } = {}): Promise<ExtractResult> {
+  private ocr(path: string, kind: FileKind, opts: OcrOptions = {}): Promise<ExtractResult> {
     return this.inStage(path, 'ocr', async () => {
       let res: ExtractResult;
       try {

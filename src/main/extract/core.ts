@@ -3,13 +3,14 @@ import type { FileKind } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { MIN_MEANINGFUL_CHARS, meaningfulChars } from '../../shared/text-quality';
 import { extractDocx } from './docx';
-import { prepareImage } from './downscale';
+import { prepareImage, rgbaToOcrPng } from './downscale';
 import { checkImage } from './image';
 import { OcrEngine, type OcrText } from './ocr';
 import type { Extraction } from '../../shared/domain';
-import { blankError, isBlank } from './blank';
-import { DEFAULT_RENDER, extractPdfText, openPdf, pageContent, readPdfPage, renderPdfPageInked, type PdfPageText } from './pdf';
+import { blankError, inkShare, isBlank } from './blank';
+import { DEFAULT_RENDER, extractPdfText, hasFormFields, openPdf, pageContent, readPdfPage, renderPdfPageInked, type PdfPageText } from './pdf';
 import { extractTextFile } from './text';
+import { openTiff } from './tiff';
 import type { ExtractResult, ExtractorOptions } from './types';
 
 /** OCR output below this mean confidence is noise, not text (tesseract gives ≈10 on noise). */
@@ -55,9 +56,9 @@ export class ExtractionCore {
    * (epoch ms). `whereNeeded`: a PDF keeps the text layer of the pages where it
    * is good and only the others are OCR'd (see ocrPdf).
    */
-  async ocr(path: string, kind: FileKind, deadline: number, whereNeeded = false): Promise<ExtractResult> {
+  async ocr(path: string, kind: FileKind, deadline: number, whereNeeded = false, layers?: PdfPageText[]): Promise<ExtractResult> {
     if (kind === 'image') return this.ocrImage(path, deadline);
-    if (kind === 'pdf') return this.ocrPdf(path, deadline, whereNeeded);
+    if (kind === 'pdf') return this.ocrPdf(path, deadline, whereNeeded, layers ?? []);
     throw new IntakeError('ocr_failed', `cannot OCR a ${kind} file`);
   }
 
@@ -77,12 +78,55 @@ export class ExtractionCore {
     if (size > IMAGE_BYTE_CAP) throw new IntakeError('file_too_large', 'image file too large', { message: `Image is ${size} bytes; the limit is ${IMAGE_BYTE_CAP}.` });
     const bytes = await readFile(path);
     const info = checkImage(bytes);
+    if (info.format === 'tiff') return this.ocrTiff(bytes, deadline);
     // Scans above ≈ 200 dpi are downscaled first: as accurate, ≈ 2× faster, less WASM heap.
     const { image, ink } = await prepareImage(bytes, info);
     // A blank scan fails at once and the same way every time, without a tesseract pass.
     if (ink !== null && isBlank(ink)) throw blankError(1);
     const page = await engine.recognize(image, deadline);
     return usable([page], { source: 'ocr', ocrPages: 1, extraction: { ocrPages: [1] } });
+  }
+
+  /**
+   * Every page of a TIFF within the page cap, in order; later pages are listed
+   * as unread. Page n+1 is decoded while tesseract reads page n.
+   */
+  private async ocrTiff(bytes: Buffer, deadline: number): Promise<ExtractResult> {
+    const engine = this.engine();
+    const tiff = openTiff(bytes);
+    const total = tiff.pages;
+    const count = Math.min(total, Math.max(1, this.opts.pageCap));
+    const prepare = async (n: number): Promise<{ png: Buffer | null }> => {
+      const { rgba, width, height } = tiff.page(n);
+      if (isBlank(inkShare(rgba, width, height))) return { png: null };
+      return { png: await rgbaToOcrPng(rgba, width, height) };
+    };
+    const x: Required<Pick<Extraction, 'ocrPages' | 'blankPages' | 'unreadPages'>> = { ocrPages: [], blankPages: [], unreadPages: [] };
+    for (let n = count + 1; n <= total; n++) x.unreadPages.push(n);
+    const reads: OcrText[] = [];
+    let next: Promise<{ png: Buffer | null }> | null = prepare(1);
+    for (let n = 1; n <= count; n++) {
+      if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${n - 1} of ${count} pages.` });
+      const { png } = await next!;
+      const reading = png ? engine.recognize(png, deadline) : null;
+      reading?.catch(() => undefined);
+      // Decoded once tesseract has the page: utif2 is synchronous JavaScript on this thread.
+      next = n < count ? new Promise<void>((r) => setImmediate(r)).then(() => prepare(n + 1)) : null;
+      next?.catch(() => undefined);
+      if (!reading) {
+        x.blankPages.push(n);
+        continue;
+      }
+      reads.push(await reading);
+      x.ocrPages.push(n);
+    }
+    if (!reads.length) throw blankError(x.blankPages.length);
+    const extraction: Extraction = {};
+    if (total > 1) extraction.pages = total;
+    for (const [k, v] of Object.entries(x) as [keyof typeof x, number[]][]) if (v.length) extraction[k] = v;
+    const result = usable(reads, { source: 'ocr', ocrPages: reads.length, extraction, ...(total > 1 ? { pages: total } : {}) });
+    if (x.unreadPages.length) result.truncated = true;
+    return result;
   }
 
   /**
@@ -93,16 +137,20 @@ export class ExtractionCore {
    * maps glyphs to the wrong letters. Two agreements in a row end the checks for
    * that document. Blank pages (by ink) are skipped, not OCR'd.
    */
-  private async ocrPdf(path: string, deadline: number, whereNeeded: boolean): Promise<ExtractResult> {
+  private async ocrPdf(path: string, deadline: number, whereNeeded: boolean, known: PdfPageText[]): Promise<ExtractResult> {
     const engine = this.engine();
     const doc = await openPdf(path);
     try {
       const total = doc.numPages;
       const cap = Math.max(1, this.opts.pageCap);
       const empty: PdfPageText = { text: '', fields: [], verdict: 'empty' };
-      // Text layers first (≈ 1–5 ms a page), so the pages to render are known before tesseract starts.
+      // Text layers first — as extractText handed them over, the rest read now — so the pages to render are known before tesseract starts.
       const layers: PdfPageText[] = [];
-      for (let n = 1; n <= total; n++) layers.push(whereNeeded ? await readPdfPage(doc, n).catch(() => empty) : empty);
+      const withFields = whereNeeded && known.length < total && (await hasFormFields(doc));
+      for (let n = 1; n <= total; n++) {
+        if (!whereNeeded) layers.push(empty);
+        else layers.push(known[n - 1] ?? (await readPdfPage(doc, n, withFields).catch(() => empty)));
+      }
       const texts: string[] = [];
       const ocrTexts: OcrText[] = [];
       const x: Required<Pick<Extraction, 'textLayerPages' | 'ocrPages' | 'garbagePages' | 'blankPages' | 'unreadPages'>> = { textLayerPages: [], ocrPages: [], garbagePages: [], blankPages: [], unreadPages: [] };

@@ -74,6 +74,25 @@ export async function prepareImage(bytes: Buffer, info: ImageInfo, limits: OcrIm
   return { image: resize ? await canvas.encode('png') : bytes, ink };
 }
 
+/** Decoded RGBA pixels (a TIFF page) as the PNG tesseract reads, scaled down within the limits. */
+export async function rgbaToOcrPng(rgba: Uint8Array, width: number, height: number, limits: OcrImageLimits = OCR_IMAGE_LIMITS): Promise<Buffer> {
+  const { createCanvas, ImageData } = napiCanvas();
+  const full = createCanvas(width, height);
+  full.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height), 0, 0);
+  const scale = ocrScale(width, height, limits);
+  if (scale >= 1) return full.encode('png');
+  const w = Math.max(1, Math.floor(width * scale));
+  const h = Math.max(1, Math.floor(height * scale));
+  const small = createCanvas(w, h);
+  const ctx = small.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, w, h);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(full, 0, 0, w, h);
+  return small.encode('png');
+}
+
 /** The @napi-rs/canvas that pdfjs-dist depends on, resolved from pdfjs-dist itself. */
 export function napiCanvas(): typeof import('@napi-rs/canvas') {
   const fromHere = createRequire(import.meta.url);

@@ -7,7 +7,7 @@ import type { FileKind } from '../../shared/domain';
 import { EXTRACTOR_VERSION } from '../../shared/retry';
 import { ExtractorPool, forkChild, type SpawnChild } from './pool';
 import type { DebugOp } from './protocol';
-import type { ExtractResult, Extractor, ExtractorOptions } from './types';
+import type { ExtractResult, Extractor, ExtractorOptions, OcrOptions } from './types';
 
 export type { ChildLike, SpawnArgs, SpawnChild } from './pool';
 export { forkChild } from './pool';
@@ -68,8 +68,8 @@ export class ProcessExtractor implements Extractor {
   }
 
   /** `timeoutMs` overrides the per-file OCR limit for this call; `whereNeeded` keeps a PDF's good text-layer pages. */
-  ocr(path: string, kind: FileKind, opts: { timeoutMs?: number; whereNeeded?: boolean } = {}): Promise<ExtractResult> {
-    return this.pool.run(opts.whereNeeded ? 'ocrWhereNeeded' : 'ocr', path, kind, opts.timeoutMs);
+  ocr(path: string, kind: FileKind, opts: OcrOptions & { timeoutMs?: number } = {}): Promise<ExtractResult> {
+    return this.pool.run(opts.whereNeeded ? 'ocrWhereNeeded' : 'ocr', path, kind, opts.timeoutMs, opts.whereNeeded ? opts.layers : undefined);
   }
 
   fingerprint(): { extractorVersion: string; ocrLanguages: string[]; pageCap: number } {

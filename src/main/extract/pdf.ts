@@ -5,7 +5,7 @@ import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Extraction } from '../../shared/domain';
 import { IntakeError, errorMessage } from '../../shared/errors';
 import { inkShare } from './blank';
-import type { ExtractResult } from './types';
+import type { ExtractResult, PageVerdict, PdfPageLayer } from './types';
 
 /** Characters of text layer kept; the pipeline stores far less. */
 export const PDF_TEXT_CHAR_CAP = 2 * 1024 * 1024;
@@ -77,16 +77,7 @@ function pdfError(e: unknown): IntakeError {
   return new IntakeError('pdf_corrupt', 'PDF is damaged or not a PDF', { message: errorMessage(e), cause: e });
 }
 
-/** How a page's text layer is judged: usable, missing, junk by its characters, or to be checked against OCR. */
-export type PageVerdict = 'good' | 'empty' | 'garbage' | 'suspect';
-
-export interface PdfPageText {
-  /** The text layer, lines kept. */
-  text: string;
-  /** Filled-in form fields of the page, as "label: value" lines. */
-  fields: string[];
-  verdict: PageVerdict;
-}
+export type PdfPageText = PdfPageLayer;
 
 /** Fewer letters and digits than this on a page is no text layer (a scan's page number, a stray glyph). */
 export const PAGE_MIN_CHARS = 12;
@@ -124,8 +115,14 @@ export function judgePageText(text: string): PageVerdict {
   return common / words.length >= PROSE_MIN_COMMON ? 'good' : 'suspect';
 }
 
-/** One page's text layer and form-field values; throws what pdf.js throws. */
-export async function readPdfPage(doc: PDFDocumentProxy, n: number): Promise<PdfPageText> {
+/** Whether the document has AcroForm fields at all: pages of one without are not asked for their annotations (≈ half the time of a page). */
+export async function hasFormFields(doc: PDFDocumentProxy): Promise<boolean> {
+  const fields = await doc.getFieldObjects().catch(() => ({}));
+  return !!fields && Object.keys(fields).length > 0;
+}
+
+/** One page's text layer and form-field values (when `withFields`); throws what pdf.js throws. */
+export async function readPdfPage(doc: PDFDocumentProxy, n: number, withFields = true): Promise<PdfPageText> {
   const page = await doc.getPage(n);
   try {
     const content = await page.getTextContent();
@@ -137,7 +134,7 @@ export async function readPdfPage(doc: PDFDocumentProxy, n: number): Promise<Pdf
       else if (item.str && !item.str.endsWith(' ')) text += ' ';
     }
     text = text.replace(/[ \t]+\n/g, '\n').trim();
-    const fields = formFields(await page.getAnnotations({ intent: 'display' }).catch(() => []));
+    const fields = withFields ? formFields(await page.getAnnotations({ intent: 'display' }).catch(() => [])) : [];
     return { text, fields, verdict: judgePageText(text) };
   } finally {
     page.cleanup();
@@ -200,13 +197,16 @@ export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP):
     const emptyPages: number[] = [];
     const ocrWanted: number[] = [];
     let formFieldCount = 0;
+    const layers: PdfPageLayer[] = [];
+    const withFields = await hasFormFields(doc);
     for (let n = 1; n <= doc.numPages; n++) {
       if (chars >= charCap) {
         truncated = true;
         break;
       }
       try {
-        const page = await readPdfPage(doc, n);
+        const page = await readPdfPage(doc, n, withFields);
+        layers.push(page);
         formFieldCount += page.fields.length;
         if (page.verdict !== 'good') ocrWanted.push(n);
         if (page.verdict === 'garbage') garbagePages.push(n);
@@ -219,6 +219,7 @@ export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP):
       } catch (e) {
         failedPages++;
         lastError = e;
+        layers.push({ text: '', fields: [], verdict: 'empty' });
         ocrWanted.push(n);
       }
     }
@@ -236,7 +237,10 @@ export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP):
     if (unread.length) extraction.unreadPages = unread;
     if (formFieldCount) extraction.formFields = formFieldCount;
     const result: ExtractResult = { text, source: 'pdf', pages: doc.numPages, extraction };
-    if (ocrWanted.length) result.ocrWanted = ocrWanted;
+    if (ocrWanted.length) {
+      result.ocrWanted = ocrWanted;
+      result.pageLayers = layers;
+    }
     if (truncated) result.truncated = true;
     return result;
   } finally {

@@ -4,7 +4,7 @@ import type { FileKind } from '../../shared/domain';
 import { IntakeError, type SerializedIntakeError } from '../../shared/errors';
 import { PARENT_PID_ENV, PARENT_START_ENV, type ChildConfig, type DebugOp, type ExtractOp, type ExtractReply, type ExtractRequest } from './protocol';
 import { selfIdentity } from './process-state';
-import type { ExtractResult } from './types';
+import type { ExtractResult, PdfPageLayer } from './types';
 
 /**
  * The part of a child process the pool uses. Node's ChildProcess fits through
@@ -87,6 +87,7 @@ interface Job {
   path: string;
   kind: FileKind;
   timeoutMs: number;
+  layers?: PdfPageLayer[];
   resolve: (r: ExtractResult) => void;
   reject: (e: IntakeError) => void;
   settled: boolean;
@@ -166,7 +167,7 @@ export class ExtractorPool {
     this.pump();
   }
 
-  run(op: ExtractOp | DebugOp, path: string, kind: FileKind, timeoutMs?: number): Promise<ExtractResult> {
+  run(op: ExtractOp | DebugOp, path: string, kind: FileKind, timeoutMs?: number, layers?: PdfPageLayer[]): Promise<ExtractResult> {
     if (this.closed) return Promise.reject(new IntakeError('unknown', 'extractor is closed'));
     const heavy = op !== 'extractText';
     return new Promise<ExtractResult>((resolve, reject) => {
@@ -176,6 +177,7 @@ export class ExtractorPool {
         path,
         kind,
         timeoutMs: timeoutMs ?? (heavy ? this.opts.ocrTimeoutMs : this.opts.textTimeoutMs),
+        layers,
         resolve,
         reject,
         settled: false,
@@ -284,7 +286,7 @@ export class ExtractorPool {
 
   private send(child: Child, job: Job): void {
     const deadline = Date.now() + job.timeoutMs;
-    child.proc.send({ id: job.id, op: job.op, path: job.path, kind: job.kind, deadline });
+    child.proc.send({ id: job.id, op: job.op, path: job.path, kind: job.kind, deadline, ...(job.layers ? { layers: job.layers } : {}) });
     // OCR stops itself at the deadline; the kill is the backstop for a stuck process.
     job.timer = setTimeout(() => this.onTimeout(child, job), job.timeoutMs + (job.op === 'ocr' || job.op === 'ocrWhereNeeded' ? this.opts.ocrGraceMs : 0));
     job.timer.unref?.();

@@ -1,6 +1,6 @@
 import type { FileKind } from '../../shared/domain';
 import type { SerializedIntakeError } from '../../shared/errors';
-import type { ExtractResult, ExtractorOptions } from './types';
+import type { ExtractResult, ExtractorOptions, PdfPageLayer } from './types';
 
 /** Test-only operations, honoured only when the child was started with `debug: true`. */
 export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom' | 'debug_rss';
@@ -15,6 +15,8 @@ export interface ExtractRequest {
   path: string;
   kind: FileKind;
   deadline?: number;
+  /** `ocrWhereNeeded`: the PDF's text layers as extractText read them. */
+  layers?: PdfPageLayer[];
 }
 
 /** Child → parent: one reply per request, plus `ready` once at start. */

@@ -36,6 +36,26 @@ export interface ExtractResult {
   extraction?: Extraction;
   /** PDF pages whose text layer is missing, junk or to be checked: OCR (when on) reads them with `ocr(…, { whereNeeded })`. */
   ocrWanted?: number[];
+  /** With `ocrWanted`: every page's text layer as read, handed back to `ocr` so the pages are not read twice. */
+  pageLayers?: PdfPageLayer[];
+}
+
+/** How a page's text layer is judged: usable, missing, junk by its characters, or to be checked against OCR. */
+export type PageVerdict = 'good' | 'empty' | 'garbage' | 'suspect';
+
+/** One PDF page's text layer. */
+export interface PdfPageLayer {
+  /** The text layer, lines kept. */
+  text: string;
+  /** Filled-in form fields of the page, as "label: value" lines. */
+  fields: string[];
+  verdict: PageVerdict;
+}
+
+/** `whereNeeded`: a PDF keeps the text layer of its good pages and only the others are OCR'd; `layers`: those pages as extractText read them. */
+export interface OcrOptions {
+  whereNeeded?: boolean;
+  layers?: PdfPageLayer[];
 }
 
 export interface ExtractorOptions {
@@ -60,7 +80,7 @@ export interface Extractor {
   /** Text files, PDF text layer, DOCX. Images return '' (they need OCR). */
   extractText(path: string, kind: FileKind): Promise<ExtractResult>;
   /** OCR an image or the pages of a PDF; `whereNeeded` keeps a PDF's good text-layer pages and OCRs the others. */
-  ocr(path: string, kind: FileKind, opts?: { whereNeeded?: boolean }): Promise<ExtractResult>;
+  ocr(path: string, kind: FileKind, opts?: OcrOptions): Promise<ExtractResult>;
   /** Settings that shape the output, recorded with failures (fingerprint). */
   fingerprint(): { extractorVersion: string; ocrLanguages: string[]; pageCap: number };
   close(): Promise<void>;

@@ -26,7 +26,7 @@ async function handle(req: ExtractRequest): Promise<void> {
   try {
     let result;
     if (req.op === 'extractText') result = await core.extractText(req.path, req.kind);
-    else if (req.op === 'ocr' || req.op === 'ocrWhereNeeded') result = await core.ocr(req.path, req.kind, req.deadline ?? Date.now() + 300_000, req.op === 'ocrWhereNeeded');
+    else if (req.op === 'ocr' || req.op === 'ocrWhereNeeded') result = await core.ocr(req.path, req.kind, req.deadline ?? Date.now() + 300_000, req.op === 'ocrWhereNeeded', req.layers);
     else if (config.debug) result = debug(req.op);
     else throw new IntakeError('unknown', `unknown operation ${String(req.op)}`);
     reply({ id: req.id, ok: true, result, rssMb: rssMb() });
