@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'pdf_corrupt',
   'docx_corrupt',
   'document_corrupt',
+  'document_encrypted',
+  'document_too_complex',
   'text_binary',
   'text_encoding_unknown',
   'text_insufficient',

@@ -11,6 +11,8 @@ export const CODE_CLASS: Record<ErrorCode, FailureClass> = {
   pdf_corrupt: 'input',
   docx_corrupt: 'input',
   document_corrupt: 'input',
+  document_encrypted: 'input',
+  document_too_complex: 'input',
   text_binary: 'input',
   text_encoding_unknown: 'content',
   text_insufficient: 'content',
@@ -48,6 +50,8 @@ export const CODE_LABEL: Record<ErrorCode, string> = {
   pdf_corrupt: 'PDF is damaged',
   docx_corrupt: 'DOCX is damaged',
   document_corrupt: 'Document is damaged',
+  document_encrypted: 'Document is password-protected',
+  document_too_complex: 'Document nested too deeply',
   text_binary: 'Binary content',
   text_encoding_unknown: 'Text encoding unknown',
   text_insufficient: 'Too little text',
@@ -136,6 +140,9 @@ const OS_FAILURES: Record<string, { code: ErrorCode; reason: string }> = {
   EACCES: { code: 'file_unreadable', reason: 'permission denied' },
   EPERM: { code: 'file_unreadable', reason: 'permission denied' },
   EISDIR: { code: 'file_unreadable', reason: 'not a regular file' },
+  // Permanent: the same path is as long (or as looped) on the next run.
+  ENAMETOOLONG: { code: 'file_unreadable', reason: 'path too long for the system' },
+  ELOOP: { code: 'file_unreadable', reason: 'too many symbolic links (a link loop)' },
   EBUSY: { code: 'file_busy', reason: 'file is busy' },
   ETXTBSY: { code: 'file_busy', reason: 'file is busy' },
 };

@@ -31,6 +31,11 @@ const HELP: Record<ErrorCode, FailureHelp | ((c: Context) => FailureHelp)> = {
   pdf_corrupt: { cause: 'The PDF is damaged or incomplete (for example a download that stopped early).', next: 'Get a complete copy of the file, then Reset & reprocess.' },
   docx_corrupt: { cause: 'The Word document is damaged or not really a .docx file.', next: 'Open and re-save it in a word processor, then Reset & reprocess.' },
   document_corrupt: { cause: 'The document is damaged or not really the format its name says.', next: 'Open and re-save it in the program that made it, then Reset & reprocess.' },
+  document_encrypted: { cause: 'This document is password-protected.', next: 'Remove the password (save an unprotected copy), then Reset & reprocess.' },
+  document_too_complex: {
+    cause: 'The document nests its parts (tables inside tables…) deeper than Intake can read.',
+    next: 'Open it and flatten the nesting (or save it as PDF), then Reset & reprocess.',
+  },
   text_encoding_unknown: {
     cause: 'The text file uses a character encoding Intake could not recognise with confidence.',
     next: 'Re-save the file as UTF-8 in a text editor, then Reset & reprocess.',

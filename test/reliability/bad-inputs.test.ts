@@ -275,7 +275,7 @@ describe('unreadable folders and files', () => {
       expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', ingested: 1, failed: 2, failedByStage: { hash: 2 } });
       const rows = withDb(db, (d) => d.prepare('SELECT file_path, stage, error_code, failure_class, reason, error_message, file_hash FROM failed_files ORDER BY file_path').all()) as (Row & { file_path: string })[];
       expect(rows.map((x) => [x.file_path, x.stage, x.error_code, x.failure_class, x.reason, x.file_hash])).toEqual([
-        [join(docs, 'locked'), 'hash', 'file_unreadable', 'input', 'permission denied', null],
+        [join(docs, 'locked'), 'hash', 'file_unreadable', 'input', 'folder could not be read: permission denied', null],
         [join(docs, 'private.txt'), 'hash', 'file_unreadable', 'input', 'permission denied', null],
       ]);
       for (const x of rows) expectReadable(x.reason, x.error_message);

@@ -68,6 +68,7 @@ export class FailedFilesRepo {
   private readonly deleteById;
   private readonly deleteByHashStmt;
   private readonly deleteByPathStmt;
+  private readonly unhashedRowStmt;
   private readonly hashExists;
   private readonly idTaken;
   private readonly restoreRow;
@@ -101,6 +102,7 @@ export class FailedFilesRepo {
     this.deleteById = db.prepare('DELETE FROM failed_files WHERE id = ?');
     this.deleteByHashStmt = db.prepare('DELETE FROM failed_files WHERE file_hash = ?');
     this.deleteByPathStmt = db.prepare('DELETE FROM failed_files WHERE file_hash IS NULL AND file_path = ?');
+    this.unhashedRowStmt = db.prepare('SELECT 1 FROM failed_files WHERE file_hash IS NULL AND file_path = ? LIMIT 1');
   }
 
   private prepared(sql: string): Statement {
@@ -170,6 +172,18 @@ export class FailedFilesRepo {
     if (hadHash + hadPath > 0 || this.events.everFailed(hash)) {
       this.events.add({ fileHash: hash, filePath, kind: 'success', stage: null, errorCode: null, message: 'ingested', at, runId });
     }
+  }
+
+  /** True when a row keyed by this path (no hash: the file or folder could not be read) exists. */
+  hasUnhashedRow(path: string): boolean {
+    return this.unhashedRowStmt.get(path) !== undefined;
+  }
+
+  /** A folder listed at last: its "could not be read" row goes, with a line in the history. True when there was one. */
+  clearFolder(folder: string, runId: number | null, at: number): boolean {
+    if (this.deleteByPathStmt.run(folder).changes === 0) return false;
+    this.events.add({ fileHash: null, filePath: folder, kind: 'success', stage: null, errorCode: null, message: 'folder read', at, runId });
+    return true;
   }
 
   count(filter: FailedFilter = {}, currentFingerprint?: SettingsFingerprint): number {

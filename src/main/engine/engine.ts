@@ -280,10 +280,15 @@ export class Engine {
     const byPath = new Map(removed.map((r) => [r.filePath, r]));
     const byHash = new Map(removed.filter((r) => r.fileHash).map((r) => [r.fileHash!, r]));
     const seen = new Map<string, FileOutcome>();
+    const foldersRead = new Set<string>();
     const run = this.startRun(
       { ...options, paths: [...byPath.keys()], skipFailed: false },
       {
         ...hooks,
+        onFolderRead: (dir) => {
+          foldersRead.add(dir);
+          hooks.onFolderRead?.(dir);
+        },
         onFileDone: (f) => {
           seen.set(f.path, f);
           hooks.onFileDone?.(f);
@@ -297,13 +302,17 @@ export class Engine {
     // Files the run never got to (cancelled, stopped early) keep their failed rows and ids.
     const untried = removed.filter((r) => {
       const f = seen.get(r.filePath);
-      return !f || f.status === 'deferred';
+      return (!f && !foldersRead.has(r.filePath)) || f?.status === 'deferred';
     });
     if (untried.length) this.library.failed.restore(untried);
     for (const row of removed) {
       const f = seen.get(row.filePath);
       const o: ReprocessOutcome = { id: row.id, filePath: row.filePath, outcome: 'skipped' };
-      if (!f) {
+      if (!f && foldersRead.has(row.filePath)) {
+        // A folder row: the folder could be listed this time, its files went through the run.
+        o.outcome = 'succeeded';
+        o.reason = 'folder read: its files were taken by this run';
+      } else if (!f) {
         o.reason = 'not tried: the run stopped before it; it is still a failed file';
       } else if (f.status === 'ingested' || f.status === 'skipped_existing') {
         o.outcome = 'succeeded';

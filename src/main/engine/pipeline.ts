@@ -5,7 +5,7 @@ import type { Classification, FileKind, RunOptions, Stage } from '../../shared/d
 import { cleanExtractedText } from '../../shared/clean-text';
 import { IntakeError, LibraryFault, errorMessage, isIntakeError, libraryFault, toFailure } from '../../shared/errors';
 import type { SettingsFingerprint } from '../../shared/retry';
-import { isInsufficient, meaningfulChars } from '../../shared/text-quality';
+import { insufficientWhy } from '../../shared/text-quality';
 import { dimensionChanged } from '../ai/openai';
 import type { AiProvider } from '../ai/types';
 import { nowSec } from '../db/connection';
@@ -246,13 +246,13 @@ export class FilePipeline {
       // Read by path in another process: make sure it was the file that was hashed.
       if (!content) await this.checkSameFile(entry.path);
       w.extracted.text = cleanExtractedText(w.extracted.text);
-      if (isInsufficient(w.extracted.text)) {
-        const n = meaningfulChars(w.extracted.text);
+      const why = insufficientWhy(w.extracted.text);
+      if (why) {
         if (!ocrEnabled) {
-          throw new IntakeError('text_insufficient', 'insufficient text; OCR disabled', { message: `Only ${n} meaningful characters of text were found and OCR is disabled.` });
+          throw new IntakeError('text_insufficient', 'insufficient text; OCR disabled', { message: `${why} OCR is disabled.` });
         }
         if (entry.kind !== 'pdf') {
-          throw new IntakeError('text_insufficient', 'insufficient text', { message: `Only ${n} meaningful characters of text were found.` });
+          throw new IntakeError('text_insufficient', 'insufficient text', { message: why });
         }
         w.extracted = await this.ocr(entry.path, entry.kind, { whereNeeded: true, layers: w.extracted.pageLayers });
       } else if (ocrEnabled && w.extracted.ocrWanted?.length) {
@@ -344,9 +344,8 @@ export class FilePipeline {
       }
       await this.checkSameFile(path);
       res.text = cleanExtractedText(res.text);
-      if (isInsufficient(res.text)) {
-        throw new IntakeError('ocr_no_text', 'OCR found no usable text', { message: `OCR produced ${meaningfulChars(res.text)} meaningful characters.` });
-      }
+      const why = insufficientWhy(res.text);
+      if (why) throw new IntakeError('ocr_no_text', 'OCR found no usable text', { message: `OCR read no usable text. ${why}` });
       return res;
     });
   }
@@ -364,6 +363,13 @@ export class FilePipeline {
 
   private async failAiDown(files: AiDownFile[]): Promise<void> {
     for (const f of files) await this.recordFailure(f.path, f.hash, f.stage, f.error);
+  }
+
+  /** A folder that was listed: a row saying it could not be read goes (only rows without a hash are keyed by path). */
+  folderRead(dir: string): void {
+    const { library } = this.deps;
+    if (!library.failed.hasUnhashedRow(dir)) return;
+    void library.writer.run(() => library.failed.clearFolder(dir, this.run.id, nowSec())).catch(() => undefined);
   }
 
   /** Files the scanner could not read: failed at the hash stage. */

@@ -32,6 +32,8 @@ export interface RunHooks {
   onFileDone?: (f: FileOutcome) => void;
   /** Reset & reprocess: the id the file's failed row had, so a new failure keeps it. */
   reuseFailedId?: (hash: string | null, path: string) => number | undefined;
+  /** A folder was listed (a row saying it could not be read is cleared). */
+  onFolderRead?: (path: string) => void;
 }
 
 /**
@@ -285,7 +287,11 @@ export class Run {
       },
       produce: async (push, halted) => {
         try {
-          for await (const entry of scan(this.options.paths, { signal: this.abort.signal, allowedRoots: this.options.allowedRoots })) {
+          const onFolderRead = (dir: string) => {
+            this.pipeline.folderRead(dir);
+            this.hooks.onFolderRead?.(dir);
+          };
+          for await (const entry of scan(this.options.paths, { signal: this.abort.signal, allowedRoots: this.options.allowedRoots, onFolderRead })) {
             if (halted()) break;
             this.counts.scanned++;
             if (entry.type === 'unsupported') {

@@ -42,6 +42,8 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Real paths files must resolve inside (browser mode); a link leading elsewhere is refused, not read. */
   allowedRoots?: readonly string[];
+  /** Called for each folder whose listing was read (a "could not be read" row for it can go). */
+  onFolderRead?: (path: string) => void;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface ScanOptions {
  */
 export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOptions): AsyncGenerator<ScanEntry> {
   const opts: ScanOptions = optsOrSignal instanceof AbortSignal ? { signal: optsOrSignal } : (optsOrSignal ?? {});
-  const { signal, allowedRoots } = opts;
+  const { signal, allowedRoots, onFolderRead } = opts;
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
 
@@ -100,7 +102,7 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
       try {
         dir = await opendir(path, { bufferSize: 256 });
       } catch (e) {
-        yield { type: 'error', path, ...osFailure((e as NodeJS.ErrnoException).code), message: `folder could not be read: ${errText(e)}` };
+        yield { type: 'error', path, ...folderFailure((e as NodeJS.ErrnoException).code), message: folderMessage(path, e) };
         return;
       }
       const names: string[] = [];
@@ -111,6 +113,7 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
           names.push(d.name);
           if (d.isFile()) plainFiles.add(d.name); // not a symlink: its real path is the folder's plus its name
         }
+        onFolderRead?.(path);
       } catch (e) {
         yield { type: 'error', path, ...osFailure(undefined), message: `folder listing failed: ${errText(e)}` };
       }
@@ -159,9 +162,26 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
   }
 }
 
+/** A folder that cannot be listed: which one, why, and what to do, in the row's words. */
+function folderFailure(errno: string | undefined): { code: ErrorCode; reason: string } {
+  const { code, reason } = osFailure(errno);
+  return { code, reason: `folder could not be read: ${reason}` };
+}
+
+function folderMessage(path: string, e: unknown): string {
+  const errno = (e as NodeJS.ErrnoException).code;
+  const fix =
+    errno === 'EACCES' || errno === 'EPERM'
+      ? ' Give your user read and enter (r-x) permission on it, e.g. chmod u+rx; its files are ingested by the next run and this row then goes.'
+      : ' Its files are ingested by the next run that can read it, and this row then goes.';
+  return `The folder ${path} could not be listed (${errText(e)}).${fix}`;
+}
+
 function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err.code ? `${err.code}: ${err.message}` : String(err?.message ?? e);
+  const message = String(err?.message ?? e);
+  // Node's own messages already start with the code ("EACCES: permission denied, scandir …").
+  return err.code && !message.startsWith(`${err.code}:`) ? `${err.code}: ${message}` : message;
 }
 
 export function filenameOf(path: string): string {

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import mammoth from 'mammoth';
-import { IntakeError, errorMessage } from '../../shared/errors';
+import { IntakeError } from '../../shared/errors';
+import { officeReadFailure } from './office-faults';
 import type { ExtractResult } from './types';
 
 /** DOCX files are unzipped in memory by mammoth; bigger ones are refused. */
@@ -28,7 +29,7 @@ export async function extractDocx(path: string): Promise<ExtractResult> {
     const { value } = await mammoth.extractRawText({ path });
     return { text: value.replace(/\n{3,}/g, '\n\n').trim(), source: 'text' };
   } catch (e) {
-    throw new IntakeError('docx_corrupt', 'DOCX is damaged or not a DOCX', { message: errorMessage(e), cause: e });
+    throw await officeReadFailure(path, 'DOCX', e);
   }
 }
 
