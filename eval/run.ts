@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerEncoder } from '../src/main/ai/encoder';
 import { LocalProvider } from '../src/main/ai/local';
+import { OpenAiProvider } from '../src/main/ai/openai';
+import type { AiProvider } from '../src/main/ai/types';
 import { STOPWORDS } from '../src/main/ai/lexicon';
 import { Engine, defaultRunOptions } from '../src/main/engine/engine';
 import { SEARCH_MODES, type SearchMode } from '../src/shared/domain';
@@ -18,6 +20,13 @@ const json = process.argv.includes('--json');
 const keepAt = process.argv.indexOf('--keep');
 const keep = keepAt >= 0 ? process.argv[keepAt + 1] : undefined;
 const root = keep ?? mkdtempSync(join(tmpdir(), 'intake-eval-'));
+// `--ai-base-url URL [--chat-model M] [--embed-model M]`: classify and embed through the OpenAI
+// provider against any OpenAI-compatible server (key from OPENAI_API_KEY) instead of the local one.
+const arg = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const aiBaseUrl = arg('--ai-base-url');
 const docsDir = join(root, 'docs');
 mkdirSync(docsDir, { recursive: true });
 
@@ -165,7 +174,19 @@ async function main(): Promise<void> {
   const dbPath = join(dataDir, 'eval.db');
   mkdirSync(dataDir, { recursive: true });
   const t0 = Date.now();
-  const engine = new Engine({ library: dbPath, dataDir, createProvider: () => new LocalProvider(encoder) });
+  const provider = (): AiProvider =>
+    aiBaseUrl
+      ? new OpenAiProvider({
+          provider: 'openai',
+          baseUrl: aiBaseUrl,
+          chatModel: arg('--chat-model') ?? 'gpt-4o-mini',
+          embedModel: arg('--embed-model') ?? 'text-embedding-3-small',
+          apiKey: process.env.OPENAI_API_KEY,
+          timeoutMs: 60_000,
+          maxRetries: 3,
+        })
+      : new LocalProvider(encoder);
+  const engine = new Engine({ library: dbPath, dataDir, createProvider: provider });
   const summary = await engine.ingest(defaultRunOptions([docsDir], { ocrLanguages: ['eng'], concurrency: 4 }));
   await engine.embedder.idle();
   if (keep) await engine.embedder.reembed();
@@ -196,7 +217,7 @@ async function main(): Promise<void> {
   const out: string[] = [];
   out.push(`Intake evaluation: ${DOCS.length} documents (${DOCS.filter((d) => d.lang !== 'en').length} German/French, ${DOCS.filter((d) => d.scan).length} scanned), ${QUERIES.length} paraphrase queries; ingest + embed ${(ingestMs / 1000).toFixed(1)} s`);
   out.push('');
-  out.push('Classification (default local provider)      accuracy');
+  out.push(`Classification (${aiBaseUrl ? `openai provider at ${aiBaseUrl}` : 'default local provider'})      accuracy`);
   out.push(`  document type                              ${pct(fields.type)}   (target ≥ 85 %)`);
   out.push(`  correspondent                              ${pct(fields.correspondent)}   (target ≥ 70 %)`);
   out.push(`  date                                       ${pct(fields.date)}   (target ≥ 85 %)`);
