@@ -51,17 +51,42 @@ const SCREENS: { file: string; screen: ScreenName; prepare?: (shell: AppShell) =
     },
   },
   { file: 'settings', screen: 'Settings' },
+  {
+    // Browser mode's folder picker: every folder Intake may read, recent folders, Up.
+    file: 'folder-picker',
+    screen: 'Ingest',
+    prepare: async (shell) => {
+      await shell.page.getByRole('button', { name: 'Choose folder…' }).click();
+      await expect(shell.page.getByRole('dialog', { name: 'Choose a folder' }).getByRole('list', { name: 'Recent folders' })).toBeVisible();
+    },
+  },
+];
+
+/** The same screens before anything was ingested: what a new user sees first. */
+const EMPTY: { file: string; screen: ScreenName }[] = [
+  { file: 'empty-ingest', screen: 'Ingest' },
+  { file: 'empty-failed-files', screen: 'Failed files' },
+  { file: 'empty-documents', screen: 'Documents' },
 ];
 
 // SCREENSHOTS_ONLY=documents refreshes the screens whose file name starts with it (one screen's work).
 const only = process.env.SCREENSHOTS_ONLY;
 const chosen = only ? SCREENS.filter((s) => s.file.startsWith(only)) : SCREENS;
+const chosenEmpty = only ? EMPTY.filter((s) => s.file.startsWith(only)) : EMPTY;
 
 test('screenshots of every screen, light and dark', async ({ appPage, corpus }) => {
   fs.mkdirSync(outDir, { recursive: true });
   await appPage.setViewportSize({ width: 1280, height: 820 });
-  await ingestCorpus(appPage, corpus, (page) => page.typeFolder(corpus.dir));
   const shell = new AppShell(appPage);
+  for (const theme of ['light', 'dark'] as const) {
+    await appPage.emulateMedia({ colorScheme: theme });
+    for (const { file, screen } of chosenEmpty) {
+      await shell.open(screen);
+      await expect(appPage.getByRole('status', { name: /Loading/ })).toHaveCount(0);
+      await appPage.screenshot({ path: path.join(outDir, `${file}-${theme}.png`), animations: 'disabled', caret: 'hide' });
+    }
+  }
+  await ingestCorpus(appPage, corpus, (page) => page.typeFolder(corpus.dir));
   for (const theme of ['light', 'dark'] as const) {
     await appPage.emulateMedia({ colorScheme: theme });
     for (const { file, screen, prepare } of chosen) {
@@ -69,7 +94,9 @@ test('screenshots of every screen, light and dark', async ({ appPage, corpus }) 
       await prepare?.(shell);
       await expect(appPage.getByRole('status', { name: /Loading/ })).toHaveCount(0);
       await appPage.screenshot({ path: path.join(outDir, `${file}-${theme}.png`), animations: 'disabled', caret: 'hide' });
+      if ((await appPage.getByRole('dialog').count()) > 0) await appPage.keyboard.press('Escape');
+      await expect(appPage.getByRole('dialog')).toHaveCount(0);
     }
   }
-  expect(fs.readdirSync(outDir).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(chosen.length * 2);
+  expect(fs.readdirSync(outDir).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual((chosen.length + chosenEmpty.length) * 2);
 });
