@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO, type Ctx } from './context';
 import { FULL, QUICK, buildCorpus } from './corpus';
+import { cliFigures } from './figures/cli';
 import { coverageFigure } from './figures/coverage';
 import { failedPageFigures } from './figures/failed-page';
 import { encodingFigure } from './figures/formats';
@@ -25,7 +26,7 @@ import { markdownTable, textTable, type Row } from './report';
 
 const FIGURES = [
   'sha256', 'rerun', 'text_ingest', 'ai_latency', 'ocr', 'pdf_text', 'hybrid_search', 'text_ingest_encoder', 'embed_throughput', 'embed_event_loop',
-  'encoder_rss', 'failed_page', 'coverage', 'event_loop', 'peak_rss', 'kill9', 'encodings',
+  'encoder_rss', 'failed_page', 'coverage', 'event_loop', 'peak_rss', 'kill9', 'encodings', 'cli_help', 'cli_rerun',
 ] as const;
 
 async function main(): Promise<void> {
@@ -127,6 +128,10 @@ async function main(): Promise<void> {
     if (want('encodings')) {
       const r = await step('encodings', async () => encodingFigure(ctx));
       if (r) rows.push(r);
+    }
+    if (want('cli_help') || want('cli_rerun')) {
+      const r = await step('intake CLI start-up', () => cliFigures(ctx, want));
+      if (r) rows.push(...r);
     }
     if (want('kill9')) {
       const r = await step('kill -9', () => killFigure(ctx));

@@ -50,7 +50,9 @@ export function binReadableByOthers(): string {
   if (!othersCopy) {
     const dir = mkdtempSync(join(tmpdir(), 'intake-app-copy-'));
     chmodSync(dir, 0o755);
-    for (const part of ['bin', 'src', 'node_modules', 'package.json', 'tsconfig.json']) {
+    // The compiled CLI (out/cli) and its build script come along, so the copy runs what the original runs.
+    for (const part of ['bin', 'src', 'scripts', 'out', 'node_modules', 'package.json', 'tsconfig.json']) {
+      if (!existsSync(join(REPO, part))) continue;
       try {
         execFileSync('cp', ['-al', join(REPO, part), dir]);
       } catch {

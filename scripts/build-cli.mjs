@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * Compiles the `intake` command to JavaScript in out/cli with esbuild (the bundler under the
+ * app's own toolchain, installed with tsx), so the CLI starts without compiling TypeScript.
+ * Packages stay in node_modules; only our sources are bundled. Three entries, the names the
+ * engine looks for beside its own module: intake.js, extract-worker.js, encoder-worker.js.
+ *
+ * Run by `npm install` (prepare), and by bin/intake.js when out/cli is missing or older than
+ * a source it was built from (build.json lists them). Builds in a private folder and swaps it in,
+ * so CLIs started at the same moment never see half a build.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI_DIR = path.join(root, 'out', 'cli');
+const STAMP = 'build.json';
+
+/** True when out/cli exists and no source it was built from changed since. */
+export function cliIsFresh() {
+  try {
+    const { builtAt, inputs } = JSON.parse(fs.readFileSync(path.join(CLI_DIR, STAMP), 'utf8'));
+    return inputs.every((f) => fs.statSync(path.join(root, f)).mtimeMs <= builtAt);
+  } catch {
+    return false;
+  }
+}
+
+export async function buildCli() {
+  const { build } = await import('esbuild');
+  const builtAt = Date.now();
+  fs.mkdirSync(path.dirname(CLI_DIR), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(path.dirname(CLI_DIR), '.cli-build-'));
+  try {
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: {
+        intake: 'src/cli/main.ts',
+        'extract-worker': 'src/main/extract/worker.ts',
+        'encoder-worker': 'src/main/ai/encoder-worker.mjs',
+      },
+      outdir: tmp,
+      bundle: true,
+      splitting: true, // `--help` loads only the CLI's own code; the service comes with the first real command
+      format: 'esm',
+      platform: 'node',
+      target: 'node20.19',
+      packages: 'external',
+      chunkNames: '[name]-[hash]', // beside the entries: the engine finds its workers next to its own module
+      sourcemap: 'linked',
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = [...Object.keys(result.metafile.inputs), 'scripts/build-cli.mjs', 'package.json'];
+    fs.writeFileSync(path.join(tmp, STAMP), JSON.stringify({ builtAt, inputs }, null, 1));
+    // Swap in: the old build moves aside first, so a rename never lands inside a folder.
+    const old = `${tmp}-old`;
+    try {
+      fs.renameSync(CLI_DIR, old);
+    } catch (e) {
+      if (e.code !== 'ENOENT') throw e;
+    }
+    try {
+      fs.renameSync(tmp, CLI_DIR);
+    } catch (e) {
+      // Another CLI swapped in its build a moment ago: it was built from the same sources.
+      if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
+    }
+    fs.rmSync(old, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// `node scripts/build-cli.mjs` (npm's prepare): build now. A failure is reported, not fatal:
+// bin/intake.js builds on first use, or falls back to the sources.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await buildCli();
+  } catch (e) {
+    console.warn(`intake: the CLI was not compiled (${e instanceof Error ? e.message : e}); it will build on first use`);
+  }
+}
