@@ -27,7 +27,8 @@ export class ExtractionCore {
 
   constructor(private readonly opts: Pick<ExtractorOptions, 'ocrLanguages' | 'pageCap' | 'cachePath'> & { ocrThreads?: number }) {}
 
-  async extractText(path: string, kind: FileKind): Promise<ExtractResult> {
+  /** `onProgress` is called as a long document is read (a PDF's pages), so the parent knows it is not stuck. */
+  async extractText(path: string, kind: FileKind, onProgress?: () => void): Promise<ExtractResult> {
     switch (kind) {
       case 'text':
         return extractTextFile(path);
@@ -43,7 +44,7 @@ export class ExtractionCore {
       case 'epub':
         return (await import('./office')).extractEpub(path);
       case 'pdf':
-        return extractPdfText(path);
+        return extractPdfText(path, undefined, onProgress);
       case 'docx':
         return extractDocx(path);
       case 'image':

@@ -24,8 +24,10 @@ export interface ProcessExtractorOptions extends ExtractorOptions {
   recycleAfter?: number;
   /** A child above this resident size is replaced once idle. Default 400 MB or 60 % of memoryLimitMb if larger. */
   recycleRssMb?: number;
-  /** Hard limit for text, PDF text layer and DOCX extraction. Default 120 s. */
+  /** Limit without progress for text, PDF text layer and DOCX extraction. Default 120 s. */
   textTimeoutMs?: number;
+  /** A text job still reporting progress (pages read) may run this many times `textTimeoutMs`. Default 10. */
+  textProgressFactor?: number;
   /** Parallel text jobs per child beside its OCR job. Default 1: a bomb must not take other files' jobs down with it. */
   maxLightPerChild?: number;
   /** Resident memory a child may reach before it is killed (`extractor_oom`). Default 1024 MB. */
@@ -59,6 +61,7 @@ export class ProcessExtractor implements Extractor {
       ocrTimeoutMs: opts.timeoutMs,
       ocrGraceMs: 10_000,
       textTimeoutMs: opts.textTimeoutMs ?? 120_000,
+      textProgressFactor: opts.textProgressFactor ?? 10,
       spawn: opts.spawn ?? forkChild,
     });
   }

@@ -184,8 +184,9 @@ export function pageContent(p: Pick<PdfPageText, 'text' | 'fields'>, useText = t
  * are listed in `ocrWanted`; junk is never stored. Pages that need a check
  * against OCR (`suspect`) are listed too, but keep their text if OCR is off.
  */
-export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP): Promise<ExtractResult> {
+export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP, onProgress?: () => void): Promise<ExtractResult> {
   const doc = await openPdf(path);
+  onProgress?.();
   try {
     const parts: string[] = [];
     let chars = 0;
@@ -207,6 +208,7 @@ export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP):
       try {
         const page = await readPdfPage(doc, n, withFields);
         layers.push(page);
+        onProgress?.();
         formFieldCount += page.fields.length;
         if (page.verdict !== 'good') ocrWanted.push(n);
         if (page.verdict === 'garbage') garbagePages.push(n);

@@ -69,8 +69,12 @@ export interface PoolOptions {
   /** Per-file OCR limit; the child stops at it, the parent kills the child `ocrGraceMs` later. */
   ocrTimeoutMs: number;
   ocrGraceMs: number;
-  /** Hard limit for text-layer, DOCX and text extraction. */
+  /**
+   * Limit for text-layer, DOCX and text extraction without progress: a child that
+   * reports a page read gets the limit again, up to `textProgressFactor` times in all.
+   */
   textTimeoutMs: number;
+  textProgressFactor: number;
   /**
    * Real memory (resident set) a child may use before it is killed and its file recorded as
    * `extractor_oom`. The V8 heap limit does not see pdf.js canvases or tesseract's WASM memory.
@@ -94,6 +98,8 @@ interface Job {
   /** In flight when its process died beside other jobs: runs alone next time to find the culprit. */
   suspect: boolean;
   timer?: NodeJS.Timeout;
+  /** Epoch ms after which progress no longer renews the limit. */
+  hardDeadline?: number;
   child?: Child;
 }
 
@@ -112,6 +118,11 @@ interface Child {
 }
 
 const STDERR_TAIL = 8192;
+
+/** Text-layer jobs (and the test job that stands for one): light, limited by time without progress. */
+function isTextOp(op: ExtractOp | DebugOp): boolean {
+  return op === 'extractText' || op === 'debug_progress';
+}
 const OOM_PATTERN = /heap out of memory|Reached heap limit|Allocation failed|Aborted\(OOM\)|Cannot enlarge memory/i;
 
 /**
@@ -169,7 +180,7 @@ export class ExtractorPool {
 
   run(op: ExtractOp | DebugOp, path: string, kind: FileKind, timeoutMs?: number, layers?: PdfPageLayer[]): Promise<ExtractResult> {
     if (this.closed) return Promise.reject(new IntakeError('unknown', 'extractor is closed'));
-    const heavy = op !== 'extractText';
+    const heavy = !isTextOp(op);
     return new Promise<ExtractResult>((resolve, reject) => {
       this.queue.push({
         id: this.nextId++,
@@ -224,7 +235,7 @@ export class ExtractorPool {
 
   /** A child that may take `job` now, spawning one into a free slot if needed. */
   private placeFor(job: Job): Child | null {
-    const heavy = job.op !== 'extractText';
+    const heavy = !isTextOp(job.op);
     let best: Child | null = null;
     let freeSlot = -1;
     for (let s = 0; s < this.slots.length; s++) {
@@ -237,8 +248,8 @@ export class ExtractorPool {
       const jobs = [...c.inFlight.values()];
       if (jobs.some((j) => j.suspect)) continue;
       if (job.suspect && jobs.length) continue;
-      if (heavy && jobs.some((j) => j.op !== 'extractText')) continue;
-      if (!heavy && jobs.filter((j) => j.op === 'extractText').length >= this.opts.maxLightPerChild) continue;
+      if (heavy && jobs.some((j) => !isTextOp(j.op))) continue;
+      if (!heavy && jobs.filter((j) => isTextOp(j.op)).length >= this.opts.maxLightPerChild) continue;
       if (!best || c.inFlight.size < best.inFlight.size) best = c;
     }
     // Prefer an idle new child over sharing a busy one.
@@ -288,7 +299,19 @@ export class ExtractorPool {
     const deadline = Date.now() + job.timeoutMs;
     child.proc.send({ id: job.id, op: job.op, path: job.path, kind: job.kind, deadline, ...(job.layers ? { layers: job.layers } : {}) });
     // OCR stops itself at the deadline; the kill is the backstop for a stuck process.
+    job.hardDeadline = Date.now() + job.timeoutMs * this.opts.textProgressFactor;
     job.timer = setTimeout(() => this.onTimeout(child, job), job.timeoutMs + (job.op === 'ocr' || job.op === 'ocrWhereNeeded' ? this.opts.ocrGraceMs : 0));
+    job.timer.unref?.();
+  }
+
+  /** A text job that is still reading pages is slow, not stuck: its limit starts again. */
+  private renew(child: Child, job: Job): void {
+    // OCR keeps its own deadline inside the child; only text jobs are renewed.
+    if (!isTextOp(job.op) || job.settled || !job.timer) return;
+    const left = (job.hardDeadline ?? 0) - Date.now();
+    if (left <= 0) return;
+    clearTimeout(job.timer);
+    job.timer = setTimeout(() => this.onTimeout(child, job), Math.min(job.timeoutMs, left));
     job.timer.unref?.();
   }
 
@@ -301,6 +324,10 @@ export class ExtractorPool {
     }
     const job = child.inFlight.get(msg.id);
     if (!job) return;
+    if ('progress' in msg) {
+      this.renew(child, job);
+      return;
+    }
     child.inFlight.delete(msg.id);
     child.served++;
     this.settle(job, msg.ok ? msg.result : IntakeError.fromJSON(msg.error as SerializedIntakeError));
@@ -315,10 +342,11 @@ export class ExtractorPool {
   private onTimeout(child: Child, job: Job): void {
     if (job.settled || child.killedFor) return;
     const others = [...child.inFlight.values()].filter((j) => j !== job);
+    const total = job.timeoutMs * this.opts.textProgressFactor;
     // Alone (or already isolated), the job is to blame; beside others it may have been starved.
     if (job.suspect || others.length === 0) {
       child.inFlight.delete(job.id);
-      this.settle(job, timeoutError(job));
+      this.settle(job, timeoutError(job, total));
     }
     for (const j of child.inFlight.values()) this.requeueSuspect(j);
     child.inFlight.clear();
@@ -373,9 +401,11 @@ export class ExtractorPool {
   }
 }
 
-function timeoutError(job: Job): IntakeError {
-  if (job.op === 'extractText') {
-    return new IntakeError('extractor_crashed', 'text extraction timed out', { message: `Extraction did not finish within ${job.timeoutMs} ms; the extractor was restarted.` });
+function timeoutError(job: Job, totalMs: number): IntakeError {
+  if (isTextOp(job.op)) {
+    return new IntakeError('extractor_crashed', 'text extraction timed out', {
+      message: `Extraction made no progress for ${job.timeoutMs} ms (or ran past ${totalMs} ms in all); the extractor was restarted.`,
+    });
   }
   return new IntakeError('ocr_timeout', 'OCR timed out', { message: `OCR did not finish within ${job.timeoutMs} ms; the extractor was restarted.` });
 }

@@ -3,7 +3,7 @@ import type { SerializedIntakeError } from '../../shared/errors';
 import type { ExtractResult, ExtractorOptions, PdfPageLayer } from './types';
 
 /** Test-only operations, honoured only when the child was started with `debug: true`. */
-export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom' | 'debug_rss';
+export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom' | 'debug_rss' | 'debug_progress';
 
 /** `ocrWhereNeeded`: a PDF's pages with a good text layer keep it; only the others are OCR'd. */
 export type ExtractOp = 'extractText' | 'ocr' | 'ocrWhereNeeded';
@@ -23,6 +23,8 @@ export interface ExtractRequest {
 export type ExtractReply =
   | { id: number; ok: true; result: ExtractResult; rssMb?: number }
   | { id: number; ok: false; error: SerializedIntakeError; rssMb?: number }
+  /** Still working on request `id` (a long PDF's pages): renews its stall limit. */
+  | { id: number; progress: true }
   | { ready: true; pid: number };
 
 /** What the child needs to know, passed as its first argument (JSON). */

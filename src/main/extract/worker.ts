@@ -25,8 +25,9 @@ function reply(msg: ExtractReply): void {
 async function handle(req: ExtractRequest): Promise<void> {
   try {
     let result;
-    if (req.op === 'extractText') result = await core.extractText(req.path, req.kind);
+    if (req.op === 'extractText') result = await core.extractText(req.path, req.kind, progressOf(req.id));
     else if (req.op === 'ocr' || req.op === 'ocrWhereNeeded') result = await core.ocr(req.path, req.kind, req.deadline ?? Date.now() + 300_000, req.op === 'ocrWhereNeeded', req.layers);
+    else if (config.debug && req.op === 'debug_progress') result = await slowWithProgress(progressOf(req.id));
     else if (config.debug) result = debug(req.op);
     else throw new IntakeError('unknown', `unknown operation ${String(req.op)}`);
     reply({ id: req.id, ok: true, result, rssMb: rssMb() });
@@ -35,8 +36,28 @@ async function handle(req: ExtractRequest): Promise<void> {
   }
 }
 
+/** At most four progress messages a second per request: enough to renew the parent's stall limit. */
+function progressOf(id: number): () => void {
+  let last = 0;
+  return () => {
+    const now = Date.now();
+    if (now - last < 250) return;
+    last = now;
+    reply({ id, progress: true });
+  };
+}
+
 function rssMb(): number {
   return Math.round(process.memoryUsage.rss() / 1048576);
+}
+
+/** A long job that keeps reporting progress: 40 steps of 100 ms, like a long PDF's pages. */
+async function slowWithProgress(progress: () => void): Promise<{ text: string; source: 'text' }> {
+  for (let step = 0; step < 40; step++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    progress();
+  }
+  return { text: 'done after 40 steps', source: 'text' };
 }
 
 /** Failure modes the tests provoke on purpose. */
