@@ -94,3 +94,27 @@ describe('multi-page TIFF', () => {
     }
   });
 });
+
+describe('rotated scans', () => {
+  const LETTER = 'The quarterly invoice from Acme Corporation totals four hundred dollars payable within thirty days of the date printed above. Please quote the invoice number with your payment and keep this letter for your records.';
+
+  /** The letter as a scanner that fed it sideways or upside down would save it: turned clockwise by `degrees`. */
+  async function turnedScan(degrees: 90 | 180 | 270): Promise<Buffer> {
+    const { rotateImage } = await import('../../src/main/extract/downscale');
+    return rotateImage(fx.makeTextPng(LETTER, { width: 1200 }), degrees);
+  }
+
+  it('a page rotated by 90, 180 or 270 degrees is detected (tesseract OSD, from disk), turned upright and read; the turn is recorded', async () => {
+    for (const degrees of [90, 180, 270] as const) {
+      const res = await ws.extractor.ocr(ws.file(`turned-${degrees}.png`, await turnedScan(degrees)), 'image');
+      for (const w of ['quarterly', 'invoice', 'Acme', 'Corporation', 'payable', 'thirty']) expect(res.text, `${degrees}°`).toContain(w);
+      expect(res.extraction?.rotations, `${degrees}°`).toEqual([{ page: 1, degrees: (360 - degrees) % 360 }]);
+    }
+  });
+
+  it('an upright page is read without asking OSD: nothing recorded', async () => {
+    const res = await ws.extractor.ocr(ws.file('upright.png', fx.makeTextPng(LETTER, { width: 1200 })), 'image');
+    expect(res.text).toContain('Acme Corporation');
+    expect(res.extraction).toEqual({ ocrPages: [1] });
+  });
+});

@@ -3,7 +3,7 @@ import type { FileKind } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { MIN_MEANINGFUL_CHARS, meaningfulChars } from '../../shared/text-quality';
 import { extractDocx } from './docx';
-import { prepareImage, rgbaToOcrPng } from './downscale';
+import { prepareImage, rgbaToOcrPng, rotateImage } from './downscale';
 import { checkImage } from './image';
 import { OcrEngine, type OcrText } from './ocr';
 import type { Extraction } from '../../shared/domain';
@@ -15,6 +15,10 @@ import type { ExtractResult, ExtractorOptions } from './types';
 
 /** OCR output below this mean confidence is noise, not text (tesseract gives ≈10 on noise). */
 export const MIN_OCR_CONFIDENCE = 50;
+/** A first reading below this many letters and digits, or below MIN_OCR_CONFIDENCE + 10, may be a page on its side: OSD is asked. */
+export const ORIENTATION_CHECK_CHARS = 40;
+/** OSD's orientation confidence (tesseract's own scale) needed before a page is turned. */
+export const ORIENTATION_MIN_CONFIDENCE = 2;
 /** Image files are read whole; anything larger is refused. */
 export const IMAGE_BYTE_CAP = 200 * 1024 * 1024;
 
@@ -68,13 +72,35 @@ export class ExtractionCore {
     this.ocrEngine = null;
   }
 
+  /**
+   * One page read upright: when the first reading finds little text, OSD is
+   * asked how the page lies, and a confident turn is read again; the better
+   * reading wins. Upright pages pay nothing extra.
+   */
+  private async readUpright(image: Uint8Array, deadline: number, decodable = true): Promise<OcrText & { turned?: 90 | 180 | 270 }> {
+    const engine = this.engine();
+    const first = await engine.recognize(image, deadline);
+    if (meaningfulChars(first.text) >= ORIENTATION_CHECK_CHARS && first.confidence >= MIN_OCR_CONFIDENCE + 10) return first;
+    const o = await engine.detectOrientation(image, deadline).catch((e: unknown) => {
+      if (e instanceof IntakeError && (e.code === 'ocr_timeout' || e.code === 'ocr_language_missing')) throw e;
+      return null;
+    });
+    if (!o || o.degrees === 0 || o.confidence < ORIENTATION_MIN_CONFIDENCE) return first;
+    // A quarter turn changes the page's shape: tesseract's own rotation keeps the old frame and cuts the lines, so the image is turned here.
+    let turned: OcrText;
+    if (decodable) turned = await engine.recognize(await rotateImage(image, o.degrees), deadline);
+    else if (o.degrees === 180) turned = await engine.recognize(image, deadline, Math.PI);
+    else return first;
+    const score = (r: OcrText) => meaningfulChars(r.text) * r.confidence;
+    return score(turned) > score(first) ? { ...turned, turned: o.degrees } : first;
+  }
+
   private engine(): OcrEngine {
     this.ocrEngine ??= new OcrEngine({ languages: this.opts.ocrLanguages, cachePath: this.opts.cachePath, size: this.opts.ocrThreads ?? 1 });
     return this.ocrEngine;
   }
 
   private async ocrImage(path: string, deadline: number): Promise<ExtractResult> {
-    const engine = this.engine();
     const { size } = await stat(path);
     if (size > IMAGE_BYTE_CAP) throw new IntakeError('file_too_large', 'image file too large', { message: `Image is ${size} bytes; the limit is ${IMAGE_BYTE_CAP}.` });
     const bytes = await readFile(path);
@@ -84,8 +110,9 @@ export class ExtractionCore {
     const { image, ink } = await prepareImage(bytes, info);
     // A blank scan fails at once and the same way every time, without a tesseract pass.
     if (ink !== null && isBlank(ink)) throw blankError(1);
-    const page = await engine.recognize(image, deadline);
-    return usable([page], { source: 'ocr', ocrPages: 1, extraction: { ocrPages: [1] } });
+    // Only an image decoded safely here (ink measured) may be turned by the canvas.
+    const page = await this.readUpright(image, deadline, ink !== null);
+    return usable([page], { source: 'ocr', ocrPages: 1, extraction: { ocrPages: [1], ...(page.turned ? { rotations: [{ page: 1, degrees: page.turned }] } : {}) } });
   }
 
   /**
@@ -93,7 +120,6 @@ export class ExtractionCore {
    * as unread. Page n+1 is decoded while tesseract reads page n.
    */
   private async ocrTiff(bytes: Buffer, deadline: number): Promise<ExtractResult> {
-    const engine = this.engine();
     const tiff = openTiff(bytes);
     const total = tiff.pages;
     const count = Math.min(total, Math.max(1, this.opts.pageCap));
@@ -105,11 +131,12 @@ export class ExtractionCore {
     const x: Required<Pick<Extraction, 'ocrPages' | 'blankPages' | 'unreadPages'>> = { ocrPages: [], blankPages: [], unreadPages: [] };
     for (let n = count + 1; n <= total; n++) x.unreadPages.push(n);
     const reads: OcrText[] = [];
+    const rotations: NonNullable<Extraction['rotations']> = [];
     let next: Promise<{ png: Buffer | null }> | null = prepare(1);
     for (let n = 1; n <= count; n++) {
       if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${n - 1} of ${count} pages.` });
       const { png } = await next!;
-      const reading = png ? engine.recognize(png, deadline) : null;
+      const reading = png ? this.readUpright(png, deadline) : null;
       reading?.catch(() => undefined);
       // Decoded once tesseract has the page: utif2 is synchronous JavaScript on this thread.
       next = n < count ? new Promise<void>((r) => setImmediate(r)).then(() => prepare(n + 1)) : null;
@@ -118,13 +145,16 @@ export class ExtractionCore {
         x.blankPages.push(n);
         continue;
       }
-      reads.push(await reading);
+      const read = await reading;
+      if (read.turned) rotations.push({ page: n, degrees: read.turned });
+      reads.push(read);
       x.ocrPages.push(n);
     }
     if (!reads.length) throw blankError(x.blankPages.length);
     const extraction: Extraction = {};
     if (total > 1) extraction.pages = total;
     for (const [k, v] of Object.entries(x) as [keyof typeof x, number[]][]) if (v.length) extraction[k] = v;
+    if (rotations.length) extraction.rotations = rotations;
     const result = usable(reads, { source: 'ocr', ocrPages: reads.length, extraction, ...(total > 1 ? { pages: total } : {}) });
     if (x.unreadPages.length) result.truncated = true;
     return result;
@@ -155,6 +185,7 @@ export class ExtractionCore {
       const texts: string[] = [];
       const ocrTexts: OcrText[] = [];
       const x: Required<Pick<Extraction, 'textLayerPages' | 'ocrPages' | 'garbagePages' | 'blankPages' | 'unreadPages'>> = { textLayerPages: [], ocrPages: [], garbagePages: [], blankPages: [], unreadPages: [] };
+      const rotations: NonNullable<Extraction['rotations']> = [];
       let formFields = 0;
       let agreements = 0;
       let ocrCount = 0;
@@ -205,7 +236,9 @@ export class ExtractionCore {
           texts.push(pageContent(page, false));
           continue;
         }
-        const read = await engine.recognize(png, deadline);
+        // A check of a text layer reads the page as it lies; a page OCR'd for its content is turned upright if need be.
+        const read: OcrText & { turned?: 90 | 180 | 270 } = check(n) ? await engine.recognize(png, deadline) : await this.readUpright(png, deadline);
+        if (read.turned) rotations.push({ page: n, degrees: read.turned });
         ocrCount++;
         if (check(n)) {
           if (disagree(page.text, read)) {
@@ -224,6 +257,7 @@ export class ExtractionCore {
       }
       const extraction: Extraction = { pages: total };
       for (const [k, v] of Object.entries(x) as [keyof typeof x, number[]][]) if (v.length) extraction[k] = v;
+      if (rotations.length) extraction.rotations = rotations;
       if (formFields) extraction.formFields = formFields;
       if (!x.textLayerPages.length && !formFields) {
         if (x.blankPages.length && !ocrTexts.length) throw blankError(x.blankPages.length);

@@ -93,6 +93,21 @@ export async function rgbaToOcrPng(rgba: Uint8Array, width: number, height: numb
   return small.encode('png');
 }
 
+/** An image we may decode (our own PNG, or one decodesSafely passed) turned clockwise by `degrees`, as PNG. */
+export async function rotateImage(image: Uint8Array, degrees: 90 | 180 | 270): Promise<Buffer> {
+  const { createCanvas, loadImage } = napiCanvas();
+  const img = await loadImage(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+  const swap = degrees !== 180;
+  const canvas = createCanvas(swap ? img.height : img.width, swap ? img.width : img.height);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.translate(canvas.width / 2, canvas.height / 2);
+  ctx.rotate((degrees * Math.PI) / 180);
+  ctx.drawImage(img, -img.width / 2, -img.height / 2);
+  return canvas.encode('png');
+}
+
 /** The @napi-rs/canvas that pdfjs-dist depends on, resolved from pdfjs-dist itself. */
 export function napiCanvas(): typeof import('@napi-rs/canvas') {
   const fromHere = createRequire(import.meta.url);

@@ -36,7 +36,8 @@ export function installedLanguages(userDir?: string): { code: string; source: 'p
     const require = createRequire(import.meta.url);
     const scope = dirname(dirname(require.resolve('@tesseract.js-data/eng/package.json')));
     for (const name of readdirSync(scope)) {
-      if (LANGUAGE_CODE.test(name) && tryResolve(name)) out.set(name, 'package');
+      // `osd` is tesseract's orientation model, not a language.
+      if (name !== 'osd' && LANGUAGE_CODE.test(name) && tryResolve(name)) out.set(name, 'package');
     }
   } catch {
     // no language package at all
@@ -94,6 +95,12 @@ export interface OcrText {
   confidence: number;
 }
 
+/** What tesseract's orientation detection says: the clockwise turn that makes the page upright. */
+export interface Orientation {
+  degrees: 0 | 90 | 180 | 270;
+  confidence: number;
+}
+
 export interface OcrEngineOptions {
   languages: string[];
   /** Tesseract keeps unpacked traineddata here. */
@@ -120,6 +127,9 @@ export class OcrEngine {
   private readonly waiting: ((slot: Slot) => void)[] = [];
   private readonly cacheDir: string;
   private closed = false;
+  private osdWorker: Promise<TessWorker> | null = null;
+  /** OSD calls go one at a time through its one worker. */
+  private osdQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: OcrEngineOptions) {
     this.langs = resolveLanguages(opts.languages, TRAINEDDATA_VARIANT, userLanguageDir(opts.cachePath));
@@ -128,8 +138,45 @@ export class OcrEngine {
     this.cacheDir = join(opts.cachePath, TRAINEDDATA_VARIANT);
   }
 
-  /** Recognizes one encoded image (PNG, JPEG, …); rejects with `ocr_timeout` at `deadline` (epoch ms). */
-  async recognize(image: Uint8Array, deadline: number): Promise<OcrText> {
+  /**
+   * Orientation of a page by tesseract's OSD model (@tesseract.js-data/osd, from disk), in a worker of its own
+   * with the legacy engine; started on first use — most runs never need it. Null when OSD finds too little to judge.
+   */
+  async detectOrientation(image: Uint8Array, deadline: number): Promise<Orientation | null> {
+    const turn = this.osdQueue.then(async () => {
+      this.osdWorker ??= this.startOsdWorker().catch((e: unknown) => {
+        this.osdWorker = null;
+        throw e;
+      });
+      const worker = await this.osdWorker;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw timeoutError();
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const w = this.osdWorker;
+          this.osdWorker = null;
+          void w?.then((x) => x.terminate()).catch(() => undefined);
+          reject(timeoutError());
+        }, remaining);
+      });
+      try {
+        const { data } = await Promise.race([worker.detect(Buffer.from(image.buffer, image.byteOffset, image.byteLength)), stopped]);
+        const degrees = data.orientation_degrees;
+        if (degrees !== 0 && degrees !== 90 && degrees !== 180 && degrees !== 270) return null;
+        return { degrees: degrees as Orientation['degrees'], confidence: data.orientation_confidence ?? 0 };
+      } catch (e) {
+        throw ocrError(e);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+    this.osdQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Recognizes one encoded image (PNG, JPEG, …); rejects with `ocr_timeout` at `deadline` (epoch ms). `rotateRadians` turns it first. */
+  async recognize(image: Uint8Array, deadline: number, rotateRadians = 0): Promise<OcrText> {
     const slot = await this.acquire();
     try {
       const worker = await this.workerOf(slot);
@@ -144,7 +191,7 @@ export class OcrEngine {
         }, remaining);
       });
       try {
-        const { data } = await Promise.race([worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength)), stopped]);
+        const { data } = await Promise.race([worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), rotateRadians ? { rotateRadians } : {}), stopped]);
         return { text: data.text ?? '', confidence: typeof data.confidence === 'number' ? data.confidence : 0 };
       } catch (e) {
         throw ocrError(e);
@@ -159,7 +206,25 @@ export class OcrEngine {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => this.discard(s)));
+    const osd = this.osdWorker;
+    this.osdWorker = null;
+    await Promise.all([...this.slots.map((s) => this.discard(s)), osd?.then((w) => w.terminate()).catch(() => undefined)]);
+  }
+
+  private async startOsdWorker(): Promise<TessWorker> {
+    mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
+    const osd = resolveOsd();
+    await unpackLanguage(osd, this.cacheDir);
+    return createWorker('osd', OEM.TESSERACT_ONLY, {
+      legacyCore: true,
+      legacyLang: true,
+      gzip: true,
+      cachePath: this.cacheDir,
+      cacheMethod: 'readOnly',
+      langPath: osd.dir,
+      // Without an errorHandler tesseract.js throws from its message listener and takes the process down.
+      errorHandler: () => undefined,
+    });
   }
 
   private acquire(): Promise<Slot> {
@@ -228,6 +293,16 @@ async function unpackLanguage(lang: LanguageData, cacheDir: string): Promise<voi
   const tmp = `${target}.${process.pid}.tmp`;
   await writeFile(tmp, data);
   await rename(tmp, target);
+}
+
+/** The orientation model on disk; missing, it is a configuration error like a missing language. */
+function resolveOsd(): LanguageData {
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/osd/package.json'));
+    return { code: 'osd', dir: join(root, '4.0.0') };
+  } catch (e) {
+    throw new IntakeError('ocr_language_missing', 'OCR orientation data is not installed', { message: 'The package @tesseract.js-data/osd is not installed.', cause: e });
+  }
 }
 
 function timeoutError(): IntakeError {
