@@ -243,6 +243,7 @@ async function openLibrary(flag: string | undefined, o: OpenOptions = {}): Promi
   const db = libraryFile({ given: flag, dataDir });
   const created = !existsSync(db);
   if (created && !o.create) throw new UsageError(`no library at ${db} (only intake ingest, serve and watch add create one; or pass --db FILE)`);
+  if (!created && statSync(db).isDirectory()) throw new UsageError(`${db} is a folder, not a library file (pass --db FILE, e.g. ${join(db, 'library.db')})`);
   const [{ createIntakeService }, { keyFileSecretBox }] = await Promise.all([import('../main/app/service'), import('../main/web/secrets')]);
   let service: LocalIntakeService;
   try {
