@@ -598,11 +598,12 @@ async function serveCommand(args: string[]): Promise<number> {
   if (!existsSync(dbPath)) process.stderr.write(`Created a new library at ${dbPath}\n`);
   const { runBrowserMode } = await import('../main/web/main');
   const mode = await runBrowserMode({ port, dbPath, dataDir });
-  // Serves until Ctrl-C, then closes the engine (runs recorded as interrupted) and the server.
+  // Serves until Ctrl-C (exit 130) or a service manager's SIGTERM (a requested stop: exit 0), then
+  // closes the engine (runs recorded as interrupted, extractors ended) and the server.
   return await new Promise<number>((resolveExit) => {
-    const stop = () => void mode.close().then(() => resolveExit(EXIT_INTERRUPTED));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const stop = (code: number) => void mode.close().then(() => resolveExit(code));
+    process.once('SIGINT', () => stop(EXIT_INTERRUPTED));
+    process.once('SIGTERM', () => stop(EXIT_OK));
   });
 }
 
