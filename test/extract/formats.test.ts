@@ -125,7 +125,3 @@ describe('image headers (in process)', () => {
     expect(res.text).toBe('');
   });
 });
-
-it('fingerprint names the settings that shape the output', () => {
-  expect(ws.extractor.fingerprint()).toEqual({ extractorVersion: '2', ocrLanguages: ['eng'], pageCap: 5 });
-});

@@ -4,7 +4,6 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FileKind } from '../../shared/domain';
-import { EXTRACTOR_VERSION } from '../../shared/retry';
 import { ExtractorPool, forkChild, type SpawnChild } from './pool';
 import type { DebugOp } from './protocol';
 import type { ExtractResult, Extractor, ExtractorOptions, OcrOptions } from './types';
@@ -73,10 +72,6 @@ export class ProcessExtractor implements Extractor {
   /** `timeoutMs` overrides the per-file OCR limit for this call; `whereNeeded` keeps a PDF's good text-layer pages. */
   ocr(path: string, kind: FileKind, opts: OcrOptions & { timeoutMs?: number } = {}): Promise<ExtractResult> {
     return this.pool.run(opts.whereNeeded ? 'ocrWhereNeeded' : 'ocr', path, kind, opts.timeoutMs, opts.whereNeeded ? opts.layers : undefined);
-  }
-
-  fingerprint(): { extractorVersion: string; ocrLanguages: string[]; pageCap: number } {
-    return { extractorVersion: EXTRACTOR_VERSION, ocrLanguages: [...this.opts.ocrLanguages], pageCap: this.opts.pageCap };
   }
 
   /** Process ids of the live extractor children. */

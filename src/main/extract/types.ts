@@ -81,7 +81,5 @@ export interface Extractor {
   extractText(path: string, kind: FileKind): Promise<ExtractResult>;
   /** OCR an image or the pages of a PDF; `whereNeeded` keeps a PDF's good text-layer pages and OCRs the others. */
   ocr(path: string, kind: FileKind, opts?: OcrOptions): Promise<ExtractResult>;
-  /** Settings that shape the output, recorded with failures (fingerprint). */
-  fingerprint(): { extractorVersion: string; ocrLanguages: string[]; pageCap: number };
   close(): Promise<void>;
 }
