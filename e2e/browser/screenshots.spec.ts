@@ -6,15 +6,50 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, repoRoot } from '../fixtures';
 import { FAILING, ingestCorpus } from '../journey';
+import type { Corpus } from '../corpus';
 import { AppShell, type ScreenName } from '../pages/shell';
 import { DatabasePage } from '../pages/database';
 import { DocumentsPage } from '../pages/documents';
 import { FailedFilesPage } from '../pages/failed';
 
+const DENTIST = 'Dentist appointment\n\nDear Ms Example,\n\nThank you for your letter of 12 March 2024. We confirm your check-up on 3 April 2024 at 10:00; please bring your insurance card.\n\nKind regards,\nThe Example Dental Practice\n';
+
 const outDir = process.env.UPDATE_SCREENSHOTS ? path.join(repoRoot, 'docs', 'screenshots') : path.join(repoRoot, 'test-results', 'screenshots');
 
-const SCREENS: { file: string; screen: ScreenName; prepare?: (shell: AppShell) => Promise<void> }[] = [
+const SCREENS: { file: string; screen: ScreenName; prepare?: (shell: AppShell, corpus: Corpus) => Promise<void> }[] = [
   { file: 'ingest', screen: 'Ingest' },
+  {
+    // A scanner's inbox, watched: one letter brought in by itself.
+    file: 'watched-folders',
+    screen: 'Watched folders',
+    prepare: async (shell, corpus) => {
+      const page = shell.page;
+      const inbox = path.join(path.dirname(corpus.dir), 'scanner-inbox');
+      if (!fs.existsSync(inbox)) {
+        fs.mkdirSync(inbox);
+        await page.getByLabel('Folder to watch').fill(inbox);
+        await page.getByRole('button', { name: 'Watch', exact: true }).click();
+        const row = page.getByRole('table', { name: 'Watched folders' }).getByRole('row').nth(1);
+        await expect(row.getByText('Watching')).toBeVisible({ timeout: 60_000 });
+        fs.writeFileSync(path.join(inbox, 'dentist-appointment.txt'), DENTIST);
+        await expect(row.getByRole('cell').nth(2)).toHaveText('1', { timeout: 90_000 });
+      }
+    },
+  },
+  {
+    file: 'coverage',
+    screen: 'Coverage',
+    prepare: async (shell, corpus) => {
+      const page = shell.page;
+      await page.getByLabel('Folder', { exact: true }).fill(corpus.dir);
+      await page.getByRole('button', { name: 'Show', exact: true }).click();
+      await expect(page.getByRole('table', { name: `Coverage of ${corpus.dir}` })).toBeVisible();
+      await expect(page.getByRole('status', { name: 'Checking the disk for new files' })).toHaveCount(0);
+      const expand = page.getByRole('button', { name: 'Expand letters' });
+      if (await expand.isVisible()) await expand.click();
+      await expect(page.getByRole('button', { name: 'Collapse letters' })).toBeVisible();
+    },
+  },
   {
     file: 'failed-files',
     screen: 'Failed files',
@@ -69,10 +104,11 @@ const EMPTY: { file: string; screen: ScreenName }[] = [
   { file: 'empty-documents', screen: 'Documents' },
 ];
 
-// SCREENSHOTS_ONLY=documents refreshes the screens whose file name starts with it (one screen's work).
+// SCREENSHOTS_ONLY=documents (or watched,coverage) refreshes the screens whose file name starts with it.
 const only = process.env.SCREENSHOTS_ONLY;
-const chosen = only ? SCREENS.filter((s) => s.file.startsWith(only)) : SCREENS;
-const chosenEmpty = only ? EMPTY.filter((s) => s.file.startsWith(only)) : EMPTY;
+const pick = <T extends { file: string }>(xs: T[]): T[] => (only ? xs.filter((s) => only.split(',').some((o) => s.file.startsWith(o))) : xs);
+const chosen = pick(SCREENS);
+const chosenEmpty = pick(EMPTY);
 
 test('screenshots of every screen, light and dark', async ({ appPage, corpus }) => {
   fs.mkdirSync(outDir, { recursive: true });
@@ -91,7 +127,7 @@ test('screenshots of every screen, light and dark', async ({ appPage, corpus }) 
     await appPage.emulateMedia({ colorScheme: theme });
     for (const { file, screen, prepare } of chosen) {
       await shell.open(screen);
-      await prepare?.(shell);
+      await prepare?.(shell, corpus);
       await expect(appPage.getByRole('status', { name: /Loading/ })).toHaveCount(0);
       await appPage.screenshot({ path: path.join(outDir, `${file}-${theme}.png`), animations: 'disabled', caret: 'hide' });
       if ((await appPage.getByRole('dialog').count()) > 0) await appPage.keyboard.press('Escape');

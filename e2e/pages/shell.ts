@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type ScreenName = 'Ingest' | 'Failed files' | 'Documents' | 'Database' | 'Settings';
+export type ScreenName = 'Ingest' | 'Watched folders' | 'Coverage' | 'Failed files' | 'Documents' | 'Database' | 'Settings';
 
 /** The sidebar and whatever is common to every screen. */
 export class AppShell {

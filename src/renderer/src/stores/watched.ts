@@ -17,12 +17,18 @@ interface WatchedState {
   attach(): () => void;
 }
 
+/** Counts watch.changed events: an answer older than the last event must not overwrite it. */
+let eventSeq = 0;
+
 export const useWatched = create<WatchedState>()((set) => {
   /** Every edit answers with the whole list, so the screen never guesses. */
   const edit = async (busy: number | 'add', act: () => Promise<WatchedFolder[]>, failWords: string): Promise<boolean> => {
     set({ busy });
+    const seq = eventSeq;
     try {
-      set({ folders: await act(), loaded: true });
+      const folders = await act();
+      // The watcher may have moved on (caught up, brought a file in) before this answer arrived.
+      if (seq === eventSeq) set({ folders, loaded: true });
       return true;
     } catch (e) {
       toastError(e, failWords);
@@ -36,8 +42,10 @@ export const useWatched = create<WatchedState>()((set) => {
     loaded: false,
     busy: null,
     async load() {
+      const seq = eventSeq;
       try {
-        set({ folders: await call('watch.list', {}), loaded: true });
+        const folders = await call('watch.list', {});
+        if (seq === eventSeq) set({ folders, loaded: true });
       } catch (e) {
         toastError(e, 'Could not read the watched folders');
       }
@@ -53,7 +61,12 @@ export const useWatched = create<WatchedState>()((set) => {
     remove: async (id) => {
       await edit(id, () => call('watch.remove', { id }), 'Could not stop watching');
     },
-    attach: refCounted(() => subscribe('watch.changed', (folders) => set({ folders, loaded: true }))),
+    attach: refCounted(() =>
+      subscribe('watch.changed', (folders) => {
+        eventSeq++;
+        set({ folders, loaded: true });
+      }),
+    ),
   };
 });
 
