@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { FsListing } from '../../../shared/contract';
 import { call } from '../api';
+import { useIsBrowserMode } from '../stores/app';
 import { toastError } from '../stores/toasts';
 import { Dialog } from './Dialog';
 import { Spinner } from './common';
@@ -123,4 +124,36 @@ export function FolderBrowser({ initialPath, onChoose, onClose }: Props) {
       </div>
     </Dialog>
   );
+}
+
+/**
+ * A screen's "Choose folder…": the system dialog in the app, the FolderBrowser above in browser
+ * mode. `picker` is the dialog to render (null when closed); `choose` opens one or the other.
+ */
+export function useFolderPicker(onChoose: (path: string) => void, initialPath?: string): { choose(): Promise<void>; picker: ReactNode } {
+  const browserMode = useIsBrowserMode();
+  const [browsing, setBrowsing] = useState(false);
+  const choose = async () => {
+    if (browserMode) {
+      setBrowsing(true);
+      return;
+    }
+    try {
+      const folder = await call('shell.chooseFolder', {});
+      if (folder) onChoose(folder);
+    } catch (e) {
+      toastError(e, 'Could not open the folder picker');
+    }
+  };
+  const picker = browsing ? (
+    <FolderBrowser
+      initialPath={initialPath}
+      onClose={() => setBrowsing(false)}
+      onChoose={(p) => {
+        setBrowsing(false);
+        onChoose(p);
+      }}
+    />
+  ) : null;
+  return { choose, picker };
 }

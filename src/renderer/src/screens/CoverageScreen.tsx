@@ -1,11 +1,10 @@
 import { Fragment, useEffect, useId, useState } from 'react';
 import { COVERAGE_CATEGORIES, type CoverageCategory, type CoverageCounts, type CoverageEntry, type UnsupportedFile } from '../../../shared/domain';
 import { call } from '../api';
-import { useIsBrowserMode } from '../stores/app';
 import { useCoverage } from '../stores/coverage';
 import { openFailedUnder } from '../stores/folder-links';
 import { toastError } from '../stores/toasts';
-import { FolderBrowser } from '../components/FolderBrowser';
+import { useFolderPicker } from '../components/FolderBrowser';
 import { UnsupportedDialog } from '../components/UnsupportedFiles';
 import { Card, EmptyState, Spinner } from '../components/common';
 import { basename, count } from '../format';
@@ -52,9 +51,8 @@ export function CoverageScreen() {
   const expanded = useCoverage((s) => s.expanded);
   const loading = useCoverage((s) => s.loading);
   const checkingDisk = useCoverage((s) => s.checkingDisk);
-  const browserMode = useIsBrowserMode();
   const [pathText, setPathText] = useState(folder ?? '');
-  const [browsing, setBrowsing] = useState(false);
+  const { choose: chooseFolder, picker } = useFolderPicker((p) => show(p), pathText.trim() || undefined);
   const [unsupported, setUnsupported] = useState<{ files: UnsupportedFile[]; total: number } | null>(null);
   const pathId = useId();
 
@@ -79,18 +77,6 @@ export function CoverageScreen() {
     void useCoverage.getState().open(p);
   };
 
-  const chooseFolder = async () => {
-    if (browserMode) {
-      setBrowsing(true);
-      return;
-    }
-    try {
-      const picked = await call('shell.chooseFolder', {});
-      if (picked) show(picked);
-    } catch (e) {
-      toastError(e, 'Could not open the folder picker');
-    }
-  };
 
   const listUnsupported = async (path: string, total: number) => {
     try {
@@ -255,16 +241,7 @@ export function CoverageScreen() {
       </Card>
 
       {unsupported && <UnsupportedDialog files={unsupported.files} total={unsupported.total} onClose={() => setUnsupported(null)} />}
-      {browsing && (
-        <FolderBrowser
-          initialPath={pathText.trim() || undefined}
-          onClose={() => setBrowsing(false)}
-          onChoose={(p) => {
-            setBrowsing(false);
-            show(p);
-          }}
-        />
-      )}
+      {picker}
     </div>
   );
 }

@@ -1,14 +1,13 @@
 import { useEffect, useId, useState } from 'react';
-import { call } from '../api';
 import { LIMITS } from '../../../shared/limits';
 import { droppedFiles, droppedPaths, dropHasPaths, uploadToInbox } from '../drop';
-import { useApp, useIsBrowserMode } from '../stores/app';
+import { useApp } from '../stores/app';
 import { liveRuns, useRun } from '../stores/run';
 import { useFailed } from '../stores/failed';
 import type { UnsupportedFile } from '../../../shared/domain';
 import { UnsupportedCount, UnsupportedDialog } from '../components/UnsupportedFiles';
 import { toastError, toastInfo } from '../stores/toasts';
-import { FolderBrowser } from '../components/FolderBrowser';
+import { useFolderPicker } from '../components/FolderBrowser';
 import { RunProgressCard } from '../components/RunProgressCard';
 import { RunSummaryCard } from '../components/RunSummaryCard';
 import { Badge, Card, EmptyState, Spinner, Time } from '../components/common';
@@ -17,10 +16,9 @@ import { count, duration, plural, runStatusText } from '../format';
 export function IngestScreen() {
   const run = useRun();
   const navigate = useApp((s) => s.navigate);
-  const browserMode = useIsBrowserMode();
   const inboxDir = useApp((s) => s.info?.inboxDir);
   const [pathText, setPathText] = useState('');
-  const [browsing, setBrowsing] = useState(false);
+  const { choose: chooseFolder, picker } = useFolderPicker((p) => choose([p]), pathText.trim() || undefined);
   const [dragging, setDragging] = useState(false);
   const [uploading, setUploading] = useState<string | null>(null);
   const ids = { path: useId(), concurrency: useId() };
@@ -47,18 +45,6 @@ export function IngestScreen() {
     void run.setPaths(paths);
   };
 
-  const chooseFolder = async () => {
-    if (browserMode) {
-      setBrowsing(true);
-      return;
-    }
-    try {
-      const folder = await call('shell.chooseFolder', {});
-      if (folder) choose([folder]);
-    } catch (e) {
-      toastError(e, 'Could not open the folder picker');
-    }
-  };
 
   const onDrop = async (e: React.DragEvent) => {
     e.preventDefault();
@@ -286,16 +272,7 @@ export function IngestScreen() {
 
       {unsupported && <UnsupportedDialog files={unsupported.files} total={unsupported.total} onClose={() => setUnsupported(null)} />}
 
-      {browsing && (
-        <FolderBrowser
-          initialPath={pathText.trim() || undefined}
-          onClose={() => setBrowsing(false)}
-          onChoose={(p) => {
-            setBrowsing(false);
-            choose([p]);
-          }}
-        />
-      )}
+      {picker}
     </div>
   );
 }

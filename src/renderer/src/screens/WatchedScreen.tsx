@@ -1,14 +1,13 @@
 import { useEffect, useId, useState } from 'react';
 import type { WatchedFolder } from '../../../shared/domain';
-import { call } from '../api';
 import { droppedPaths, dropHasPaths } from '../drop';
 import { useApp, useIsBrowserMode } from '../stores/app';
 import { useWatched } from '../stores/watched';
 import { openFailedUnder } from '../stores/folder-links';
-import { toastError, toastInfo } from '../stores/toasts';
+import { toastInfo } from '../stores/toasts';
 import { watchWords } from '../watch-words';
 import { askNotificationPermission, notificationPermission } from '../watch-notices';
-import { FolderBrowser } from '../components/FolderBrowser';
+import { useFolderPicker } from '../components/FolderBrowser';
 import { ConfirmDialog } from '../components/Dialog';
 import { Badge, Card, EmptyState, MiddleEllipsis, Spinner, Time } from '../components/common';
 import { basename, count } from '../format';
@@ -39,10 +38,9 @@ export function WatchedScreen() {
   const folders = useWatched((s) => s.folders);
   const loaded = useWatched((s) => s.loaded);
   const busy = useWatched((s) => s.busy);
-  const browserMode = useIsBrowserMode();
   const navigate = useApp((s) => s.navigate);
   const [pathText, setPathText] = useState('');
-  const [browsing, setBrowsing] = useState(false);
+  const { choose: chooseFolder, picker } = useFolderPicker((p) => void add(p), pathText.trim() || undefined);
   const [dragging, setDragging] = useState(false);
   const [removing, setRemoving] = useState<WatchedFolder | null>(null);
   const pathId = useId();
@@ -57,18 +55,6 @@ export function WatchedScreen() {
     if (await useWatched.getState().add(path)) setPathText('');
   };
 
-  const chooseFolder = async () => {
-    if (browserMode) {
-      setBrowsing(true);
-      return;
-    }
-    try {
-      const folder = await call('shell.chooseFolder', {});
-      if (folder) await add(folder);
-    } catch (e) {
-      toastError(e, 'Could not open the folder picker');
-    }
-  };
 
   const onDrop = (e: React.DragEvent) => {
     e.preventDefault();
@@ -232,16 +218,7 @@ export function WatchedScreen() {
         </ConfirmDialog>
       )}
 
-      {browsing && (
-        <FolderBrowser
-          initialPath={pathText.trim() || undefined}
-          onClose={() => setBrowsing(false)}
-          onChoose={(p) => {
-            setBrowsing(false);
-            void add(p);
-          }}
-        />
-      )}
+      {picker}
     </div>
   );
 }
