@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAiProvider } from '../../src/main/ai';
 import type { AiProvider } from '../../src/main/ai/types';
 import { openDatabase } from '../../src/main/db/connection';
 import type { LivenessOptions } from '../../src/main/engine/liveness';
@@ -15,6 +14,7 @@ import { processState, selfIdentity, type ProcessIdentity } from '../../src/main
 import { DEFAULT_AI } from '../../src/shared/limits';
 import { startAiServer, type AiServer } from '../support/ai-server';
 import { Workspace, letter } from '../support/workspace';
+import { unlessAborted, withClassify } from '../support/ai-provider';
 import { BIN, waitFor, withDb } from './support';
 
 let ws: Workspace;
@@ -56,27 +56,11 @@ function gatedProvider(): { provider: (s: typeof DEFAULT_AI) => AiProvider; open
   return {
     open: () => release(),
     entered: () => entered,
-    provider: (s) => {
-      const inner = createAiProvider(s);
-      return {
-        name: inner.name,
-        chatModel: inner.chatModel,
-        embedModel: inner.embedModel,
-        promptVersion: inner.promptVersion,
-        embedsInBackground: inner.embedsInBackground,
-        testConnection: () => inner.testConnection(),
-        embed: (t, o) => inner.embed(t, o),
-        classify: async (text, o) => {
-          entered++;
-          await new Promise<void>((resolve, reject) => {
-            if (o?.signal?.aborted) return reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-            void gate.then(resolve);
-            o?.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
-          });
-          return inner.classify(text, o);
-        },
-      };
-    },
+    provider: withClassify(async (text, o, inner) => {
+      entered++;
+      await unlessAborted(o, gate);
+      return inner.classify(text, o);
+    }),
   };
 }
 

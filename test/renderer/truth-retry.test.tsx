@@ -6,8 +6,6 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { createAiProvider } from '../../src/main/ai';
-import type { AiProvider } from '../../src/main/ai/types';
 import { IntakeError } from '../../src/shared/errors';
 import type { RunRow } from '../../src/shared/domain';
 import { IngestScreen } from '../../src/renderer/src/screens/IngestScreen';
@@ -17,6 +15,7 @@ import { useFailed } from '../../src/renderer/src/stores/failed';
 import { useRun } from '../../src/renderer/src/stores/run';
 import { installRealApi, ingestNow, type RealApi } from './real-service';
 import { letter } from '../support/workspace';
+import { unlessAborted, withClassify } from '../support/ai-provider';
 import { fakeLayout } from './fake-api';
 
 beforeAll(() => fakeLayout(600));
@@ -30,28 +29,12 @@ afterEach(async () => {
 /** The local provider, except that classify fails (mode 'fail') or waits until cancelled (mode 'hold'). */
 function controlledProvider() {
   const state = { mode: 'fail' as 'fail' | 'hold', held: 0 };
-  const provider = (s: Parameters<typeof createAiProvider>[0]): AiProvider => {
-    const inner = createAiProvider(s);
-    return {
-      name: inner.name,
-      chatModel: inner.chatModel,
-      embedModel: inner.embedModel,
-      promptVersion: inner.promptVersion,
-      embedsInBackground: inner.embedsInBackground,
-      testConnection: () => inner.testConnection(),
-      embed: (t, o) => inner.embed(t, o),
-      classify: async (text, o) => {
-        if (state.mode === 'fail') throw new IntakeError('ai_bad_output', 'AI answer invalid', { stage: 'classify' });
-        state.held++;
-        await new Promise<void>((_, reject) => {
-          const abort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-          if (o?.signal?.aborted) abort();
-          o?.signal?.addEventListener('abort', abort, { once: true });
-        });
-        return inner.classify(text, o);
-      },
-    };
-  };
+  const provider = withClassify(async (text, o, inner) => {
+    if (state.mode === 'fail') throw new IntakeError('ai_bad_output', 'AI answer invalid', { stage: 'classify' });
+    state.held++;
+    await unlessAborted(o);
+    return inner.classify(text, o);
+  });
   return { state, provider };
 }
 

@@ -49,7 +49,7 @@ export async function prepareImage(bytes: Buffer, info: ImageInfo, limits: OcrIm
   // A damaged PNG or JPEG can crash the native decoder (and the process with it): those are never decoded here.
   const safe = info.format === 'gif' || info.format === 'webp' || info.format === 'bmp' ? resize : await decodesSafely(bytes, info);
   if (!safe) return { image: bytes, ink: null };
-  const { createCanvas, loadImage } = napiCanvas();
+  const { loadImage } = napiCanvas();
   let img: Awaited<ReturnType<typeof loadImage>>;
   try {
     img = await loadImage(bytes);
@@ -60,16 +60,9 @@ export async function prepareImage(bytes: Buffer, info: ImageInfo, limits: OcrIm
   }
   // Without a resize, the ink is measured on a copy of at most 1200 px a side: ample for a page.
   const s = resize ? scale : Math.min(1, 1200 / Math.max(img.width, img.height, 1));
-  const w = Math.max(1, Math.floor(img.width * s));
-  const h = Math.max(1, Math.floor(img.height * s));
-  const canvas = createCanvas(w, h);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, w, h);
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(img, 0, 0, w, h);
-  const ink = inkShare(ctx.getImageData(0, 0, w, h).data, w, h);
+  const canvas = drawScaled(img, img.width, img.height, s);
+  const { width: w, height: h } = canvas;
+  const ink = inkShare(canvas.getContext('2d').getImageData(0, 0, w, h).data, w, h);
   // Encoded off the main thread (≈ 150 ms for 4 MP), so text jobs beside it are not held up.
   return { image: resize ? await canvas.encode('png') : bytes, ink };
 }
@@ -81,16 +74,23 @@ export async function rgbaToOcrPng(rgba: Uint8Array, width: number, height: numb
   full.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height), 0, 0);
   const scale = ocrScale(width, height, limits);
   if (scale >= 1) return full.encode('png');
+  return drawScaled(full, width, height, scale).encode('png');
+}
+
+type Drawable = Parameters<import('@napi-rs/canvas').SKRSContext2D['drawImage']>[0];
+
+/** `source` (width × height) drawn at `scale` on white with high-quality smoothing. */
+function drawScaled(source: Drawable, width: number, height: number, scale: number) {
   const w = Math.max(1, Math.floor(width * scale));
   const h = Math.max(1, Math.floor(height * scale));
-  const small = createCanvas(w, h);
-  const ctx = small.getContext('2d');
+  const canvas = napiCanvas().createCanvas(w, h);
+  const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, w, h);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(full, 0, 0, w, h);
-  return small.encode('png');
+  ctx.drawImage(source, 0, 0, w, h);
+  return canvas;
 }
 
 /** An image we may decode (our own PNG, or one decodesSafely passed) turned clockwise by `degrees`, as PNG. */
