@@ -79,7 +79,7 @@ describe('intake as a command-line tool', () => {
     for (let i = 0; i < 520; i++) ws.write(`many/note-${i}.txt`, `Note ${i}: ${letter(`Subject ${i}`)}`);
     const r = await cli('ingest', ws.docs, '--db', ws.dbPath, '--no-ocr');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^ {2}\d+\/\d+\+? files, \d+ failed, \d+\/s/m);
+    expect(r.stderr).toMatch(/^ {2}\d+\/\d+\+? files, \d+ failed, \d+(\.\d+)?\/s/m);
     expect(r.stderr).not.toContain('\r');
   });
 });

@@ -97,6 +97,8 @@ interface Job {
   settled: boolean;
   /** In flight when its process died beside other jobs: runs alone next time to find the culprit. */
   suspect: boolean;
+  /** Already tried again after its process died of a native fault (SIGSEGV/SIGBUS). */
+  retriedAfterFault?: boolean;
   timer?: NodeJS.Timeout;
   /** Epoch ms after which progress no longer renews the limit. */
   hardDeadline?: number;
@@ -362,8 +364,13 @@ export class ExtractorPool {
       if (!child.ready) this.startFailures++;
       const oom = OOM_PATTERN.test(child.stderrTail);
       const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      // A native decoder can fault once for reasons outside the file; a file that faults twice is to blame.
+      const fault = signal === 'SIGSEGV' || signal === 'SIGBUS';
       for (const job of jobs) {
-        if (job.suspect || jobs.length === 1) this.settle(job, deathError(oom, how, child.stderrTail));
+        if (fault && !job.retriedAfterFault) {
+          job.retriedAfterFault = true;
+          this.requeueSuspect(job);
+        } else if (job.suspect || jobs.length === 1) this.settle(job, deathError(oom, how, child.stderrTail));
         else this.requeueSuspect(job);
       }
       // An entry that cannot start would otherwise be respawned for ever.

@@ -3,7 +3,7 @@ import type { SerializedIntakeError } from '../../shared/errors';
 import type { ExtractResult, ExtractorOptions, PdfPageLayer } from './types';
 
 /** Test-only operations, honoured only when the child was started with `debug: true`. */
-export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom' | 'debug_rss' | 'debug_progress';
+export type DebugOp = 'debug_crash' | 'debug_hang' | 'debug_oom' | 'debug_rss' | 'debug_progress' | 'debug_segv' | 'debug_segv_once';
 
 /** `ocrWhereNeeded`: a PDF's pages with a good text layer keep it; only the others are OCR'd. */
 export type ExtractOp = 'extractText' | 'ocr' | 'ocrWhereNeeded';

@@ -3,6 +3,8 @@
  * Receives ExtractRequest messages and answers each with exactly one ExtractReply.
  * Nothing here may import electron: a utility process talks through process.parentPort.
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { IntakeError, errorMessage, toFailure } from '../../shared/errors';
 import { ExtractionCore } from './core';
 import { watchParent } from './parent-watch';
@@ -61,7 +63,15 @@ async function slowWithProgress(progress: () => void): Promise<{ text: string; s
 }
 
 /** Failure modes the tests provoke on purpose. */
-function debug(op: string): never {
+function debug(op: string): { text: string; source: 'text' } {
+  if (op === 'debug_segv_once') {
+    // Faults the first time only (a marker in the cache folder remembers): a fault from outside the file.
+    const marker = join(config.cachePath, 'segv-once');
+    if (existsSync(marker)) return { text: 'read after one native fault', source: 'text' };
+    writeFileSync(marker, '');
+    process.kill(process.pid, 'SIGSEGV');
+  }
+  if (op === 'debug_segv') process.kill(process.pid, 'SIGSEGV');
   if (op === 'debug_crash') process.exit(70);
   if (op === 'debug_hang') for (;;);
   if (op === 'debug_rss') {
