@@ -16,6 +16,7 @@ import { cliFigures } from './figures/cli';
 import { coverageFigure } from './figures/coverage';
 import { failedPageFigures } from './figures/failed-page';
 import { encodingFigure } from './figures/formats';
+import { orientationFigure, pageDecisionFigure } from './figures/pages';
 import { hashFigure } from './figures/hash';
 import { aiLatencyFigure, textIngestFigures } from './figures/ingest';
 import { eventLoopFigure, ocrFigures, pdfTextFigure } from './figures/extract';
@@ -123,6 +124,14 @@ async function main(): Promise<void> {
     }
     if (want('peak_rss')) {
       const r = await step('peak RSS', () => memoryFigure(ctx));
+      if (r) rows.push(r);
+    }
+    if (want('page_decisions')) {
+      const r = await step('per-page decisions', async () => pageDecisionFigure(ctx));
+      if (r) rows.push(r);
+    }
+    if (want('orientation')) {
+      const r = await step('orientation detection', () => orientationFigure(ctx));
       if (r) rows.push(r);
     }
     if (want('encodings')) {
