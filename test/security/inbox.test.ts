@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events } from '../../src/shared/contract';
 import { dispatch } from '../../src/main/app/dispatch';
+import { callThrough } from '../support/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService } from '../../src/main/app/service-api';
 import { browserPlatform } from '../../src/main/web/main';
@@ -25,10 +26,8 @@ afterEach(async () => {
   await ws.close();
 });
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const env = await dispatch(service.handlers, channel, input);
-  if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.code });
-  return env.value as T;
+function call<T = unknown>(channel: string, input: unknown): Promise<T> {
+  return callThrough<T>(service.handlers, channel, input);
 }
 
 const inbox = () => join(ws.dataDir, 'inbox');

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../src/main/app/dispatch';
+import { callThrough } from '../support/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService, Platform } from '../../src/main/app/service-api';
 import type { Settings, TableInfo } from '../../src/shared/domain';
@@ -32,10 +32,8 @@ afterEach(async () => {
   await ws.close();
 });
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const env = await dispatch(service.handlers, channel, input);
-  if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.code });
-  return env.value as T;
+function call<T = unknown>(channel: string, input: unknown): Promise<T> {
+  return callThrough<T>(service.handlers, channel, input);
 }
 
 async function ingestOne(): Promise<void> {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events } from '../../src/shared/contract';
 import type { FailedFileDetail, RunRow } from '../../src/shared/domain';
-import { dispatch } from '../../src/main/app/dispatch';
+import { callThrough } from '../support/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService, Platform } from '../../src/main/app/service-api';
 import { MIGRATIONS } from '../../src/main/db/migrations';
@@ -32,10 +32,8 @@ afterEach(async () => {
   await ws.close();
 });
 
-async function call<T = unknown>(channel: string, input: unknown): Promise<T> {
-  const env = await dispatch(service.handlers, channel, input);
-  if (!env.ok) throw Object.assign(new Error(env.error.message), { code: env.error.code });
-  return env.value as T;
+function call<T = unknown>(channel: string, input: unknown): Promise<T> {
+  return callThrough<T>(service.handlers, channel, input);
 }
 
 function nextEvent<E extends keyof Events>(event: E, when: (p: Events[E]) => boolean = () => true): Promise<Events[E]> {
