@@ -220,4 +220,13 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX documents_file_path ON documents (file_path);
   `,
+  // 9: the bytes of paths whose names are not valid UTF-8 (Latin-1 names from old zips and SMB shares),
+  // as hex, under the readable path the library shows and keys them by; reprocess opens the file by them.
+  `
+  CREATE TABLE raw_paths (
+    path TEXT PRIMARY KEY,
+    raw_hex TEXT NOT NULL,
+    seen_at INTEGER NOT NULL
+  );
+  `,
 ];

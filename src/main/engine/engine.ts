@@ -255,7 +255,7 @@ export class Engine {
     let aiCalls = 0;
     let missingFiles = 0;
     for (const r of rows) {
-      const size = await stat(r.filePath).then((s) => s.size, () => -1);
+      const size = await stat(this.library.rawPaths.get(r.filePath) ?? r.filePath).then((s) => s.size, () => -1);
       if (size < 0) {
         missingFiles++;
         continue;

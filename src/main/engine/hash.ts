@@ -9,7 +9,7 @@ const CHUNK = 1024 * 1024;
  * allocate 1 MiB; a file of at most `keepUpTo` bytes comes back as `content`,
  * which lets the caller use the very bytes it hashed instead of reading again.
  */
-export async function sha256File(path: string, opts: { sizeHint?: number; keepUpTo?: number; signal?: AbortSignal } = {}): Promise<{ hash: string; bytes: number; content?: Buffer }> {
+export async function sha256File(path: string | Buffer, opts: { sizeHint?: number; keepUpTo?: number; signal?: AbortSignal } = {}): Promise<{ hash: string; bytes: number; content?: Buffer }> {
   opts.signal?.throwIfAborted();
   const fh = await open(path, 'r');
   try {

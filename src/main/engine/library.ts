@@ -4,6 +4,7 @@ import { DocumentsRepo } from '../db/documents';
 import { FailedFilesRepo } from '../db/failed-files';
 import { FailureEventsRepo } from '../db/failure-events';
 import { FileIndexRepo } from '../db/file-index';
+import { RawPathsRepo } from '../db/raw-paths';
 import { RunsRepo } from '../db/runs';
 import { UnsupportedFilesRepo } from '../db/unsupported-files';
 import { WatchedFoldersRepo } from '../db/watched-folders';
@@ -18,6 +19,7 @@ export class Library {
   readonly runs: RunsRepo;
   readonly watched: WatchedFoldersRepo;
   readonly unsupported: UnsupportedFilesRepo;
+  readonly rawPaths: RawPathsRepo;
   readonly writer: BatchWriter;
 
   constructor(readonly db: Db) {
@@ -28,6 +30,7 @@ export class Library {
     this.runs = new RunsRepo(db);
     this.watched = new WatchedFoldersRepo(db);
     this.unsupported = new UnsupportedFilesRepo(db);
+    this.rawPaths = new RawPathsRepo(db);
     this.writer = new BatchWriter(db);
   }
 

@@ -16,6 +16,7 @@ import { AiGate, DeferredAiDown, RunStop, type AiDownFile } from './ai-gate';
 import { chunkText } from './chunk';
 import { sha256File } from './hash';
 import type { Library } from './library';
+import { withTextPath } from './raw-names';
 import { filenameOf, kindOf, type ScanEntry } from './scan';
 
 /** Text kept in the library per document. */
@@ -76,6 +77,8 @@ export class FilePipeline {
   private readonly inRunHashes = new Map<string, Promise<void>>();
   /** path → dev:ino:size:mtime:ctime of the file as hashed. */
   private readonly identities = new Map<string, string>();
+  /** Display path → bytes, for files whose names are not UTF-8: every file-system call uses the bytes. */
+  private readonly raws = new Map<string, Buffer>();
   /** The vector size the library holds for the run's embedding model (null: none stored yet). */
   private libraryDim: number | null | undefined;
   /** Some document of this run was stored without vectors, for the background embedder. */
@@ -100,7 +103,35 @@ export class FilePipeline {
    * One file, start to end. A file replaced while it was being read (hashed as one version,
    * extracted as another) is started again from its current bytes, up to 3 times.
    */
-  async process(entry: FileEntry, detach: () => void = () => undefined, attempt = 1): Promise<void> {
+  async process(entry: FileEntry, detach: () => void = () => undefined): Promise<void> {
+    if (!entry.raw) return this.processAttempt(entry, detach, 1);
+    this.raws.set(entry.path, entry.raw);
+    this.rememberRaw(entry.path, entry.raw);
+    try {
+      await this.processAttempt(entry, detach, 1);
+    } finally {
+      this.raws.delete(entry.path);
+    }
+  }
+
+  /** The path to give the file system: the bytes when the name is not UTF-8. */
+  private fsPath(path: string): string | Buffer {
+    return this.raws.get(path) ?? path;
+  }
+
+  /** A file whose name is not UTF-8: its bytes are kept under its readable path, so reprocess can open it. */
+  private rememberRaw(path: string, raw: Buffer): void {
+    const { library } = this.deps;
+    void library.writer.run(() => library.rawPaths.remember(path, raw, nowSec())).catch(() => undefined);
+  }
+
+  /** Runs an extraction-process call with a path it can be given as text (a link, when the name is not UTF-8). */
+  private byTextPath<T>(path: string, fn: (p: string) => Promise<T>): Promise<T> {
+    const raw = this.raws.get(path);
+    return raw ? withTextPath(raw, path, fn) : fn(path);
+  }
+
+  private async processAttempt(entry: FileEntry, detach: () => void, attempt: number): Promise<void> {
     try {
       await this.processOnce(entry, detach, attempt > 1);
       this.identities.delete(entry.path);
@@ -110,8 +141,8 @@ export class FilePipeline {
       if (fault) throw fault;
       if (!(e instanceof FileReplaced)) throw e;
       this.identities.delete(entry.path);
-      const now = await stat(entry.path).catch(() => null);
-      if (now && attempt < 3) return this.process({ ...entry, size: now.size, mtimeMs: now.mtimeMs }, detach, attempt + 1);
+      const now = await stat(this.fsPath(entry.path)).catch(() => null);
+      if (now && attempt < 3) return this.processAttempt({ ...entry, size: now.size, mtimeMs: now.mtimeMs }, detach, attempt + 1);
       await this.recordFailure(
         entry.path,
         null,
@@ -125,7 +156,7 @@ export class FilePipeline {
 
   /** Identity of the hashed file; extraction must read the same one (an atomic replace changes the inode). */
   private async rememberIdentity(path: string, st?: Stats): Promise<void> {
-    const s = st ?? (await stat(path));
+    const s = st ?? (await stat(this.fsPath(path)));
     this.identities.set(path, `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`);
   }
 
@@ -133,7 +164,7 @@ export class FilePipeline {
   private async checkSameFile(path: string): Promise<void> {
     const want = this.identities.get(path);
     if (want === undefined) return;
-    const s = await stat(path).catch(() => null);
+    const s = await stat(this.fsPath(path)).catch(() => null);
     if (!s || `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` !== want) throw new FileReplaced();
   }
 
@@ -154,10 +185,10 @@ export class FilePipeline {
     }
     if (!hash) {
       try {
-        const hashed = await sha256File(path, { sizeHint: entry.size, keepUpTo: entry.kind === 'text' ? IN_PROCESS_TEXT_BYTES : -1, signal: this.run.signal });
+        const hashed = await sha256File(this.fsPath(path), { sizeHint: entry.size, keepUpTo: entry.kind === 'text' ? IN_PROCESS_TEXT_BYTES : -1, signal: this.run.signal });
         hash = hashed.hash;
         content = hashed.content;
-        const after = await stat(path);
+        const after = await stat(this.fsPath(path));
         await this.rememberIdentity(path, after);
         if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs) {
           throw new IntakeError('file_busy', 'file changed while being read', {
@@ -242,7 +273,7 @@ export class FilePipeline {
       if (!ocrEnabled) throw new IntakeError('text_insufficient', 'insufficient text; OCR disabled', { message: 'An image has no text layer: it needs OCR, which is disabled.' });
       w.extracted = await this.ocr(entry.path, entry.kind);
     } else {
-      w.extracted = (content && quickTextResult(content)) || (await this.deps.extractor().then((x) => x.extractText(entry.path, entry.kind)));
+      w.extracted = (content && quickTextResult(content)) || (await this.deps.extractor().then((x) => this.byTextPath(entry.path, (p) => x.extractText(p, entry.kind))));
       // Read by path in another process: make sure it was the file that was hashed.
       if (!content) await this.checkSameFile(entry.path);
       w.extracted.text = cleanExtractedText(w.extracted.text);
@@ -337,7 +368,8 @@ export class FilePipeline {
     return this.inStage(path, 'ocr', async () => {
       let res: ExtractResult;
       try {
-        res = await (await this.deps.extractor()).ocr(path, kind, opts);
+        const x = await this.deps.extractor();
+        res = await this.byTextPath(path, (p) => x.ocr(p, kind, opts));
       } catch (e) {
         if (e instanceof FileReplaced) throw e;
         throw isIntakeError(e) ? e : new IntakeError('ocr_failed', 'OCR failed', { message: errorMessage(e), cause: e });
@@ -374,6 +406,7 @@ export class FilePipeline {
 
   /** Files the scanner could not read: failed at the hash stage. */
   async recordScanError(entry: Extract<ScanEntry, { type: 'error' }>): Promise<void> {
+    if (entry.raw) this.rememberRaw(entry.path, entry.raw);
     await this.recordFailure(entry.path, null, 'hash', new IntakeError(entry.code, entry.reason, { message: entry.message }));
   }
 

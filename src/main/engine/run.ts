@@ -291,7 +291,12 @@ export class Run {
             this.pipeline.folderRead(dir);
             this.hooks.onFolderRead?.(dir);
           };
-          for await (const entry of scan(this.options.paths, { signal: this.abort.signal, allowedRoots: this.options.allowedRoots, onFolderRead })) {
+          for await (const entry of scan(this.options.paths, {
+            signal: this.abort.signal,
+            allowedRoots: this.options.allowedRoots,
+            onFolderRead,
+            rawOf: (p) => this.deps.library.rawPaths.get(p),
+          })) {
             if (halted()) break;
             this.counts.scanned++;
             if (entry.type === 'unsupported') {

@@ -4,11 +4,16 @@ import { basename, extname, join, resolve, sep } from 'node:path';
 import type { ErrorCode, FileKind } from '../../shared/domain';
 import { osFailure } from '../../shared/errors';
 import { KIND_BY_EXT } from '../extract/types';
+import { joinRaw, readableName, utf8Name } from './raw-names';
 
+/**
+ * `path` is the path as people read it (and as the library keys it). `raw`, present only when the
+ * name's bytes are not valid UTF-8, is the path's real bytes: every file-system call uses it.
+ */
 export type ScanEntry =
-  | { type: 'file'; path: string; kind: FileKind; size: number; mtimeMs: number }
-  | { type: 'unsupported'; path: string }
-  | { type: 'error'; path: string; code: ErrorCode; reason: string; message: string };
+  | { type: 'file'; path: string; raw?: Buffer; kind: FileKind; size: number; mtimeMs: number }
+  | { type: 'unsupported'; path: string; raw?: Buffer }
+  | { type: 'error'; path: string; raw?: Buffer; code: ErrorCode; reason: string; message: string };
 
 /** Stats in flight ahead of the entry being visited: the thread pool works while the pipeline takes the file. */
 const STAT_AHEAD = 32;
@@ -44,6 +49,8 @@ export interface ScanOptions {
   allowedRoots?: readonly string[];
   /** Called for each folder whose listing was read (a "could not be read" row for it can go). */
   onFolderRead?: (path: string) => void;
+  /** The bytes of a given path whose name is not UTF-8 (a failed row being reprocessed), as the library kept them. */
+  rawOf?: (path: string) => Buffer | undefined;
 }
 
 /**
@@ -56,72 +63,101 @@ export interface ScanOptions {
  */
 export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOptions): AsyncGenerator<ScanEntry> {
   const opts: ScanOptions = optsOrSignal instanceof AbortSignal ? { signal: optsOrSignal } : (optsOrSignal ?? {});
-  const { signal, allowedRoots, onFolderRead } = opts;
+  const { signal, allowedRoots, onFolderRead, rawOf } = opts;
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
 
   /**
    * `prefetched`: the stat already started by the parent folder (a folder's
    * entries are stat'ed STAT_AHEAD at a time, not one after another);
-   * `realHint`: the real path when the parent knows the entry is a plain file.
+   * `realHint`: the real path's bytes when the parent knows the entry is a plain file;
+   * `raw`: the path's bytes when some name in it is not UTF-8.
    */
-  async function* visit(path: string, explicit: boolean, prefetched?: Promise<Stats>, realHint?: string): AsyncGenerator<ScanEntry> {
+  async function* visit(path: string, explicit: boolean, prefetched?: Promise<Stats>, realHint?: Buffer, raw?: Buffer): AsyncGenerator<ScanEntry> {
     if (signal?.aborted) return;
+    const fsPath = raw ?? path;
+    const at = raw ? { path, raw } : { path };
     let st: Stats;
     try {
       // stat follows symlinks; a dangling link or a loop surfaces as an error here.
-      st = await (prefetched ?? stat(path));
+      st = await (prefetched ?? stat(fsPath));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') return; // a link pointing at itself: nothing to ingest
       if (code === 'ENOENT') {
-        const isLink = await lstat(path).then((l) => l.isSymbolicLink(), () => false);
+        const isLink = await lstat(fsPath).then((l) => l.isSymbolicLink(), () => false);
         if (isLink && !explicit) return; // dangling symlink inside a folder: not a document
-        yield { type: 'error', path, ...osFailure(code), message: `${path}: no such file or directory` };
+        yield { type: 'error', ...at, ...osFailure(code), message: `${path}: no such file or directory` };
         return;
       }
-      yield { type: 'error', path, ...osFailure(code), message: errText(e) };
+      yield { type: 'error', ...at, ...osFailure(code), message: errText(e) };
       return;
     }
     if (st.isDirectory()) {
-      let real: string;
+      let real: Buffer;
       try {
-        real = await realpath(path);
+        real = await realpath(fsPath, { encoding: 'buffer' });
       } catch (e) {
-        yield { type: 'error', path, ...osFailure(undefined), message: errText(e) };
+        yield { type: 'error', ...at, ...osFailure(undefined), message: errText(e) };
         return;
       }
-      if (visitedDirs.has(real)) return; // symlink loop or the same folder twice
-      visitedDirs.add(real);
-      const refusedDir = refusalOf(real, allowedRoots);
+      // Keyed by the real path's bytes: two folders whose names differ only in non-UTF-8 bytes stay two.
+      const realKey = real.toString('latin1');
+      if (visitedDirs.has(realKey)) return; // symlink loop or the same folder twice
+      visitedDirs.add(realKey);
+      const refusedDir = refusalOf(real.toString(), allowedRoots);
       if (refusedDir) {
-        yield { type: 'error', path, ...osFailure('EACCES'), message: `folder not read: ${refusedDir}` };
+        yield { type: 'error', ...at, ...osFailure('EACCES'), message: `folder not read: ${refusedDir}` };
         return;
       }
       let dir;
       try {
-        dir = await opendir(path, { bufferSize: 256 });
+        // Names as bytes: one that is not UTF-8 is kept as it is on disk, not turned into U+FFFD.
+        // The typings know only text encodings for opendir; Node takes 'buffer' as readdir does.
+        dir = await opendir(fsPath, { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
       } catch (e) {
-        yield { type: 'error', path, ...folderFailure((e as NodeJS.ErrnoException).code), message: folderMessage(path, e) };
+        yield { type: 'error', ...at, ...folderFailure((e as NodeJS.ErrnoException).code), message: folderMessage(path, e) };
         return;
       }
       const names: string[] = [];
       const plainFiles = new Set<string>();
+      /** Display name → bytes, for the names that are not UTF-8. */
+      const rawNames = new Map<string, Buffer>();
+      const undecodable: { bytes: Buffer; file: boolean }[] = [];
       try {
         for await (const d of dir) {
-          if (isHiddenOrSystem(d.name)) continue;
-          names.push(d.name);
-          if (d.isFile()) plainFiles.add(d.name); // not a symlink: its real path is the folder's plus its name
+          const bytes = d.name as unknown as Buffer;
+          const name = utf8Name(bytes);
+          if (name === null) {
+            undecodable.push({ bytes, file: d.isFile() });
+            continue;
+          }
+          if (isHiddenOrSystem(name)) continue;
+          names.push(name);
+          if (d.isFile()) plainFiles.add(name); // not a symlink: its real path is the folder's plus its name
         }
         onFolderRead?.(path);
       } catch (e) {
-        yield { type: 'error', path, ...osFailure(undefined), message: `folder listing failed: ${errText(e)}` };
+        yield { type: 'error', ...at, ...osFailure(undefined), message: `folder listing failed: ${errText(e)}` };
+      }
+      const taken = new Set(names);
+      for (const u of undecodable) {
+        const name = readableName(u.bytes, taken);
+        if (isHiddenOrSystem(name)) continue;
+        taken.add(name);
+        names.push(name);
+        rawNames.set(name, u.bytes);
+        if (u.file) plainFiles.add(name);
       }
       names.sort();
+      const childRaw = (name: string): Buffer | undefined => {
+        const bytes = rawNames.get(name);
+        return bytes || raw ? joinRaw(fsPath, bytes ?? name) : undefined;
+      };
       const stats: Promise<Stats>[] = [];
       const startStat = (i: number) => {
         if (i < names.length && !stats[i]) {
-          stats[i] = stat(join(path, names[i]));
+          stats[i] = stat(childRaw(names[i]) ?? join(path, names[i]));
           stats[i].catch(() => undefined); // visit() reports it
         }
       };
@@ -129,36 +165,39 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
         if (signal?.aborted) return;
         for (let j = i; j < i + STAT_AHEAD; j++) startStat(j);
         const name = names[i];
-        yield* visit(join(path, name), false, stats[i], plainFiles.has(name) ? join(real, name) : undefined);
+        const bytes = rawNames.get(name) ?? name;
+        yield* visit(join(path, name), false, stats[i], plainFiles.has(name) ? joinRaw(real, bytes) : undefined, childRaw(name));
         delete stats[i];
       }
       return;
     }
     if (!st.isFile()) return; // FIFOs, sockets, devices: not documents, and reading one could block forever
-    let real: string;
+    let real: Buffer;
     try {
-      real = realHint ?? (await realpath(path));
+      real = realHint ?? (await realpath(fsPath, { encoding: 'buffer' }));
     } catch (e) {
-      yield { type: 'error', path, ...osFailure('ENOENT'), message: errText(e) };
+      yield { type: 'error', ...at, ...osFailure('ENOENT'), message: errText(e) };
       return;
     }
-    if (seenFiles.has(real) && !explicit) return;
-    seenFiles.add(real);
-    const refused = refusalOf(real, allowedRoots);
+    const realKey = real.toString('latin1');
+    if (seenFiles.has(realKey) && !explicit) return;
+    seenFiles.add(realKey);
+    const refused = refusalOf(real.toString(), allowedRoots);
     if (refused) {
-      yield { type: 'error', path, ...osFailure('EACCES'), message: `not read: ${refused}` };
+      yield { type: 'error', ...at, ...osFailure('EACCES'), message: `not read: ${refused}` };
       return;
     }
     const kind = kindOf(path);
     if (!kind) {
-      yield { type: 'unsupported', path };
+      yield { type: 'unsupported', ...at };
       return;
     }
-    yield { type: 'file', path, kind, size: st.size, mtimeMs: st.mtimeMs };
+    yield { type: 'file', ...at, kind, size: st.size, mtimeMs: st.mtimeMs };
   }
 
   for (const root of roots) {
-    yield* visit(resolve(root), true);
+    const path = resolve(root);
+    yield* visit(path, true, undefined, undefined, rawOf?.(path));
   }
 }
 
