@@ -1,4 +1,5 @@
 import type { RunOptions, RunSummary } from '../../shared/domain';
+import { nowSec } from '../db/connection';
 import type { Engine } from './engine';
 import type { Run } from './run';
 import { scan } from './scan';
@@ -45,6 +46,8 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
       }
       if (lastSeen.get(e.path) === sig) {
         ready.push(e.path);
+        // A name that is not UTF-8: the run is handed the readable path and finds the bytes by it.
+        if (e.raw) engine.library.rawPaths.remember(e.path, e.raw, nowSec());
         submitted.set(e.path, sig);
         lastSeen.delete(e.path);
       } else {

@@ -155,6 +155,8 @@ class FolderWatcher {
       // Stable over two polls, or (catching up) already at rest since before this start.
       if (this.lastSeen.get(e.path) === sig || (this.firstPoll && now - e.mtimeMs > restMs)) {
         ready.push(e.path);
+        // A name that is not UTF-8: the run is handed the readable path and finds the bytes by it.
+        if (e.raw) engine.library.rawPaths.remember(e.path, e.raw, nowSec());
         this.submitted.set(e.path, sig);
         this.lastSeen.delete(e.path);
       } else {
