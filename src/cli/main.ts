@@ -502,7 +502,8 @@ async function failedList(args: string[]): Promise<number> {
 
 function formatFailed(r: FailedFile): string {
   const at = new Date(r.failedAt * 1000).toISOString().replace('T', ' ').slice(0, 19);
-  return `${String(r.id).padStart(6)}  ${r.stage.padEnd(12)} ${r.errorCode.padEnd(20)} ${String(r.attempts).padStart(5)}  ${at}  ${r.filePath} — ${r.reason}`;
+  const line = `${String(r.id).padStart(6)}  ${r.stage.padEnd(12)} ${r.errorCode.padEnd(20)} ${String(r.attempts).padStart(5)}  ${at}  ${r.filePath} — ${r.reason}`;
+  return [line, ...(r.otherPaths ?? []).map((p) => `${' '.repeat(70)}also at ${p}`)].join('\n');
 }
 
 const OUTCOME_WORDS: Record<ReprocessOutcomeKind, string> = {

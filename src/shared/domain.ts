@@ -200,6 +200,8 @@ export interface FailedFile {
   fingerprint: Record<string, unknown>;
   /** Set when the settings the stage ran with differ from today's. */
   eligibleForRetry: string | null;
+  /** Other paths where the same content was met and skipped as this failure (present when there are any). */
+  otherPaths?: string[];
 }
 
 export interface FailedFileDetail extends FailedFile {

@@ -7,7 +7,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { forkChild, type SpawnChild } from '../../src/main/extract';
 import { startAiServer, type AiServer } from '../support/ai-server';
 import { Workspace, letter } from '../support/workspace';
-import { cli } from './support';
+import type { FailedFile } from '../../src/shared/domain';
+import { makeTextPng } from '../support/fixtures';
+import { cli, withDb } from './support';
 
 let ws: Workspace;
 beforeEach(() => {
@@ -79,6 +81,36 @@ describe('a failure belongs to the bytes and the way they were read', () => {
     expect(doc.filePath).toMatch(/b-board\.txt$/);
     expect(doc.content).toContain('approved the budget');
   });
+});
+
+describe('a copy skipped as a failed file', () => {
+  it('has its own path recorded beside the failure: listed, and taken by reprocess, which files it under the document', async () => {
+    const png = makeTextPng('Invoice number 4711 from the Example Company for office chairs and desks, total amount due 980 euros');
+    const first = ws.write('scan.png', png);
+    const copy = ws.write('x-copies/scan-copy.png', png);
+    const env = { INTAKE_DATA_DIR: ws.dataDir };
+    const run = await cli(['ingest', ws.docs, '--db', ws.dbPath, '--no-ocr', '--json'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ failed: 1, skippedFailed: 1 });
+
+    // Seen: the row carries the copy's path, in JSON and in the list a person reads.
+    const list = await cli(['failed', 'list', '--db', ws.dbPath, '--json'], { env });
+    const rows = JSON.parse(list.stdout) as FailedFile[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ filePath: first, errorCode: 'text_insufficient', otherPaths: [copy] });
+    const human = await cli(['failed', 'list', '--db', ws.dbPath], { env });
+    expect(human.stdout).toContain(`also at ${copy}`);
+
+    // Reprocessed with OCR on: the content is ingested and both paths are the document's.
+    const re = await cli(['failed', 'reprocess', '--all', '--db', ws.dbPath, '--json'], { env });
+    expect(re.code, re.stderr).toBe(0);
+    expect(JSON.parse(re.stdout)).toMatchObject({ succeeded: 1, failedSame: 0, failedDifferent: 0, skipped: 0 });
+    const after = await cli(['failed', 'list', '--db', ws.dbPath, '--json'], { env });
+    expect(JSON.parse(after.stdout)).toEqual([]);
+    const paths = withDb(ws.dbPath, (d) => (d.prepare('SELECT file_path FROM document_paths ORDER BY file_path').all() as { file_path: string }[]).map((r) => r.file_path));
+    expect(paths).toEqual([copy, first].sort());
+    expect(withDb(ws.dbPath, (d) => (d.prepare('SELECT count(*) AS n FROM failed_paths').get() as { n: number }).n)).toBe(0);
+  }, 240_000);
 });
 
 describe('the exit code of a paused run', () => {

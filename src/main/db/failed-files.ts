@@ -72,6 +72,9 @@ export class FailedFilesRepo {
   private readonly hashExists;
   private readonly idTaken;
   private readonly restoreRow;
+  private readonly insertPath;
+  private readonly pathsOf;
+  private readonly deletePaths;
   /** Statements whose SQL depends on the filter: prepared once per distinct SQL text. */
   private readonly filtered = new Map<string, Statement>();
 
@@ -103,6 +106,27 @@ export class FailedFilesRepo {
     this.deleteByHashStmt = db.prepare('DELETE FROM failed_files WHERE file_hash = ?');
     this.deleteByPathStmt = db.prepare('DELETE FROM failed_files WHERE file_hash IS NULL AND file_path = ?');
     this.unhashedRowStmt = db.prepare('SELECT 1 FROM failed_files WHERE file_hash IS NULL AND file_path = ? LIMIT 1');
+    this.insertPath = db.prepare(`
+      INSERT INTO failed_paths (file_hash, file_path, seen_at)
+      SELECT @hash, @path, @at WHERE EXISTS (SELECT 1 FROM failed_files WHERE file_hash = @hash AND file_path <> @path)
+      ON CONFLICT (file_hash, file_path) DO UPDATE SET seen_at = excluded.seen_at`);
+    this.pathsOf = db.prepare<[string], { file_path: string }>('SELECT file_path FROM failed_paths WHERE file_hash = ? ORDER BY file_path');
+    this.deletePaths = db.prepare('DELETE FROM failed_paths WHERE file_hash = ?');
+  }
+
+  /** Another path of a failed content, skipped as that failure: recorded beside the row (not the row's own path). */
+  addPath(hash: string, path: string, at: number): void {
+    this.insertPath.run({ hash, path, at });
+  }
+
+  /** The other paths recorded for a failed content. */
+  otherPaths(hash: string | null): string[] {
+    return hash ? this.pathsOf.all(hash).map((r) => r.file_path).filter((p) => p !== this.byHash.get(hash)?.file_path) : [];
+  }
+
+  private withPaths<T extends FailedFile>(f: T): T {
+    const other = this.otherPaths(f.fileHash);
+    return other.length ? { ...f, otherPaths: other } : f;
   }
 
   private prepared(sql: string): Statement {
@@ -167,6 +191,7 @@ export class FailedFilesRepo {
   /** Clears the failure for content that has now been ingested (inside the store transaction). */
   clearOnSuccess(hash: string, filePath: string, runId: number | null, at: number): void {
     const hadHash = this.deleteByHashStmt.run(hash).changes;
+    this.deletePaths.run(hash);
     const hadPath = this.deleteByPathStmt.run(filePath).changes;
     // Content that failed before (even if reset since) gets its success in the history too.
     if (hadHash + hadPath > 0 || this.events.everFailed(hash)) {
@@ -208,19 +233,19 @@ export class FailedFilesRepo {
     const rows = this
       .prepared(`SELECT * FROM failed_files ${where} ORDER BY ${SORT_SQL[opts.sort]} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: opts.limit, offset: opts.offset }) as FailedRow[];
-    return rows.map((r) => toFailedFile(r, currentFingerprint));
+    return rows.map((r) => this.withPaths(toFailedFile(r, currentFingerprint)));
   }
 
   get(id: number, currentFingerprint?: SettingsFingerprint): (FailedFile & { stack: string | null }) | undefined {
     const row = this.byId.get(id);
-    return row ? { ...toFailedFile(row, currentFingerprint), stack: row.stack } : undefined;
+    return row ? this.withPaths({ ...toFailedFile(row, currentFingerprint), stack: row.stack }) : undefined;
   }
 
   getMany(ids: number[], currentFingerprint?: SettingsFingerprint): FailedFile[] {
     const out: FailedFile[] = [];
     for (const id of ids) {
       const row = this.byId.get(id);
-      if (row) out.push(toFailedFile(row, currentFingerprint));
+      if (row) out.push(this.withPaths(toFailedFile(row, currentFingerprint)));
     }
     return out;
   }
@@ -251,8 +276,9 @@ export class FailedFilesRepo {
     this.db.transaction(() => {
       for (const r of rows) {
         if (r.fileHash === null && this.byPath.get(r.filePath)) continue;
-        const { eligibleForRetry: _e, ...row } = r;
+        const { eligibleForRetry: _e, otherPaths, ...row } = r;
         n += this.restoreRow.run({ ...row, fingerprint: JSON.stringify(r.fingerprint) }).changes;
+        for (const path of otherPaths ?? []) if (r.fileHash) this.addPath(r.fileHash, path, r.failedAt);
       }
     })();
     return n;
@@ -265,7 +291,10 @@ export class FailedFilesRepo {
       for (const id of ids) {
         const row = this.byId.get(id);
         if (!row) continue;
+        const removedRow: RemovedRow = this.withPaths({ ...toFailedFile(row), stack: row.stack });
         this.deleteById.run(id);
+        // A reset is "try this content again": every copy is met again by the next run over it.
+        if (row.file_hash) this.deletePaths.run(row.file_hash);
         this.events.add({
           fileHash: row.file_hash,
           filePath: row.file_path,
@@ -276,7 +305,7 @@ export class FailedFilesRepo {
           at,
           runId,
         });
-        removed.push({ ...toFailedFile(row), stack: row.stack });
+        removed.push(removedRow);
       }
     })();
     return removed;

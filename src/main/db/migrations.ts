@@ -229,4 +229,14 @@ export const MIGRATIONS: string[] = [
     seen_at INTEGER NOT NULL
   );
   `,
+  // 10: the other paths at which a failed file's content was met and skipped (same bytes, same way of
+  // reading): each is recorded, so the user sees every copy of a failure and a reset or reprocess takes them all.
+  `
+  CREATE TABLE failed_paths (
+    file_hash TEXT NOT NULL,
+    file_path TEXT NOT NULL,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (file_hash, file_path)
+  );
+  `,
 ];

@@ -278,11 +278,13 @@ export class Engine {
     const report: ReprocessReport = { runId: 0, succeeded: 0, failedSame: 0, failedDifferent: 0, skipped: 0, outcomes: [] };
     if (!removed.length) return report;
     const byPath = new Map(removed.map((r) => [r.filePath, r]));
+    // The other copies of a failed content are tried with it (they were skipped as its failure).
+    const copies = removed.flatMap((r) => r.otherPaths ?? []).filter((p) => !byPath.has(p));
     const byHash = new Map(removed.filter((r) => r.fileHash).map((r) => [r.fileHash!, r]));
     const seen = new Map<string, FileOutcome>();
     const foldersRead = new Set<string>();
     const run = this.startRun(
-      { ...options, paths: [...byPath.keys()], skipFailed: false },
+      { ...options, paths: [...byPath.keys(), ...copies], skipFailed: false },
       {
         ...hooks,
         onFolderRead: (dir) => {

@@ -224,6 +224,8 @@ export class FilePipeline {
     const failedPath = library.failed.failedIdForHash(hash) !== undefined ? library.failed.failedPathForHash(hash) : undefined;
     const sameRoute = failedPath !== undefined && (kindOf(failedPath) === entry.kind || entry.size === 0);
     if (sameRoute && (this.run.options.skipFailed || earlier)) {
+      // Its own path is recorded beside the failure: the user sees this copy too, and a reset takes it.
+      if (path !== failedPath) void library.writer.run(() => library.failed.addPath(hash, path, nowSec())).catch(() => undefined);
       this.run.settle({ path, hash, status: 'skipped_failed' });
       return;
     }

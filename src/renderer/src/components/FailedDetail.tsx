@@ -123,6 +123,18 @@ function CurrentFailure({ detail, outcome, browserMode, onReset, onReprocess }: 
         <dd>
           <code className="break">{detail.filePath}</code>
         </dd>
+        {detail.otherPaths && detail.otherPaths.length > 0 && (
+          <>
+            <dt>Also at</dt>
+            <dd data-testid="detail-other-paths">
+              {detail.otherPaths.map((p) => (
+                <div key={p}>
+                  <code className="break">{p}</code>
+                </div>
+              ))}
+            </dd>
+          </>
+        )}
         <dt>Hash</dt>
         <dd>
           <code className="break">{detail.fileHash ?? '—'}</code>
