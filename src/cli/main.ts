@@ -364,6 +364,7 @@ async function ingestCommand(args: string[]): Promise<number> {
         stopWatch = service.watchPaths(paths, {
           onRunEnd: (s) => printSummary(s, { json, db: v.db }),
           onPollError: (message) => process.stderr.write(`intake: ${message}\n`),
+          onNotice: (message) => process.stderr.write(`intake: ${message}\n`),
           onStop: resolve,
         });
       });

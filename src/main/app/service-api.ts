@@ -51,7 +51,7 @@ export interface LocalIntakeService extends IntakeService {
   /** The options a run started now would use: saved Settings, then this service's overrides. */
   runOptions(paths: string[]): RunOptions;
   /** Polls these paths (not the saved watched folders) and ingests what settles: `intake ingest --watch`. Returns stop(). */
-  watchPaths(paths: string[], hooks: { onRunStart?: (runId: number) => void; onRunEnd?: (summary: RunSummary) => void; onPollError?: (message: string) => void; onStop?: () => void }): () => void;
+  watchPaths(paths: string[], hooks: { onRunStart?: (runId: number) => void; onRunEnd?: (summary: RunSummary) => void; onPollError?: (message: string) => void; onNotice?: (message: string) => void; onStop?: () => void }): () => void;
   /** Resolves when the background embedder has nothing left to do (or was stopped). */
   embedded(): Promise<EmbeddingStatus>;
   /** Stops background embedding after the current batch; what is left stays pending. */

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Db } from './connection';
 import type { Classification, ContentSource, DocumentDetail, DocumentRow, Extraction } from '../../shared/domain';
 
@@ -53,6 +54,10 @@ export class DocumentsRepo {
   private readonly insertChunk;
   private readonly insertPath;
   private readonly hasPath;
+  private readonly otherOwners;
+  private readonly deleteOtherPaths;
+  private readonly latestPath;
+  private readonly setPrimaryPath;
 
   constructor(private readonly db: Db) {
     this.idByHash = db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE file_hash = ?');
@@ -66,6 +71,12 @@ export class DocumentsRepo {
     );
     this.insertPath = db.prepare('INSERT OR IGNORE INTO document_paths (document_id, file_path, seen_at) VALUES (?, ?, ?)');
     this.hasPath = db.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM document_paths WHERE document_id = ? AND file_path = ?');
+    this.otherOwners = db.prepare<[string, number], { id: number; primary: string }>(
+      'SELECT d.id, d.file_path AS "primary" FROM document_paths p JOIN documents d ON d.id = p.document_id WHERE p.file_path = ? AND p.document_id != ?',
+    );
+    this.deleteOtherPaths = db.prepare('DELETE FROM document_paths WHERE file_path = ? AND document_id != ?');
+    this.latestPath = db.prepare<[number], { file_path: string }>('SELECT file_path FROM document_paths WHERE document_id = ? ORDER BY seen_at DESC, rowid DESC LIMIT 1');
+    this.setPrimaryPath = db.prepare('UPDATE documents SET file_path = ?, filename = ? WHERE id = ?');
   }
 
   /** True when some document was ingested from this exact path. */
@@ -80,7 +91,23 @@ export class DocumentsRepo {
   /** Remembers another path of known content; returns true when it was new. */
   addPath(documentId: number, filePath: string, at: number): boolean {
     if (this.hasPath.get(documentId, filePath)) return false;
+    this.takePath(documentId, filePath);
     return this.insertPath.run(documentId, filePath, at).changes > 0;
+  }
+
+  /**
+   * A path holds one file: documents read from it before (the file was edited or replaced since)
+   * lose it, and one whose main path it was shows its latest other path instead, if it has one.
+   */
+  private takePath(documentId: number, filePath: string): void {
+    const others = this.otherOwners.all(filePath, documentId);
+    if (!others.length) return;
+    this.deleteOtherPaths.run(filePath, documentId);
+    for (const o of others) {
+      if (o.primary !== filePath) continue;
+      const next = this.latestPath.get(o.id)?.file_path;
+      if (next) this.setPrimaryPath.run(next, basename(next), o.id);
+    }
   }
 
   /** Inserts document + chunks + path (FTS via triggers). Call inside a transaction. Returns the id. */
@@ -113,6 +140,7 @@ export class DocumentsRepo {
       const info = this.insertChunk.run(id, i, ch.text, v ? vectorBlob(v) : null, v ? d.embeddingModel : null, v ? v.length : null);
       if (v) this.notifyEmbedded([{ chunkId: Number(info.lastInsertRowid), documentId: id, model: d.embeddingModel, vector: v }]);
     });
+    this.takePath(id, d.filePath);
     this.insertPath.run(id, d.filePath, d.at);
     return id;
   }

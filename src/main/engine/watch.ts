@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { RunOptions, RunSummary } from '../../shared/domain';
 import { nowSec } from '../db/connection';
 import type { Engine } from './engine';
@@ -10,16 +11,23 @@ export interface WatchHooks {
   onStop?: () => void;
   /** A poll that failed (library locked by another program, disk full): watching goes on. */
   onPollError?: (message: string, error: unknown) => void;
+  /** Good news after a poll error that was reported once: a watched folder is back. */
+  onNotice?: (message: string) => void;
 }
 
 /**
  * Polls the folders for new and changed files and ingests each one once it has
  * stopped changing (same size and mtime on two polls in a row), so a scan that
- * is still being written is not taken half-done. Returns stop().
+ * is still being written is not taken half-done. A file whose outcome is in the
+ * library (a document, or a failed row) is not taken again until it changes or its
+ * failed row is reset. A watched folder that goes away is reported once, and once
+ * more when it is back. Returns stop().
  */
 export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHooks = {}, intervalMs = 2000): () => void {
   const lastSeen = new Map<string, string>(); // path → "size:mtime" at the previous poll
   const submitted = new Map<string, string>(); // path → "size:mtime" last handed to a run
+  const roots = new Set(options.paths.map((p) => resolve(p)));
+  const unreachable = new Set<string>(); // watched folders reported gone or unreadable
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Run | null = null;
@@ -37,10 +45,20 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
   const pollOnce = async () => {
     if (stopped) return;
     const ready: string[] = [];
+    const missing = new Set<string>();
     for await (const e of scan(options.paths)) {
+      if (e.type === 'error' && roots.has(e.path)) {
+        missing.add(e.path);
+        if (!unreachable.has(e.path)) {
+          unreachable.add(e.path);
+          const what = e.code === 'file_vanished' ? 'is gone' : `cannot be read (${e.reason})`;
+          hooks.onPollError?.(`The watched folder ${e.path} ${what}; watching goes on and takes it up again when it is back.`, e);
+        }
+        continue;
+      }
       if (e.type !== 'file') continue;
       const sig = `${e.size}:${e.mtimeMs}`;
-      if (engine.library.fileIndex.hashIfUnchanged(e.path, e.size, e.mtimeMs) || submitted.get(e.path) === sig) {
+      if (hasOutcome(e.path, e.size, e.mtimeMs, sig)) {
         lastSeen.delete(e.path);
         continue;
       }
@@ -53,6 +71,11 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
       } else {
         lastSeen.set(e.path, sig);
       }
+    }
+    for (const root of unreachable) {
+      if (missing.has(root)) continue;
+      unreachable.delete(root);
+      hooks.onNotice?.(`The watched folder ${root} is back; watching it again.`);
     }
     if (ready.length && !stopped) {
       try {
@@ -73,6 +96,17 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
       }
     }
   };
+  /**
+   * True when this version of the file has its outcome in the library: stored, or failed and not
+   * reset. A file handed to a run whose hashing failed is known by its unhashed row.
+   */
+  const hasOutcome = (path: string, size: number, mtimeMs: number, sig: string): boolean => {
+    const { fileIndex, documents, failed } = engine.library;
+    const hash = fileIndex.hashIfUnchanged(path, size, mtimeMs);
+    if (hash) return documents.idForHash(hash) !== undefined || failed.failedIdForHash(hash) !== undefined;
+    return submitted.get(path) === sig && failed.hasUnhashedRow(path);
+  };
+
   timer = setTimeout(() => void poll(), intervalMs);
 
   return () => {
