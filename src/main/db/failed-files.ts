@@ -280,11 +280,15 @@ export class FailedFilesRepo {
         n += this.restoreRow.run({ ...row, fingerprint: JSON.stringify(r.fingerprint) }).changes;
         for (const path of otherPaths ?? []) if (r.fileHash) this.addPath(r.fileHash, path, r.failedAt);
       }
-    })();
+    }).immediate();
     return n;
   }
 
-  /** Deletes rows (Reset) and records a reset event for each, in one transaction. */
+  /**
+   * Deletes rows (Reset) and records a reset event for each, in one transaction. IMMEDIATE, like
+   * every read-then-write here: a deferred one that reads first fails at once with "database is
+   * locked" (SQLITE_BUSY_SNAPSHOT, busy_timeout not applied) when another process commits between.
+   */
   reset(ids: number[], at: number, runId: number | null = null): RemovedRow[] {
     const removed: RemovedRow[] = [];
     this.db.transaction(() => {
@@ -307,7 +311,7 @@ export class FailedFilesRepo {
         });
         removed.push(removedRow);
       }
-    })();
+    }).immediate();
     return removed;
   }
 
