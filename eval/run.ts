@@ -12,6 +12,7 @@ import { OpenAiProvider } from '../src/main/ai/openai';
 import type { AiProvider } from '../src/main/ai/types';
 import { STOPWORDS } from '../src/main/ai/lexicon';
 import { Engine, defaultRunOptions } from '../src/main/engine/engine';
+import { Library } from '../src/main/engine/library';
 import { SEARCH_MODES, type SearchMode } from '../src/shared/domain';
 import { DOCS, HELD_OUT, QUERIES, type EvalDoc, type EvalQuery } from './corpus';
 
@@ -115,10 +116,10 @@ interface FieldScores {
   wrong: Record<string, string[]>;
 }
 
-function scoreFields(engine: Engine): FieldScores {
+function scoreFields(library: Library): FieldScores {
   const wrong: Record<string, string[]> = { type: [], correspondent: [], date: [], language: [] };
   const ok = { type: 0, correspondent: 0, date: 0, language: 0 };
-  const get = engine.library.db.prepare('SELECT doc_type, correspondent, doc_date, language, title FROM documents WHERE filename = ?');
+  const get = library.db.prepare('SELECT doc_type, correspondent, doc_date, language, title FROM documents WHERE filename = ?');
   for (const d of DOCS) {
     const row = get.get(fileName(d)) as { doc_type: string; correspondent: string | null; doc_date: string | null; language: string | null; title: string } | undefined;
     if (!row) {
@@ -186,19 +187,21 @@ async function main(): Promise<void> {
           maxRetries: 3,
         })
       : new LocalProvider(encoder);
-  const engine = new Engine({ library: dbPath, dataDir, createProvider: provider });
+  const library = Library.open(dbPath);
+  const engine = new Engine({ library, dataDir, createProvider: provider });
   const summary = await engine.ingest(defaultRunOptions([docsDir], { ocrLanguages: ['eng'], concurrency: 4 }));
   await engine.embedder.idle();
   if (keep) await engine.embedder.reembed();
   const ingestMs = Date.now() - t0;
   if (summary.failed) process.stderr.write(`warning: ${summary.failed} documents failed to ingest\n`);
 
-  const fields = scoreFields(engine);
+  const fields = scoreFields(library);
   const modes: Record<string, ModeScores> = {};
   for (const m of SEARCH_MODES) modes[m] = await scoreSearch(engine, m);
   const heldOut: Record<string, ModeScores> = {};
   for (const m of ['hybrid', 'semantic'] as const) heldOut[m] = await scoreSearch(engine, m, HELD_OUT);
   await engine.close();
+  library.close();
 
   // The hashed baseline: the same documents and labels, vectors recomputed with the hashed embedding.
   const basePath = join(dataDir, 'baseline.db');

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/main/db/connection';
 import { MIGRATIONS } from '../../src/main/db/migrations';
 import { Engine } from '../../src/main/engine/engine';
+import { Library } from '../../src/main/engine/library';
 import { runCli } from '../support/cli';
 
 let dir: string;
@@ -42,7 +43,7 @@ function libraryAtMigration1(file: string): void {
 }
 
 describe('library migrations', () => {
-  it('a library made by migration 1, with real rows, is upgraded to the latest with nothing lost', () => {
+  it('a library made by migration 1, with real rows, is upgraded to the latest with nothing lost', async () => {
     const file = join(dir, 'old.db');
     libraryAtMigration1(file);
     const db = openDatabase(file);
@@ -69,9 +70,11 @@ describe('library migrations', () => {
       db.close();
     }
     // And the engine works on it: the failed row is listed.
-    const engine = new Engine({ library: file, dataDir: join(dir, 'data') });
-    expect(engine.library.failed.count()).toBe(1);
-    return engine.close();
+    const library = Library.open(file);
+    const engine = new Engine({ library, dataDir: join(dir, 'data') });
+    expect(library.failed.count()).toBe(1);
+    await engine.close();
+    library.close();
   });
 
   it('a library from a newer Intake is refused with a clear message and left untouched (byte for byte)', async () => {

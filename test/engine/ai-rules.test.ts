@@ -37,7 +37,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(s).toMatchObject({ ingested: 1, failed: 0 });
-    const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
+    const doc = ws.library(e).documents.get(ws.library(e).documents.list(0, 1)[0].id)!;
     expect(doc).toMatchObject({ aiProvider: 'openai', aiModel: 'test-chat', title: 'Invoice INV-2024-0042' });
     expect(doc.chunkCount).toBeGreaterThan(0);
     expect(ai.calls.chat).toBe(1);
@@ -50,7 +50,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const e = engine();
     const first = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(first).toMatchObject({ failed: 1, failedByStage: { classify: 1 } });
-    const [row] = e.library.failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} });
+    const [row] = ws.library(e).failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} });
     expect(row).toMatchObject({ stage: 'classify', errorCode: 'ai_bad_output' });
 
     ai.resetCalls();
@@ -65,7 +65,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(s.failedByStage).toEqual({ classify: 1 });
-    const [row] = e.library.failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} });
+    const [row] = ws.library(e).failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} });
     expect(row.reason).not.toContain('after OCR');
     expect(ai.calls.chat).toBe(2); // the first answer and one re-ask
   });
@@ -76,7 +76,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: true, ai: openaiSettings() }));
     expect(s.failedByStage).toEqual({ classify: 1 });
-    const [row] = e.library.failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} });
+    const [row] = ws.library(e).failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} });
     expect(row.reason).toContain('after OCR');
     expect(row.errorCode).toBe('ai_bad_output');
     expect(ai.calls.chat).toBe(4); // (answer + re-ask) on the text layer, then on the OCR text
@@ -88,7 +88,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: true, ai: openaiSettings() }));
     expect(s).toMatchObject({ ingested: 1, failed: 0 });
-    const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
+    const doc = ws.library(e).documents.get(ws.library(e).documents.list(0, 1)[0].id)!;
     expect(doc.contentSource).toBe('ocr');
   });
 
@@ -107,7 +107,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(s.failedByStage).toEqual({ classify: 1 });
-    const [row] = e.library.failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} });
+    const [row] = ws.library(e).failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} });
     expect(row).toMatchObject({ errorCode: 'ai_server_error', failureClass: 'transient' });
     expect(ai.calls.chat).toBe(4);
   });
@@ -118,7 +118,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const e = engine();
     const s = await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     expect(s.failedByStage).toEqual({ embeddings: 1 });
-    expect(e.library.documents.count()).toBe(0);
+    expect(ws.library(e).documents.count()).toBe(0);
   });
 
   it('an endpoint that is down pauses the run after 3 files and marks none of them failed', async () => {
@@ -130,9 +130,9 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
       expect(s.status).toBe('paused');
       expect(s.message).toMatch(/unreachable/);
       expect(s.failed).toBe(0);
-      expect(e.library.failed.count()).toBe(0);
-      expect(e.library.documents.count()).toBe(0);
-      expect(e.library.runs.get(s.runId)?.status).toBe('paused');
+      expect(ws.library(e).failed.count()).toBe(0);
+      expect(ws.library(e).documents.count()).toBe(0);
+      expect(ws.library(e).runs.get(s.runId)?.status).toBe('paused');
     } finally {
       await ai.up();
     }
@@ -145,7 +145,7 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openaiSettings() }));
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/key|auth/i);
-    expect(e.library.failed.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
     expect(ai.calls.chat).toBe(1);
   });
 
@@ -155,16 +155,16 @@ describe('classification and embeddings through an OpenAI-compatible server', ()
     const e = engine();
     await e.ingest(ws.options({ ocr: false, ai: openaiSettings() }));
     const current = e.fingerprint({ ...ws.options({ ocr: false }), ai: { ...openaiSettings(), chatModel: 'better-model' } });
-    const [row] = e.library.failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} }, current);
+    const [row] = ws.library(e).failed.list({ offset: 0, limit: 1, sort: 'failed_at', dir: 'desc', filter: {} }, current);
     expect(row.eligibleForRetry).toBe('model changed (test-chat → better-model)');
-    expect(e.library.failed.count({ eligibleOnly: true }, current)).toBe(1);
+    expect(ws.library(e).failed.count({ eligibleOnly: true }, current)).toBe(1);
 
     ai.clearScript();
     const { paths: _p, ...opts } = ws.options({ ocr: false, ai: { ...openaiSettings(), chatModel: 'better-model' } });
     const report = await e.reprocess([row.id], opts);
     expect(report).toMatchObject({ succeeded: 1, failedSame: 0, failedDifferent: 0 });
-    expect(e.library.failed.count()).toBe(0);
-    const kinds = e.library.failureEvents.history(row.fileHash, row.filePath).map((ev) => ev.kind);
+    expect(ws.library(e).failed.count()).toBe(0);
+    const kinds = ws.library(e).failureEvents.history(row.fileHash, row.filePath).map((ev) => ev.kind);
     expect(kinds).toEqual(['success', 'reset', 'failure']);
   });
 });

@@ -69,7 +69,7 @@ describe('the failure lifecycle', () => {
       db_insert: [],
       unknown: [],
     };
-    const failed = engine.library.failed;
+    const failed = ws.library(engine).failed;
     for (const [stage, files] of Object.entries(expected) as [Stage, string[]][]) {
       for (const sort of ['failed_at', 'filename', 'stage', 'reason', 'attempts', 'error_code', 'first_failed_at'] as const) {
         for (const dir of ['asc', 'desc'] as const) {
@@ -106,10 +106,10 @@ describe('the failure lifecycle', () => {
     const engine = ws.engine();
     const retry = await run(engine, options({ skipFailed: false }));
     expect(retry).toMatchObject({ ingested: 3, failed: 1, skippedFailed: 0, skippedExisting: 2 });
-    const left = engine.library.failed.page({ filter: {}, sort: 'failed_at', dir: 'desc', limit: 100, offset: 0 } as never);
+    const left = ws.library(engine).failed.page({ filter: {}, sort: 'failed_at', dir: 'desc', limit: 100, offset: 0 } as never);
     expect(names(left.rows)).toEqual(['binary.txt']);
-    expect(engine.library.documents.count()).toBe(5);
-    const events = engine.library.db.prepare("SELECT kind FROM failure_events WHERE file_path LIKE '%classify-a.txt' ORDER BY id").all() as { kind: string }[];
+    expect(ws.library(engine).documents.count()).toBe(5);
+    const events = ws.library(engine).db.prepare("SELECT kind FROM failure_events WHERE file_path LIKE '%classify-a.txt' ORDER BY id").all() as { kind: string }[];
     expect(events.map((e) => e.kind)).toEqual(['failure', 'success']);
   });
 

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 function stored(filename: string): { content: string; extraction: Extraction | null } {
-  const row = ws.engine().library.db.prepare('SELECT content, extraction FROM documents WHERE filename = ?').get(filename) as { content: string; extraction: string | null } | undefined;
+  const row = ws.library().db.prepare('SELECT content, extraction FROM documents WHERE filename = ?').get(filename) as { content: string; extraction: string | null } | undefined;
   if (!row) throw new Error(`${filename} was not stored`);
   return { content: row.content, extraction: row.extraction ? (JSON.parse(row.extraction) as Extraction) : null };
 }
@@ -71,7 +71,7 @@ describe('a library of legacy encodings, HTML, e-mail, RTF, ODT and EPUB', () =>
     const shipping = stored('shipping.eml');
     expect(shipping.content).toContain('Ihre Lieferung kommt am Donnerstag');
     expect(shipping.content).not.toContain('track()');
-    const failed = engine.library.db.prepare("SELECT stage, error_code, failure_class, reason FROM failed_files WHERE filename = 'mixed.txt'").get();
+    const failed = ws.library(engine).db.prepare("SELECT stage, error_code, failure_class, reason FROM failed_files WHERE filename = 'mixed.txt'").get();
     expect(failed).toEqual({ stage: 'extract_text', error_code: 'text_encoding_unknown', failure_class: 'content', reason: 'text encoding unknown' });
   });
 
@@ -86,7 +86,7 @@ describe('a library of legacy encodings, HTML, e-mail, RTF, ODT and EPUB', () =>
     expect(doc.content).toMatch(/receipt 5521/i);
     expect(doc.content.indexOf('goods')).toBeLessThan(doc.content.search(/receipt 5521/i));
     expect(doc.extraction).toEqual({ pages: 2, textLayerPages: [1], ocrPages: [2] });
-    const row = engine.library.db.prepare("SELECT content_source FROM documents WHERE filename = 'letter-with-scan.pdf'").get();
+    const row = ws.library(engine).db.prepare("SELECT content_source FROM documents WHERE filename = 'letter-with-scan.pdf'").get();
     expect(row).toEqual({ content_source: 'ocr' });
   });
 });

@@ -24,7 +24,7 @@ describe('ingesting a folder with the local provider', () => {
     const summary = await engine.ingest(ws.options({ ocr: false }));
 
     expect(summary).toMatchObject({ status: 'completed', scanned: 3, ingested: 3, failed: 0, skippedExisting: 0, unsupported: 0 });
-    const db = engine.library.db;
+    const db = ws.library(engine).db;
     const invoice = db.prepare("SELECT * FROM documents WHERE filename = 'invoice.txt'").get() as Record<string, unknown>;
     expect(invoice).toMatchObject({ content_source: 'text', doc_type: 'invoice', ai_provider: 'local', mime_type: 'text/plain' });
     expect(String(invoice.content)).toContain('Total amount due');
@@ -34,7 +34,7 @@ describe('ingesting a folder with the local provider', () => {
     expect(chunks.bytes % 4).toBe(0);
     const found = await engine.searchDocuments('toner', { mode: 'keyword', offset: 0, limit: 10 });
     expect(found.rows.map((r) => r.filename)).toEqual(['invoice.txt']);
-    const run = engine.library.runs.get(summary.runId)!;
+    const run = ws.library(engine).runs.get(summary.runId)!;
     expect(run.status).toBe('completed');
     expect(run.counts?.ingested).toBe(3);
     expect(run.finishedAt).not.toBeNull();
@@ -69,7 +69,7 @@ describe('ingesting a folder with the local provider', () => {
     utimesSync(a, new Date(), new Date(Date.now() + 5000));
     const third = await engine.ingest(ws.options({ ocr: false }));
     expect(third).toMatchObject({ ingested: 1, skippedExisting: 1 });
-    expect(engine.library.documents.count()).toBe(3);
+    expect(ws.library(engine).documents.count()).toBe(3);
   });
 
   it('the same content at two paths is one document that remembers both paths', async () => {
@@ -82,7 +82,7 @@ describe('ingesting a folder with the local provider', () => {
 
     expect(s.ingested + s.skippedExisting).toBe(2);
     expect(s.ingested).toBe(1);
-    const doc = engine.library.documents.get(engine.library.documents.list(0, 10)[0].id)!;
+    const doc = ws.library(engine).documents.get(ws.library(engine).documents.list(0, 10)[0].id)!;
     expect(doc.paths.sort()).toEqual([join(ws.docs, 'one/copy.txt'), join(ws.docs, 'two/copy.txt')]);
   });
 
@@ -97,7 +97,7 @@ describe('ingesting a folder with the local provider', () => {
 
     expect(s).toMatchObject({ ingested: 1, failed: 3 });
     expect(s.failedByStage).toEqual({ extract_text: 3 });
-    const rows = engine.library.failed.list({ offset: 0, limit: 10, sort: 'filename', dir: 'asc', filter: {} });
+    const rows = ws.library(engine).failed.list({ offset: 0, limit: 10, sort: 'filename', dir: 'asc', filter: {} });
     const by = Object.fromEntries(rows.map((r) => [r.filename, r]));
     expect(by['binary.txt']).toMatchObject({ stage: 'extract_text', errorCode: 'text_binary', failureClass: 'input', attempts: 1 });
     expect(by['short.txt']).toMatchObject({ stage: 'extract_text', errorCode: 'text_insufficient', reason: 'insufficient text; OCR disabled', failureClass: 'content' });
@@ -120,17 +120,17 @@ describe('ingesting a folder with the local provider', () => {
 
     const third = await engine.ingest(ws.options({ ocr: false, skipFailed: false }));
     expect(third).toMatchObject({ skippedFailed: 0, failed: 1 });
-    const [row] = engine.library.failed.list({ offset: 0, limit: 10, sort: 'failed_at', dir: 'desc', filter: {} });
+    const [row] = ws.library(engine).failed.list({ offset: 0, limit: 10, sort: 'failed_at', dir: 'desc', filter: {} });
     expect(row.attempts).toBe(2);
     expect(row.firstFailedAt).toBeLessThanOrEqual(row.failedAt);
-    expect(engine.library.failureEvents.history(row.fileHash, row.filePath).filter((e) => e.kind === 'failure')).toHaveLength(2);
+    expect(ws.library(engine).failureEvents.history(row.fileHash, row.filePath).filter((e) => e.kind === 'failure')).toHaveLength(2);
   });
 
   it('a file that failed is cleared from failed_files when it is later ingested, and history keeps it all', async () => {
     const p = ws.write('grows.txt', 'tiny');
     const engine = ws.engine();
     await engine.ingest(ws.options({ ocr: false }));
-    const [row] = engine.library.failed.list({ offset: 0, limit: 10, sort: 'failed_at', dir: 'desc', filter: {} });
+    const [row] = ws.library(engine).failed.list({ offset: 0, limit: 10, sort: 'failed_at', dir: 'desc', filter: {} });
 
     // The user fixes the file; same path, new content.
     writeFileSync(p, letter('Now a proper letter'));
@@ -139,10 +139,10 @@ describe('ingesting a folder with the local provider', () => {
 
     expect(s.ingested).toBe(1);
     // The old content's failure stays (it is different content), keyed by its hash.
-    expect(engine.library.failed.count()).toBe(1);
+    expect(ws.library(engine).failed.count()).toBe(1);
     engine.reset([row.id]);
-    expect(engine.library.failed.count()).toBe(0);
-    expect(engine.library.failureEvents.history(row.fileHash, row.filePath).map((e) => e.kind).sort()).toEqual(['failure', 'reset']);
+    expect(ws.library(engine).failed.count()).toBe(0);
+    expect(ws.library(engine).failureEvents.history(row.fileHash, row.filePath).map((e) => e.kind).sort()).toEqual(['failure', 'reset']);
   });
 
   it('an unreadable folder and an unreadable file become failed rows at the hash stage (as a non-root user)', async () => {
@@ -159,7 +159,7 @@ describe('ingesting a folder with the local provider', () => {
         expect(s).toMatchObject({ ingested: 3, failed: 0 });
       } else {
         expect(s).toMatchObject({ ingested: 1, failed: 2, failedByStage: { hash: 2 } });
-        const rows = engine.library.failed.list({ offset: 0, limit: 10, sort: 'filename', dir: 'asc', filter: {} });
+        const rows = ws.library(engine).failed.list({ offset: 0, limit: 10, sort: 'filename', dir: 'asc', filter: {} });
         expect(rows.every((r) => r.errorCode === 'file_unreadable' && r.fileHash === null)).toBe(true);
       }
     } finally {
@@ -173,19 +173,19 @@ describe('ingesting a folder with the local provider', () => {
     ws.write('fine.txt', letter('Fine letter'));
     ws.write('poison.txt', letter('Poison letter'));
     const engine = ws.engine();
-    engine.library.db.exec(
+    ws.library(engine).db.exec(
       "CREATE TRIGGER poison BEFORE INSERT ON documents WHEN new.filename = 'poison.txt' BEGIN SELECT RAISE(ABORT, 'disk says no'); END;",
     );
 
     const s = await engine.ingest(ws.options({ ocr: false }));
 
     expect(s).toMatchObject({ ingested: 1, failed: 1, failedByStage: { db_insert: 1 } });
-    const [row] = engine.library.failed.list({ offset: 0, limit: 10, sort: 'failed_at', dir: 'desc', filter: {} });
+    const [row] = ws.library(engine).failed.list({ offset: 0, limit: 10, sort: 'failed_at', dir: 'desc', filter: {} });
     expect(row).toMatchObject({ filename: 'poison.txt', stage: 'db_insert', errorCode: 'db_error' });
     expect(row.errorMessage).toContain('disk says no');
-    const orphans = engine.library.db.prepare('SELECT count(*) AS n FROM chunks WHERE document_id NOT IN (SELECT id FROM documents)').get() as { n: number };
+    const orphans = ws.library(engine).db.prepare('SELECT count(*) AS n FROM chunks WHERE document_id NOT IN (SELECT id FROM documents)').get() as { n: number };
     expect(orphans.n).toBe(0);
-    expect(engine.library.db.prepare("SELECT count(*) AS n FROM document_paths WHERE file_path LIKE '%poison.txt'").get()).toEqual({ n: 0 });
+    expect(ws.library(engine).db.prepare("SELECT count(*) AS n FROM document_paths WHERE file_path LIKE '%poison.txt'").get()).toEqual({ n: 0 });
   });
 
   it('cancelling leaves untouched files for the next run, which finishes them exactly once', async () => {
@@ -202,12 +202,12 @@ describe('ingesting a folder with the local provider', () => {
     let cancelled = false;
     const first = await run.finished;
     expect(first.status).toBe('interrupted');
-    expect(engine.library.runs.get(first.runId)?.status).toBe('interrupted');
+    expect(ws.library(engine).runs.get(first.runId)?.status).toBe('interrupted');
     expect(first.ingested).toBeLessThan(300);
 
     const second = await engine.ingest(ws.options({ ocr: false }));
     expect(second.status).toBe('completed');
-    expect(engine.library.documents.count()).toBe(300);
+    expect(ws.library(engine).documents.count()).toBe(300);
     expect(second.ingested + second.skippedExisting).toBe(300);
   });
 

@@ -56,7 +56,7 @@ async function ingest(n: number, over: Partial<AiSettings> = {}, concurrency = 2
 }
 
 function failedRows(e: ReturnType<typeof engine>) {
-  return e.library.failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} });
+  return ws.library(e).failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} });
 }
 
 describe('AI faults during a run: the run outcome and the calls it cost', () => {
@@ -68,7 +68,7 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     expect(ai.calls.chat).toBe(3 + 2);
     expect(ai.calls.embeddings).toBe(3);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(40);
-    expect(e.library.failed.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
   });
 
   it('a rate limit that does not end (Retry-After of an hour): the run pauses, nothing is failed, a few calls at most', async () => {
@@ -77,8 +77,8 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/rate|wait/i);
     expect(s.failed).toBe(0);
-    expect(e.library.failed.count()).toBe(0);
-    expect(e.library.documents.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
+    expect(ws.library(e).documents.count()).toBe(0);
     expect(ai.calls.chat).toBeLessThanOrEqual(3);
     expect(ai.calls.embeddings).toBe(0);
   });
@@ -130,7 +130,7 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     const { s, e } = await ingest(8, {}, 1);
     expect(s.status).toBe('paused');
     expect(s.failed).toBe(0);
-    expect(e.library.failed.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
     expect(ai.calls.chat).toBe(3 * MAX_TRIES);
   });
 
@@ -140,11 +140,11 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/key/i);
     expect(s.failed).toBe(0);
-    expect(e.library.failed.count()).toBe(0);
-    expect(e.library.documents.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
+    expect(ws.library(e).documents.count()).toBe(0);
     expect(ai.calls.chat + ai.calls.embeddings).toBe(1);
     expect(attempts).toBe(1);
-    expect(e.library.runs.get(s.runId)).toMatchObject({ status: 'paused' });
+    expect(ws.library(e).runs.get(s.runId)).toMatchObject({ status: 'paused' });
   });
 
   it('a missing model (404): paused with the model named, nothing failed, exactly 1 call', async () => {
@@ -152,7 +152,7 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     const { s, e } = await ingest(5, {}, 3);
     expect(s.status).toBe('paused');
     expect(s.message).toContain('test-chat');
-    expect(e.library.failed.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
     expect(ai.calls.chat).toBe(1);
   });
 
@@ -161,7 +161,7 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     const { s, e } = await ingest(20, {}, 4);
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/unreachable/);
-    expect(e.library.failed.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
     expect(attempts).toBeLessThanOrEqual(4 * MAX_TRIES);
   });
 
@@ -182,11 +182,11 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     expect(s.message).toMatch(/unreachable/);
     expect(s.failed).toBe(0);
     expect(s.ingested).toBeGreaterThanOrEqual(10);
-    expect(e.library.failed.count()).toBe(0);
-    expect(e.library.documents.count()).toBe(s.ingested);
+    expect(ws.library(e).failed.count()).toBe(0);
+    expect(ws.library(e).documents.count()).toBe(s.ingested);
     // Once it was down: at most the in-flight files and the 3-file streak, each with its tries.
     expect(attempts - downAt).toBeLessThanOrEqual((3 + 2) * MAX_TRIES);
-    expect(e.library.runs.get(s.runId)?.status).toBe('paused');
+    expect(ws.library(e).runs.get(s.runId)?.status).toBe('paused');
 
     await ai.up();
     ai.resetCalls();
@@ -195,7 +195,7 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     expect(rest.ingested + rest.skippedExisting).toBe(30);
     expect(rest.ingested).toBe(30 - s.ingested);
     expect(ai.calls.chat).toBe(rest.ingested);
-    expect(e.library.documents.count()).toBe(30);
+    expect(ws.library(e).documents.count()).toBe(30);
   });
 
   it('fewer than 3 files finding the endpoint down are recorded with the real code and stage, not left in limbo', async () => {

@@ -40,7 +40,7 @@ function letters(n: number, prefix = 'l'): void {
 }
 
 function failedRows(e: ReturnType<typeof engine>) {
-  return e.library.failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} });
+  return ws.library(e).failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} });
 }
 
 describe('answers too large to read', () => {
@@ -58,7 +58,7 @@ describe('answers too large to read', () => {
     expect(failedRows(e)[0]).toMatchObject({ stage: 'classify', errorCode: 'ai_response_too_large', failureClass: 'content', reason: 'AI answer too large' });
     expect(ai.calls.chat).toBe(1); // not retried: the same server would send the same answer
     expect(peak - before).toBeLessThan(400 * 1024 * 1024);
-    expect(e.library.runs.get(s.runId)?.status).toBe('completed');
+    expect(ws.library(e).runs.get(s.runId)?.status).toBe('completed');
   });
 
   it('an answer that declares a 5 GB Content-Length is refused before its body is read', async () => {
@@ -98,7 +98,7 @@ describe('a server that keeps failing pauses the run instead of failing the libr
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/keeps failing/);
     expect(s.failed).toBe(0);
-    expect(e.library.failed.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
     expect(ai.calls.chat).toBeLessThanOrEqual(3 * MAX_TRIES);
     // The next run, with the server healthy again, ingests everything once.
     ai.clearScript();
@@ -115,7 +115,7 @@ describe('a server that keeps failing pauses the run instead of failing the libr
     expect(s.message).toMatch(/HTML/);
     expect(s.message).toMatch(/base URL/);
     expect(s.message).toContain('Sign in - Corporate Proxy');
-    expect(e.library.failed.count()).toBe(0);
+    expect(ws.library(e).failed.count()).toBe(0);
     expect(ai.calls.chat).toBeLessThanOrEqual(3);
   });
 });
@@ -130,7 +130,7 @@ describe('embedding vectors are validated', () => {
     expect(s).toMatchObject({ failed: 1, failedByStage: { embeddings: 1 } });
     expect(failedRows(e)[0]).toMatchObject({ errorCode: 'ai_bad_output' });
     expect(failedRows(e)[0].reason).toMatch(/non-numeric/);
-    expect(e.library.documents.count()).toBe(0);
+    expect(ws.library(e).documents.count()).toBe(0);
   });
 
   it('the model returns vectors of a new size in a later run: the run pauses as a configuration error, nothing mixed in, nothing failed', async () => {
@@ -145,9 +145,9 @@ describe('embedding vectors are validated', () => {
       expect(s.status).toBe('paused');
       expect(s.message).toMatch(/256 dimensions.*64-dimension/);
       expect(s.failed).toBe(0);
-      expect(e.library.failed.count()).toBe(0);
-      expect(e.library.documents.count()).toBe(3);
-      expect(e.library.documents.embeddingDimension('test-embed')).toBe(64);
+      expect(ws.library(e).failed.count()).toBe(0);
+      expect(ws.library(e).documents.count()).toBe(3);
+      expect(ws.library(e).documents.embeddingDimension('test-embed')).toBe(64);
     } finally {
       await other.close();
     }
@@ -170,7 +170,7 @@ describe('the AI\'s words are sanitized like extracted text', () => {
     ai.script([{ content: JSON.stringify(answer) }], 'chat');
     const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai() }));
     expect(s.ingested).toBe(1);
-    const doc = e.library.documents.list(0, 10)[0];
+    const doc = ws.library(e).documents.list(0, 10)[0];
     const stored = JSON.stringify(doc);
     expect(stored).not.toMatch(/\\u0000|\\u0007|\\u001b|\u202E|\u202C|\u2066|\u2069/);
     expect(doc.title).toBe('Invoice gpj.exe from ACME');

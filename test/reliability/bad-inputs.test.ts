@@ -60,7 +60,7 @@ describe('a 200 MB text file', () => {
         clearInterval(sampler);
       }
       expect(s).toMatchObject({ status: 'completed', ingested: 1, failed: 0 });
-      const doc = engine.library.documents.get(engine.library.documents.list(0, 1)[0].id)!;
+      const doc = ws.library(engine).documents.get(ws.library(engine).documents.list(0, 1)[0].id)!;
       expect(doc.size).toBe(size);
       expect(doc.content.startsWith('Huge export')).toBe(true);
       expect(doc.content.length).toBeLessThanOrEqual(2_000_000);
@@ -203,7 +203,7 @@ describe('files that change under the run', () => {
     });
     const s = await run.finished;
     expect(s).toMatchObject({ status: 'completed', ingested: 20, failed: 2, failedByStage: { hash: 2 } });
-    const rows = engine.library.failed.list({ offset: 0, limit: 10, sort: 'filename', dir: 'asc', filter: {} });
+    const rows = ws.library(engine).failed.list({ offset: 0, limit: 10, sort: 'filename', dir: 'asc', filter: {} });
     expect(rows.map((r) => [r.filename, r.stage, r.errorCode, r.failureClass, r.fileHash])).toEqual([
       ['zz-link.txt', 'hash', 'file_vanished', 'input', null],
       ['zz-vanish.txt', 'hash', 'file_vanished', 'input', null],
@@ -238,15 +238,15 @@ describe('files that change under the run', () => {
       clearInterval(appender);
     }
     expect(s).toMatchObject({ status: 'completed', ingested: 1, failed: 1, failedByStage: { hash: 1 } });
-    const [row] = engine.library.failed.list({ offset: 0, limit: 10, sort: 'filename', dir: 'asc', filter: {} });
+    const [row] = ws.library(engine).failed.list({ offset: 0, limit: 10, sort: 'filename', dir: 'asc', filter: {} });
     expect(row).toMatchObject({ filename: 'growing.log', stage: 'hash', errorCode: 'file_busy', failureClass: 'transient', fileHash: null });
     expectReadable(row.reason, row.errorMessage);
 
     // Still now: the next run takes it (an unhashed failure does not block by content) and clears the row.
     const again = await engine.ingest({ ...ws.options({ ocr: false }), paths: [join(ws.docs, 'grow')] });
     expect(again).toMatchObject({ ingested: 1, skippedExisting: 1, failed: 0 });
-    expect(engine.library.failed.count({ q: 'growing.log' })).toBe(0);
-    const doc = engine.library.documents.list(0, 10).find((d) => d.filename === 'growing.log')!;
+    expect(ws.library(engine).failed.count({ q: 'growing.log' })).toBe(0);
+    const doc = ws.library(engine).documents.list(0, 10).find((d) => d.filename === 'growing.log')!;
     expect(doc.size).toBe(readFileSync(growing).length);
   });
 });

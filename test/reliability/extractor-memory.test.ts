@@ -192,7 +192,7 @@ describe('DOCX zip bombs', () => {
       const s = await e.ingest(ws.options({ ocr: false }));
       const mb = peak.stop();
       expect(s).toMatchObject({ ingested: 1, failed: 1, failedByStage: { extract_text: 1 } });
-      const row = e.library.failed.list({ offset: 0, limit: 5, sort: 'filename', dir: 'asc', filter: {} })[0];
+      const row = ws.library(e).failed.list({ offset: 0, limit: 5, sort: 'filename', dir: 'asc', filter: {} })[0];
       expect(row).toMatchObject({ filename: 'bomb.docx', errorCode: 'file_too_large', failureClass: 'input' });
       expect(row.reason).toMatch(/expands too large/);
       expect(row.errorMessage).toMatch(new RegExp(`unzips to ${Math.round(bytes / 1048576)} MB`));

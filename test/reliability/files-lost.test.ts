@@ -56,11 +56,11 @@ describe('a file replaced between hashing and extraction', () => {
     const s = await e.ingest(ws.options({ ocr: false }));
     expect(swapped).toBe(1);
     expect(s).toMatchObject({ ingested: 1, failed: 0 });
-    const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
+    const doc = ws.library(e).documents.get(ws.library(e).documents.list(0, 1)[0].id)!;
     expect(doc.content).toContain('Version B');
     expect(doc.content).not.toContain('Version A');
-    expect(e.library.documents.idForHash(sha(b))).toBe(doc.id);
-    expect(e.library.documents.idForHash(sha(a))).toBeUndefined();
+    expect(ws.library(e).documents.idForHash(sha(b))).toBe(doc.id);
+    expect(ws.library(e).documents.idForHash(sha(a))).toBeUndefined();
     expect(sha(readFileSync(path))).toBe(sha(b));
   });
 });
@@ -77,7 +77,7 @@ describe('a failure belongs to the bytes and the way they were read', () => {
     const second = await e.ingest(ws.options({ ocr: false }));
     expect(second).toMatchObject({ ingested: 1, failed: 0 });
     expect(second.skippedFailed + second.skippedExisting).toBe(2);
-    const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
+    const doc = ws.library(e).documents.get(ws.library(e).documents.list(0, 1)[0].id)!;
     expect(doc.filePath).toMatch(/b-board\.txt$/);
     expect(doc.content).toContain('approved the budget');
   });

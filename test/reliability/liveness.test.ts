@@ -141,7 +141,7 @@ describe('a run killed with kill -9', () => {
     expect(after.status).toBe('interrupted');
     expect(after.lost_at).toBe(before.heartbeat_at);
     expect(after.message).toMatch(/stopped before it finished/);
-    expect(engine.library.runs.get(id)).toMatchObject({ status: 'interrupted', lostAt: before.heartbeat_at });
+    expect(ws.library(engine).runs.get(id)).toMatchObject({ status: 'interrupted', lostAt: before.heartbeat_at });
     expect(zombie(cliPid), 'still a zombie when it was judged').toBe(true);
   }, 90_000);
 

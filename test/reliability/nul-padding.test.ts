@@ -34,7 +34,7 @@ describe('NUL padding', () => {
     const e = ws.engine({ createProvider: (s) => createAiProvider(s, { retry: { baseDelayMs: 2 } }) });
     const s = await e.ingest(ws.options({ ocr: false, ai: openai() }));
     expect(s).toMatchObject({ ingested: 0, failed: 1 });
-    expect(e.library.failed.list({ offset: 0, limit: 5, sort: 'filename', dir: 'asc', filter: {} })[0]).toMatchObject({ errorCode: 'text_binary' });
+    expect(ws.library(e).failed.list({ offset: 0, limit: 5, sort: 'filename', dir: 'asc', filter: {} })[0]).toMatchObject({ errorCode: 'text_binary' });
     expect(ai.calls.embeddings + ai.calls.chat).toBe(0);
   });
 
@@ -47,7 +47,7 @@ describe('NUL padding', () => {
     const e = ws.engine({ createProvider: (s) => createAiProvider(s, { retry: { baseDelayMs: 2 } }) });
     const s = await e.ingest(ws.options({ ocr: false, ai: openai() }));
     expect(s).toMatchObject({ ingested: 1, failed: 0 });
-    const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
+    const doc = ws.library(e).documents.get(ws.library(e).documents.list(0, 1)[0].id)!;
     expect(doc.content).not.toContain('\u0000');
     expect(doc.content.length).toBeLessThan(text.length + 1000);
     expect(doc.content).toContain(`request ${lines - 1} served`);
@@ -61,7 +61,7 @@ describe('NUL padding', () => {
     ws.write('note.txt', Buffer.from(letter('Meeting notes', 'Room\u0008 4B, floor\u0007 2\u001b[0m, agenda\u202E attached')));
     const e = ws.engine({ createProvider: (s) => createAiProvider(s, { retry: { baseDelayMs: 2 } }) });
     await e.ingest(ws.options({ ocr: false, ai: openai() }));
-    const doc = e.library.documents.get(e.library.documents.list(0, 1)[0].id)!;
+    const doc = ws.library(e).documents.get(ws.library(e).documents.list(0, 1)[0].id)!;
     // The whole escape sequence goes (not only its ESC byte): no '[0m' left in the text.
     expect(doc.content).toContain('Room 4B, floor 2, agenda attached');
   });

@@ -76,7 +76,7 @@ async function nestedTablesDocx(depth: number): Promise<Buffer> {
 }
 
 function rows(e: ReturnType<Workspace['engine']>): Map<string, FailedFile> {
-  return new Map(e.library.failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} }).map((r) => [r.filename, r]));
+  return new Map(ws.library(e).failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} }).map((r) => [r.filename, r]));
 }
 
 describe('reasons a person can read', () => {

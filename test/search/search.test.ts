@@ -29,7 +29,7 @@ function corpus(): void {
 }
 
 const chunkModels = (ws: Workspace, e: ReturnType<Workspace['engine']>) =>
-  e.library.db.prepare('SELECT embedding_model AS model, embedding_dim AS dim, count(*) AS n FROM chunks GROUP BY 1, 2 ORDER BY 1').all() as { model: string | null; dim: number | null; n: number }[];
+  ws.library(e).db.prepare('SELECT embedding_model AS model, embedding_dim AS dim, count(*) AS n FROM chunks GROUP BY 1, 2 ORDER BY 1').all() as { model: string | null; dim: number | null; n: number }[];
 
 describe('search by meaning with the local sentence encoder', () => {
   it('stores documents at once (keyword-searchable), embeds them in the background, then finds them by paraphrase', async () => {
@@ -102,7 +102,7 @@ describe('search by meaning with the local sentence encoder', () => {
     const done = await again.embedder.reembed();
     expect(done).toMatchObject({ current: 23, outdated: 0, pending: 0, failed: 0 });
     // Text and classification were not touched.
-    const doc = again.library.db.prepare("SELECT doc_type, ai_model FROM documents WHERE filename = 'plumber.txt'").get();
+    const doc = ws.library(again).db.prepare("SELECT doc_type, ai_model FROM documents WHERE filename = 'plumber.txt'").get();
     expect(doc).toEqual({ doc_type: 'invoice', ai_model: 'local-rules-v1' });
     expect((await again.searchDocuments('blood test results', { mode: 'semantic', offset: 0, limit: 5 })).rows[0].filename).toBe('doctor.txt');
   });
@@ -124,7 +124,7 @@ describe('background embedding failures', () => {
     const engine = ws.engine({ createProvider: () => new LocalProvider(flaky) });
     await engine.ingest(ws.options({ ocr: false }));
     await engine.embedder.idle();
-    const row = () => engine.library.db.prepare('SELECT embedding, embed_attempts AS attempts, embed_error AS error FROM chunks').get() as { embedding: Buffer | null; attempts: number; error: string | null };
+    const row = () => ws.library(engine).db.prepare('SELECT embedding, embed_attempts AS attempts, embed_error AS error FROM chunks').get() as { embedding: Buffer | null; attempts: number; error: string | null };
     expect(row()).toEqual({ embedding: null, attempts: 1, error: 'encoder crashed' });
     // Still found by keyword meanwhile.
     expect((await engine.searchDocuments('siphon', { mode: 'hybrid', offset: 0, limit: 5 })).total).toBe(0 + 1);

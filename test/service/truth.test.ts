@@ -133,7 +133,7 @@ describe('every screen tells the truth', () => {
     db.prepare("INSERT INTO runs (started_at, finished_at, status) VALUES (1700000000, 1700000014, 'completed')").run();
     db.close();
     const engine = ws.engine({ library: path });
-    const [run] = engine.library.runs.list(1);
+    const [run] = ws.library(engine).runs.list(1);
     expect(run).toMatchObject({ startedAt: 1_700_000_000_000, finishedAt: 1_700_000_014_000, durationMs: 14_000 });
   });
 

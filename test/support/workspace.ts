@@ -1,7 +1,8 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Engine, defaultRunOptions } from '../../src/main/engine/engine';
+import { Engine, defaultRunOptions, type EngineOptions } from '../../src/main/engine/engine';
+import { Library } from '../../src/main/engine/library';
 import type { RunOptions } from '../../src/shared/domain';
 
 /**
@@ -14,6 +15,8 @@ export class Workspace {
   readonly dataDir: string;
   readonly dbPath: string;
   private engines: Engine[] = [];
+  /** The library each engine works on, opened here: tests look inside it, the engine does not lend it. */
+  private libraries = new Map<Engine | null, Library>();
 
   constructor(prefix = 'intake-test-') {
     this.root = mkdtempSync(join(tmpdir(), prefix));
@@ -31,10 +34,26 @@ export class Workspace {
     return p;
   }
 
-  engine(opts: Partial<ConstructorParameters<typeof Engine>[0]> = {}): Engine {
-    const e = new Engine({ library: this.dbPath, dataDir: this.dataDir, extractorOptions: { workers: 1 }, ...opts });
+  engine(opts: Partial<EngineOptions> = {}): Engine {
+    const given = opts.library ?? this.dbPath;
+    const library = typeof given === 'string' ? Library.open(given, { readonly: opts.readonly }) : given;
+    const e = new Engine({ dataDir: this.dataDir, extractorOptions: { workers: 1 }, ...opts, library });
     this.engines.push(e);
+    if (typeof given === 'string') this.libraries.set(e, library);
     return e;
+  }
+
+  /**
+   * The library `engine` works on, or (no engine named) one opened on this workspace's library
+   * file: for looking at rows the way the service's handlers do.
+   */
+  library(engine?: Engine): Library {
+    const known = this.libraries.get(engine ?? null);
+    if (known) return known;
+    if (engine) throw new Error('this engine was given its library by the test: use that one');
+    const library = Library.open(this.dbPath);
+    this.libraries.set(null, library);
+    return library;
   }
 
   options(overrides: Partial<RunOptions> = {}): RunOptions {
@@ -44,6 +63,14 @@ export class Workspace {
   async close(): Promise<void> {
     for (const e of this.engines) await e.close().catch(() => undefined);
     this.engines = [];
+    for (const l of this.libraries.values()) {
+      try {
+        l.close();
+      } catch {
+        // already closed by the test
+      }
+    }
+    this.libraries.clear();
     rmSync(this.root, { recursive: true, force: true });
   }
 }

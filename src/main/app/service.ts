@@ -17,7 +17,8 @@ import { redactSecrets } from '../../shared/redact';
 import { TableBrowser } from '../db/table-browser';
 import { nowSec } from '../db/connection';
 import { coverageOf, unsupportedUnder } from '../engine/coverage';
-import { Engine } from '../engine/engine';
+import { Engine, type EngineOptions } from '../engine/engine';
+import { Library } from '../engine/library';
 import type { Run } from '../engine/run';
 import { LANGUAGE_CODE, installedLanguages, userLanguageDir } from '../extract/ocr';
 import { NoticeThrottle, WatchManager } from '../engine/watched';
@@ -34,7 +35,7 @@ export interface CreateServiceOptions extends ServiceOptions {
   /** Cap on the browser-mode inbox's files not yet ingested; default 2 GB. */
   inboxMaxBytes?: number;
   /** Engine overrides for tests (AI provider factory, extractor options). */
-  engine?: Partial<ConstructorParameters<typeof Engine>[0]>;
+  engine?: Partial<Omit<EngineOptions, 'library'>>;
   /** Watched folders: poll interval, OS events, notification spacing; `enabled: false` never watches (tests, CLI). */
   watch?: { enabled?: boolean; pollMs?: number; osEvents?: boolean; noticeEveryMs?: number };
   /** The caller's changes to the saved Settings for every run, search and estimate of this service (CLI flags). */
@@ -45,9 +46,17 @@ export interface CreateServiceOptions extends ServiceOptions {
 
 export async function createIntakeService(opts: CreateServiceOptions): Promise<LocalIntakeService> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  const engine = new Engine({ library: opts.dbPath, dataDir: opts.dataDir, readonly: opts.readonly, ...opts.engine });
-  const settings = new SettingsStore(engine.library.db, opts.dataDir, opts.platform.secrets);
-  const tables = new TableBrowser(engine.library.db);
+  // The service opens the library: its repositories answer the handlers, the engine runs over it.
+  const library = Library.open(opts.dbPath, { readonly: opts.readonly });
+  let engine: Engine;
+  try {
+    engine = new Engine({ library, dataDir: opts.dataDir, readonly: opts.readonly, ...opts.engine });
+  } catch (e) {
+    library.close();
+    throw e;
+  }
+  const settings = new SettingsStore(library.db, opts.dataDir, opts.platform.secrets);
+  const tables = new TableBrowser(library.db);
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
   const inboxDir = inboxDirFor(opts.dbPath);
@@ -67,7 +76,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
   engine.useAi(aiSettings());
   engine.onEmbedProgress = (s) => emit('embed.progress', s);
   if (!opts.readonly) engine.embedder.kick();
-  const failedChanged = () => emit('failed.changed', { count: engine.library.failed.count() });
+  const failedChanged = () => emit('failed.changed', { count: library.failed.count() });
   // Today's settings as a fingerprint, for "eligible for retry". Every failed-files page needs it,
   // so it is computed once and again only after the settings change (key file read, provider built).
   let fingerprintCache: Record<string, unknown> | null = null;
@@ -109,7 +118,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
    * still exists unless one is named), inside the granted roots, and a regular file.
    */
   const originalOf = async (id: number, wanted?: string): Promise<string> => {
-    const doc = engine.library.documents.get(id);
+    const doc = library.documents.get(id);
     if (!doc) throw new ApiError('not_found', `No document with id ${id}.`);
     const known = doc.paths.length ? doc.paths : [doc.filePath];
     if (wanted !== undefined && !known.includes(wanted)) throw new ApiError('invalid_input', `"${wanted}" is not a path of this document.`);
@@ -128,7 +137,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
   /** Folders of the latest runs (not the inbox's upload folders) that still exist inside the roots. */
   const recentFolders = async (): Promise<string[]> => {
     const seen = new Set<string>();
-    for (const run of engine.library.runs.list(50)) {
+    for (const run of library.runs.list(50)) {
       for (const root of run.roots) {
         if (seen.size >= RECENT_FOLDERS) break;
         const st = await stat(root).catch(() => null);
@@ -140,7 +149,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
     return [...seen];
   };
 
-  const inbox = createInbox({ dir: inboxDir, maxBytes: opts.inboxMaxBytes, isIngested: (p) => engine.library.documents.isIngestedPath(p) });
+  const inbox = createInbox({ dir: inboxDir, maxBytes: opts.inboxMaxBytes, isIngested: (p) => library.documents.isIngestedPath(p) });
 
   const watchRun = (run: Run) => {
     void run.finished.then((summary) => {
@@ -165,7 +174,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
 
   const watching = opts.watch?.enabled !== false && !opts.readonly;
   const notices = new NoticeThrottle((n) => emit('watch.notice', n), opts.watch?.noticeEveryMs ?? 60_000);
-  const watcher = new WatchManager(engine, {
+  const watcher = new WatchManager(engine, library, {
     runOptions: (paths) => runOptions(paths),
     refuse: (p) => grantedPath(p).then(() => null, (e: Error) => e.message),
     pollMs: opts.watch?.pollMs,
@@ -177,7 +186,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
   // Watching resumes where it left off: every listed, unpaused folder catches up, then is watched.
   if (watching) watcher.sync();
   const watchedFolder = (id: number) => {
-    if (!engine.library.watched.get(id)) throw new ApiError('not_found', `No watched folder with id ${id}.`);
+    if (!library.watched.get(id)) throw new ApiError('not_found', `No watched folder with id ${id}.`);
   };
   const afterWatchEdit = () => {
     if (watching) watcher.sync();
@@ -238,17 +247,17 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
     },
     'runs.list': ({ limit }) => {
       engine.sweepRuns(); // a CLI killed a moment ago shows as interrupted now, not at the next tick
-      return engine.library.runs.list(limit);
+      return library.runs.list(limit);
     },
 
-    'failed.list': (input) => engine.library.failed.page(input, currentFingerprint()),
-    'failed.count': () => engine.library.failed.count(),
+    'failed.list': (input) => library.failed.page(input, currentFingerprint()),
+    'failed.count': () => library.failed.count(),
     'failed.get': ({ id }) => {
-      const row = engine.library.failed.get(id, currentFingerprint());
+      const row = library.failed.get(id, currentFingerprint());
       if (!row) throw new ApiError('not_found', `No failed file with id ${id} (it may have been reset or ingested).`);
-      return { ...row, events: engine.library.failureEvents.history(row.fileHash, row.filePath) };
+      return { ...row, events: library.failureEvents.history(row.fileHash, row.filePath) };
     },
-    'failed.groups': ({ filter }) => engine.library.failed.groups(filter, currentFingerprint()),
+    'failed.groups': ({ filter }) => library.failed.groups(filter, currentFingerprint()),
     'failed.reset': (sel) => {
       const removed = engine.reset(selection(sel));
       failedChanged();
@@ -265,7 +274,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
 
     'documents.list': async ({ offset, limit, q, mode }) => {
       const query = q?.trim();
-      if (!query) return { rows: engine.library.documents.list(offset, limit), total: engine.library.documents.count() };
+      if (!query) return { rows: library.documents.list(offset, limit), total: library.documents.count() };
       const { rows, total } = await engine.searchDocuments(query, { mode, offset, limit });
       return { rows, total };
     },
@@ -275,7 +284,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
       return engine.embedder.status();
     },
     'documents.get': ({ id }) => {
-      const doc = engine.library.documents.get(id);
+      const doc = library.documents.get(id);
       if (!doc) throw new ApiError('not_found', `No document with id ${id}.`);
       return doc;
     },
@@ -288,7 +297,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
     },
     'documents.original': async ({ id, path }) => {
       const original = await originalOf(id, path);
-      const doc = engine.library.documents.get(id)!;
+      const doc = library.documents.get(id)!;
       const size = (await stat(original)).size;
       if (size > ORIGINAL_DOWNLOAD_MAX) {
         throw new ApiError('payload_too_large', `The original is ${formatMb(size)}; the browser download is limited to ${formatMb(ORIGINAL_DOWNLOAD_MAX)}. It is at ${original}.`);
@@ -407,21 +416,21 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
       const abs = await existingPath(path);
       const isDir = await lstat(abs).then((st) => st.isDirectory(), () => false);
       if (!isDir) throw new ApiError('invalid_input', `"${path}" is a file; watch the folder it is in.`);
-      engine.library.watched.add(abs, nowSec());
+      library.watched.add(abs, nowSec());
       return afterWatchEdit();
     },
     'watch.pause': ({ id, paused }) => {
       watchedFolder(id);
-      engine.library.watched.setPaused(id, paused);
+      library.watched.setPaused(id, paused);
       return afterWatchEdit();
     },
     'watch.remove': ({ id }) => {
       watchedFolder(id);
-      engine.library.watched.remove(id);
+      library.watched.remove(id);
       return afterWatchEdit();
     },
-    'coverage.list': async ({ folder, limit, disk }) => coverageOf(engine.library, await grantedPath(folder), { limit, disk }),
-    'coverage.unsupported': async ({ folder, limit }) => unsupportedUnder(engine.library, await grantedPath(folder), limit),
+    'coverage.list': async ({ folder, limit, disk }) => coverageOf(library, await grantedPath(folder), { limit, disk }),
+    'coverage.unsupported': async ({ folder, limit }) => unsupportedUnder(library, await grantedPath(folder), limit),
   };
 
 
@@ -429,7 +438,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
     handlers,
     runOptions: (paths) => runOptions(paths),
     watchPaths: (paths, hooks) =>
-      watchFolders(engine, { ...runOptions(paths), allowedRoots: roots }, { ...hooks, onRunStart: (run) => hooks.onRunStart?.(watchRun(run).id) }),
+      watchFolders(engine, library, { ...runOptions(paths), allowedRoots: roots }, { ...hooks, onRunStart: (run) => hooks.onRunStart?.(watchRun(run).id) }),
     async embedded() {
       await engine.embedder.idle();
       return engine.embedder.status();
@@ -452,6 +461,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
       await watcher.close();
       emitter.removeAllListeners();
       await engine.close();
+      library.close();
     },
   };
 }

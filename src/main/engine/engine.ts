@@ -32,7 +32,7 @@ import { Run, type RunHooks } from './run';
 import { scan } from './scan';
 
 export interface EngineOptions {
-  /** The library file, or an open Library. */
+  /** The library file (the engine opens and closes it), or an open Library (its opener closes it). */
   library: Library | string;
   /** App data folder: OCR language cache. */
   dataDir: string;
@@ -58,11 +58,13 @@ export function defaultRunOptions(paths: string[], overrides: Partial<RunOptions
 }
 
 /**
- * The engine API every adapter (CLI, IPC, web bridge) calls: runs, preflight,
- * reset, reprocess. Owns one extractor process and the library.
+ * Runs, preflight, reset, reprocess over one library, for the application service
+ * (src/main/app). Owns one extractor process. The library stays private: whoever
+ * needs its repositories opened it and passed it in.
  */
 export class Engine {
-  readonly library: Library;
+  private readonly library: Library;
+  private readonly ownsLibrary: boolean;
   private extractorInstance: { key: string; extractor: Extractor } | null = null;
   /** Extractors replaced after a settings change while runs were using them. */
   private retiredExtractors: Extractor[] = [];
@@ -80,6 +82,7 @@ export class Engine {
   private readonly lastBeat = new Map<number, number>();
 
   constructor(private readonly opts: EngineOptions) {
+    this.ownsLibrary = typeof opts.library === 'string';
     this.library = typeof opts.library === 'string' ? Library.open(opts.library, { readonly: opts.readonly }) : opts.library;
     this.liveness = new Liveness(opts.liveness);
     // A read-only look at the library writes nothing: no heartbeats, no verdicts.
@@ -345,7 +348,7 @@ export class Engine {
     await this.extractorInstance?.extractor.close();
     this.extractorInstance = null;
     await this.closeRetiredExtractors();
-    this.library.close();
+    if (this.ownsLibrary) this.library.close();
   }
 
   private async closeRetiredExtractors(): Promise<void> {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { RunOptions, RunSummary } from '../../shared/domain';
 import { nowSec } from '../db/connection';
 import type { Engine } from './engine';
+import type { Library } from './library';
 import type { Run } from './run';
 import { scan } from './scan';
 
@@ -23,7 +24,7 @@ export interface WatchHooks {
  * failed row is reset. A watched folder that goes away is reported once, and once
  * more when it is back. Returns stop().
  */
-export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHooks = {}, intervalMs = 2000): () => void {
+export function watchFolders(engine: Engine, library: Library, options: RunOptions, hooks: WatchHooks = {}, intervalMs = 2000): () => void {
   const lastSeen = new Map<string, string>(); // path → "size:mtime" at the previous poll
   const submitted = new Map<string, string>(); // path → "size:mtime" last handed to a run
   const roots = new Set(options.paths.map((p) => resolve(p)));
@@ -101,7 +102,7 @@ export function watchFolders(engine: Engine, options: RunOptions, hooks: WatchHo
    * reset. A file handed to a run whose hashing failed is known by its unhashed row.
    */
   const hasOutcome = (path: string, size: number, mtimeMs: number, sig: string): boolean => {
-    const { fileIndex, documents, failed } = engine.library;
+    const { fileIndex, documents, failed } = library;
     const hash = fileIndex.hashIfUnchanged(path, size, mtimeMs);
     if (hash) return documents.idForHash(hash) !== undefined || failed.failedIdForHash(hash) !== undefined;
     return submitted.get(path) === sig && failed.hasUnhashedRow(path);

@@ -24,6 +24,7 @@ import type { RunOptions, RunSummary, WatchState, WatchedFolder } from '../../sh
 import type { WatchedFolderRow } from '../db/watched-folders';
 import { nowSec } from '../db/connection';
 import type { Engine } from './engine';
+import type { Library } from './library';
 import type { Run } from './run';
 import { scan } from './scan';
 
@@ -109,7 +110,7 @@ class FolderWatcher {
   }
 
   private async poll(): Promise<void> {
-    const { engine } = this.mgr;
+    const { library } = this.mgr;
     const refused = await this.mgr.refuse(this.path);
     if (this.stopped) return;
     if (refused) {
@@ -143,12 +144,12 @@ class FolderWatcher {
       if (e.type === 'unsupported') {
         if (!this.submitted.has(e.path)) {
           this.submitted.set(e.path, 'unsupported');
-          engine.library.unsupported.record(e.path, nowSec());
+          library.unsupported.record(e.path, nowSec());
         }
         continue;
       }
       const sig = `${e.size}:${e.mtimeMs}`;
-      if (this.submitted.get(e.path) === sig || engine.library.fileIndex.hashIfUnchanged(e.path, e.size, e.mtimeMs)) {
+      if (this.submitted.get(e.path) === sig || library.fileIndex.hashIfUnchanged(e.path, e.size, e.mtimeMs)) {
         this.lastSeen.delete(e.path);
         continue;
       }
@@ -194,6 +195,8 @@ export class WatchManager {
 
   constructor(
     readonly engine: Engine,
+    /** The library the engine works on; its `watched` table lists the folders. */
+    readonly library: Library,
     private readonly opts: WatchManagerOptions,
   ) {
     this.pollMs = opts.pollMs ?? 2000;
@@ -207,7 +210,7 @@ export class WatchManager {
 
   persistState(id: number, state: WatchState, message: string | null): void {
     try {
-      this.engine.library.watched.setState(id, state, message);
+      this.library.watched.setState(id, state, message);
     } catch {
       // busy: the in-memory state is what this process shows; the next change writes it
     }
@@ -220,7 +223,8 @@ export class WatchManager {
    */
   sync(): void {
     if (this.closed) return;
-    const { library, liveness } = this.engine;
+    const { library } = this;
+    const { liveness } = this.engine;
     const me = liveness.identity;
     const rows = library.watched.list();
     const listed = new Set<number>();
@@ -269,7 +273,7 @@ export class WatchManager {
     this.watchers.delete(id);
     void w.stop();
     try {
-      this.engine.library.watched.release(id, this.engine.liveness.identity);
+      this.library.watched.release(id, this.engine.liveness.identity);
     } catch {
       // the lease expires on its own
     }
@@ -277,7 +281,7 @@ export class WatchManager {
 
   /** A watch run over the files that became ready; counts go to the folder. */
   async ingest(w: FolderWatcher, paths: string[]): Promise<void> {
-    const row = this.engine.library.watched.get(w.id);
+    const row = this.library.watched.get(w.id);
     if (!row) return;
     const run = this.engine.startRun(this.opts.runOptions(paths), {}, { watch: true, watchedFolder: w.path });
     w.run = run;
@@ -285,7 +289,7 @@ export class WatchManager {
     const summary = await run.finished;
     w.run = null;
     try {
-      this.engine.library.watched.addCounts(w.id, summary.ingested, summary.failed, paths[paths.length - 1], nowSec());
+      this.library.watched.addCounts(w.id, summary.ingested, summary.failed, paths[paths.length - 1], nowSec());
     } catch {
       // busy past busy_timeout: the run's own record still has the counts
     }
@@ -296,7 +300,7 @@ export class WatchManager {
   /** The list as the UI shows it: live state for folders watched here. */
   list(): WatchedFolder[] {
     const me = this.engine.liveness.identity;
-    return this.engine.library.watched.list().map((r) => {
+    return this.library.watched.list().map((r) => {
       const w = this.watchers.get(r.id);
       const elsewhere = !w && !r.paused && r.ownerHost !== null && !(r.ownerHost === me.host && r.ownerPid === me.pid);
       return {
@@ -333,7 +337,7 @@ export class WatchManager {
     for (const id of ids) {
       this.watchers.delete(id);
       try {
-        this.engine.library.watched.release(id, this.engine.liveness.identity);
+        this.library.watched.release(id, this.engine.liveness.identity);
       } catch {
         // expires on its own
       }
