@@ -66,7 +66,7 @@ export function watchFolders(engine: Engine, library: Library, options: RunOptio
       if (lastSeen.get(e.path) === sig) {
         ready.push(e.path);
         // A name that is not UTF-8: the run is handed the readable path and finds the bytes by it.
-        if (e.raw) engine.library.rawPaths.remember(e.path, e.raw, nowSec());
+        if (e.raw) library.rawPaths.remember(e.path, e.raw, nowSec());
         submitted.set(e.path, sig);
         lastSeen.delete(e.path);
       } else {

@@ -157,7 +157,7 @@ class FolderWatcher {
       if (this.lastSeen.get(e.path) === sig || (this.firstPoll && now - e.mtimeMs > restMs)) {
         ready.push(e.path);
         // A name that is not UTF-8: the run is handed the readable path and finds the bytes by it.
-        if (e.raw) engine.library.rawPaths.remember(e.path, e.raw, nowSec());
+        if (e.raw) library.rawPaths.remember(e.path, e.raw, nowSec());
         this.submitted.set(e.path, sig);
         this.lastSeen.delete(e.path);
       } else {
