@@ -18,6 +18,8 @@ export interface CorpusSize {
   textPdfs: number;
   textPdfPages: number;
   scanPngs: number;
+  /** Text-dense scanned pages: full-width lines of real words, as a typed letter or a contract page. */
+  densePngs: number;
   scanPdfs: number;
   scanPdfPages: number;
   blobs: number;
@@ -33,6 +35,7 @@ export const FULL: CorpusSize = {
   textPdfs: 100,
   textPdfPages: 4,
   scanPngs: 16,
+  densePngs: 12,
   scanPdfs: 6,
   scanPdfPages: 2,
   blobs: 4,
@@ -46,6 +49,7 @@ export const QUICK: CorpusSize = {
   textPdfs: 30,
   textPdfPages: 3,
   scanPngs: 4,
+  densePngs: 4,
   scanPdfs: 2,
   scanPdfPages: 2,
   blobs: 4,
@@ -67,6 +71,9 @@ export interface Corpus {
   /** scan/: scanned-looking PNG pages. */
   scanDir: string;
   scanPaths: string[];
+  /** scan-dense/: text-dense scanned PNG pages (34 full-width lines each). */
+  denseDir: string;
+  densePaths: string[];
   /** scan-pdf/: image-only PDFs (one PNG per page, no text layer). */
   scanPdfDir: string;
   scanPdfPaths: string[];
@@ -76,8 +83,8 @@ export interface Corpus {
   /** kill/: the corpus the kill -9 runs work on (every supported file must end up stored or failed). */
   killDir: string;
   killPaths: string[];
-  /** Pages OCR would read: scan PNGs (1 each) + image-PDF pages. */
-  ocrPages: { png: number; pdf: number };
+  /** Pages OCR would read: scan PNGs (1 each), dense PNGs (1 each), image-PDF pages. */
+  ocrPages: { png: number; dense: number; pdf: number };
   reused: boolean;
 }
 
@@ -127,6 +134,27 @@ export function documentText(r: () => number, id: number, paragraphs: number): s
 function pageLines(r: () => number, id: number, page: number, n: number): string[] {
   const out = [`${pick(r, KINDS)} ${id}-${page} from ${pick(r, NAMES)}`, ''];
   for (let i = 0; i < n; i++) out.push(sentence(r, 5, 9));
+  return out;
+}
+
+/**
+ * Lines of a text-dense page: a heading, then `n` lines filled with words up to
+ * ≈ 80 characters — the full width of an A4 page at 12 pt, as a letter or a contract.
+ */
+function denseLines(r: () => number, id: number, n: number): string[] {
+  const out = [`${pick(r, KINDS)} ${id} from ${pick(r, NAMES)}`, ''];
+  let line = '';
+  while (out.length < n + 2) {
+    const s = sentence(r, 5, 12);
+    for (const w of s.split(' ')) {
+      if (line && line.length + 1 + w.length > 80) {
+        out.push(line);
+        line = '';
+        if (out.length >= n + 2) break;
+      }
+      line = line ? `${line} ${w}` : w;
+    }
+  }
   return out;
 }
 
@@ -195,7 +223,7 @@ async function writeBlob(path: string, seed: number, bytes: number): Promise<voi
   await once(out, 'finish');
 }
 
-const VERSION = 3;
+const VERSION = 4;
 
 /** Builds (or, with reuse, finds) the corpus for these sizes under `root`. */
 export async function buildCorpus(root: string, size: CorpusSize, seed: number, opts: { reuse: boolean; log: (s: string) => void }): Promise<Corpus> {
@@ -226,6 +254,11 @@ export async function buildCorpus(root: string, size: CorpusSize, seed: number, 
     writeFileSync(p, await imagePdf(pngs));
   }
 
+  // Dense pages draw from a stream of their own, so the rest of the corpus is as it was before they were added.
+  const rd = rng(seed + 1);
+  mkdirSync(paths.denseDir, { recursive: true });
+  for (const [i, p] of paths.densePaths.entries()) writeFileSync(p, await scannedPng(rd, denseLines(rd, 75_000 + i, 34)));
+
   mkdirSync(paths.blobDir, { recursive: true });
   for (const [i, p] of paths.blobPaths.entries()) await writeBlob(p, seed + i, size.blobMiB << 20);
 
@@ -253,6 +286,8 @@ function layout(root: string, size: CorpusSize, seed: number): Omit<Corpus, 'reu
   const pdfTextPaths = Array.from({ length: size.textPdfs }, (_, i) => join(pdfTextDir, `report-${String(i).padStart(4, '0')}.pdf`));
   const scanDir = join(root, 'scan');
   const scanPaths = Array.from({ length: size.scanPngs }, (_, i) => join(scanDir, `scan-${String(i).padStart(3, '0')}.png`));
+  const denseDir = join(root, 'scan-dense');
+  const densePaths = Array.from({ length: size.densePngs }, (_, i) => join(denseDir, `dense-${String(i).padStart(3, '0')}.png`));
   const scanPdfDir = join(root, 'scan-pdf');
   const scanPdfPaths = Array.from({ length: size.scanPdfs }, (_, i) => join(scanPdfDir, `scanned-${String(i).padStart(3, '0')}.pdf`));
   const blobDir = join(root, 'blobs');
@@ -275,12 +310,14 @@ function layout(root: string, size: CorpusSize, seed: number): Omit<Corpus, 'reu
     pdfTextPaths,
     scanDir,
     scanPaths,
+    denseDir,
+    densePaths,
     scanPdfDir,
     scanPdfPaths,
     blobDir,
     blobPaths,
     killDir,
     killPaths,
-    ocrPages: { png: size.scanPngs, pdf: size.scanPdfs * size.scanPdfPages },
+    ocrPages: { png: size.scanPngs, dense: size.densePngs, pdf: size.scanPdfs * size.scanPdfPages },
   };
 }

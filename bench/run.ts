@@ -95,10 +95,11 @@ async function main(): Promise<void> {
       const r = await step('AI latency', () => aiLatencyFigure(ctx));
       if (r) rows.push(r);
     }
-    if (want('ocr') || want('event_loop')) {
-      const r = await step('OCR + event loop', () => ocrFigures(ctx));
+    if (want('ocr') || want('ocr_dense') || want('event_loop')) {
+      // `--only ocr_dense` measures the dense pages alone; `ocr` (or `event_loop`) every OCR row.
+      const r = await step('OCR + event loop', () => ocrFigures(ctx, want('ocr') || want('event_loop') ? null : ['ocr_dense']));
       if (r) {
-        if (want('ocr')) rows.push(...r.rows);
+        rows.push(...r.rows);
         if (want('event_loop') && r.runs.length) rows.push(eventLoopFigure(r.runs));
       }
     }
@@ -152,8 +153,8 @@ async function main(): Promise<void> {
   }
 
   const order = (id: string) => {
-    const i = FIGURES.indexOf(id.replace(/_pdf$|_search$/, '') as (typeof FIGURES)[number]);
-    return (i < 0 ? 99 : i) + (id.endsWith('_pdf') || id.endsWith('_search') ? 0.5 : 0);
+    const i = FIGURES.indexOf(id.replace(/_pdf$|_search$|_dense$/, '') as (typeof FIGURES)[number]);
+    return (i < 0 ? 99 : i) + (id.endsWith('_dense') ? 0.3 : 0) + (id.endsWith('_pdf') || id.endsWith('_search') ? 0.5 : 0);
   };
   rows.sort((a, b) => order(a.id) - order(b.id));
   const totalSec = (performance.now() - started) / 1000;
