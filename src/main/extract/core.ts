@@ -3,7 +3,7 @@ import type { FileKind } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { MIN_MEANINGFUL_CHARS, meaningfulChars } from '../../shared/text-quality';
 import { extractDocx } from './docx';
-import { prepareImage, rgbaToOcrPng, rotateImage } from './downscale';
+import { prepareImage, rgbaToOcrImage, rotateImage } from './downscale';
 import { checkImage } from './image';
 import { OcrEngine, type OcrText } from './ocr';
 import type { Extraction } from '../../shared/domain';
@@ -123,20 +123,20 @@ export class ExtractionCore {
     const tiff = openTiff(bytes);
     const total = tiff.pages;
     const count = Math.min(total, Math.max(1, this.opts.pageCap));
-    const prepare = async (n: number): Promise<{ png: Buffer | null }> => {
+    const prepare = async (n: number): Promise<{ image: Buffer | null }> => {
       const { rgba, width, height } = tiff.page(n);
-      if (isBlank(inkShare(rgba, width, height))) return { png: null };
-      return { png: await rgbaToOcrPng(rgba, width, height) };
+      if (isBlank(inkShare(rgba, width, height))) return { image: null };
+      return { image: rgbaToOcrImage(rgba, width, height) };
     };
     const x: Required<Pick<Extraction, 'ocrPages' | 'blankPages' | 'unreadPages'>> = { ocrPages: [], blankPages: [], unreadPages: [] };
     for (let n = count + 1; n <= total; n++) x.unreadPages.push(n);
     const reads: OcrText[] = [];
     const rotations: NonNullable<Extraction['rotations']> = [];
-    let next: Promise<{ png: Buffer | null }> | null = prepare(1);
+    let next: Promise<{ image: Buffer | null }> | null = prepare(1);
     for (let n = 1; n <= count; n++) {
       if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${n - 1} of ${count} pages.` });
-      const { png } = await next!;
-      const reading = png ? this.readUpright(png, deadline) : null;
+      const { image } = await next!;
+      const reading = image ? this.readUpright(image, deadline) : null;
       reading?.catch(() => undefined);
       // Decoded once tesseract has the page: utif2 is synchronous JavaScript on this thread.
       next = n < count ? new Promise<void>((r) => setImmediate(r)).then(() => prepare(n + 1)) : null;
@@ -192,7 +192,7 @@ export class ExtractionCore {
       const check = (n: number) => layers[n - 1].verdict === 'suspect' && agreements < 2;
       const needsRender = (n: number) => layers[n - 1].verdict === 'empty' || layers[n - 1].verdict === 'garbage' || check(n);
       // Page n+1 renders (pdf.js, this thread) while tesseract (a worker thread) reads page n.
-      const renders = new Map<number, Promise<{ png: Buffer; ink: number }>>();
+      const renders = new Map<number, Promise<{ image: Buffer; ink: number }>>();
       let rendered = 0;
       const startRender = (n: number) => {
         const job = renderPdfPageInked(doc, n, DEFAULT_RENDER);
@@ -228,7 +228,7 @@ export class ExtractionCore {
           }
           startRender(n);
         }
-        const { png, ink } = await renders.get(n)!;
+        const { image, ink } = await renders.get(n)!;
         renders.delete(n);
         prefetchAfter(n);
         if (isBlank(ink)) {
@@ -237,7 +237,7 @@ export class ExtractionCore {
           continue;
         }
         // A check of a text layer reads the page as it lies; a page OCR'd for its content is turned upright if need be.
-        const read: OcrText & { turned?: 90 | 180 | 270 } = check(n) ? await engine.recognize(png, deadline) : await this.readUpright(png, deadline);
+        const read: OcrText & { turned?: 90 | 180 | 270 } = check(n) ? await engine.recognize(image, deadline) : await this.readUpright(image, deadline);
         if (read.turned) rotations.push({ page: n, degrees: read.turned });
         ocrCount++;
         if (check(n)) {

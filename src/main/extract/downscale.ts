@@ -30,9 +30,10 @@ export function ocrScale(width: number, height: number, limits: OcrImageLimits =
  * The encoded image to hand tesseract. Images within the limits go as they are
  * (GIF, which leptonica cannot read, is re-encoded). Larger ones are decoded
  * with the @napi-rs/canvas that pdf.js ships, resized with high-quality
- * smoothing and re-encoded as PNG (leptonica reads PNG fastest; an 8-bit BMP
- * was measured at 3× the time and twice the WASM heap). TIFF, which that
- * canvas does not decode, always goes as it is.
+ * smoothing and handed over as raw 8-bit grey pixels (PGM): no PNG to encode
+ * here and none to inflate again in WASM (an 8-bit BMP was measured at 3× a
+ * PNG's time: tesseract.js re-encodes BMPs in JavaScript; PGM goes straight to
+ * leptonica). TIFF, which that canvas does not decode, always goes as it is.
  */
 export async function prepareImageForOcr(bytes: Buffer, info: ImageInfo, limits: OcrImageLimits = OCR_IMAGE_LIMITS): Promise<Buffer> {
   return (await prepareImage(bytes, info, limits)).image;
@@ -62,19 +63,65 @@ export async function prepareImage(bytes: Buffer, info: ImageInfo, limits: OcrIm
   const s = resize ? scale : Math.min(1, 1200 / Math.max(img.width, img.height, 1));
   const canvas = drawScaled(img, img.width, img.height, s);
   const { width: w, height: h } = canvas;
-  const ink = inkShare(canvas.getContext('2d').getImageData(0, 0, w, h).data, w, h);
-  // Encoded off the main thread (≈ 150 ms for 4 MP), so text jobs beside it are not held up.
-  return { image: resize ? await canvas.encode('png') : bytes, ink };
+  const pixels = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+  const ink = inkShare(pixels, w, h);
+  return { image: resize ? greyPgm(pixels, w, h) : bytes, ink };
 }
 
-/** Decoded RGBA pixels (a TIFF page) as the PNG tesseract reads, scaled down within the limits. */
-export async function rgbaToOcrPng(rgba: Uint8Array, width: number, height: number, limits: OcrImageLimits = OCR_IMAGE_LIMITS): Promise<Buffer> {
+/** Decoded RGBA pixels (a TIFF page) as the grey PGM tesseract reads, scaled down within the limits. */
+export function rgbaToOcrImage(rgba: Uint8Array, width: number, height: number, limits: OcrImageLimits = OCR_IMAGE_LIMITS): Buffer {
+  const scale = ocrScale(width, height, limits);
+  if (scale >= 1) return greyPgm(rgba, width, height);
   const { createCanvas, ImageData } = napiCanvas();
   const full = createCanvas(width, height);
   full.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height), 0, 0);
-  const scale = ocrScale(width, height, limits);
-  if (scale >= 1) return full.encode('png');
-  return drawScaled(full, width, height, scale).encode('png');
+  const scaled = drawScaled(full, width, height, scale);
+  return greyPgm(scaled.getContext('2d').getImageData(0, 0, scaled.width, scaled.height).data, scaled.width, scaled.height);
+}
+
+/**
+ * RGBA pixels as a binary PGM (8-bit grey, luma; transparent pixels are
+ * paper). Tesseract reads grey anyway; leptonica reads PGM without decoding.
+ */
+export function greyPgm(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Buffer {
+  const head = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
+  const out = Buffer.allocUnsafe(head.length + width * height);
+  head.copy(out);
+  for (let i = 0, j = head.length, n = width * height * 4; i < n; i += 4, j++) {
+    const luma = (rgba[i] * 77 + rgba[i + 1] * 150 + rgba[i + 2] * 29) >> 8;
+    const a = rgba[i + 3];
+    out[j] = a === 255 ? luma : 255 - (((255 - luma) * a) >> 8);
+  }
+  return out;
+}
+
+/** Width, height and pixel offset of a binary PGM as greyPgm writes it; null for anything else. */
+export function pgmInfo(b: Uint8Array): { width: number; height: number; offset: number } | null {
+  const m = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(Buffer.from(b.buffer, b.byteOffset, Math.min(b.byteLength, 40)).toString('latin1'));
+  if (!m) return null;
+  const width = Number(m[1]);
+  const height = Number(m[2]);
+  const offset = m[0].length;
+  return b.byteLength === offset + width * height ? { width, height, offset } : null;
+}
+
+/** A PGM of greyPgm as a canvas image, or an encoded image the canvas decodes itself. */
+async function loadDrawable(image: Uint8Array): Promise<{ source: Drawable; width: number; height: number }> {
+  const { createCanvas, loadImage, ImageData } = napiCanvas();
+  const pgm = pgmInfo(image);
+  if (!pgm) {
+    const img = await loadImage(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+    return { source: img, width: img.width, height: img.height };
+  }
+  const { width, height, offset } = pgm;
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0, j = offset; i < rgba.length; i += 4, j++) {
+    rgba[i] = rgba[i + 1] = rgba[i + 2] = image[j];
+    rgba[i + 3] = 255;
+  }
+  const canvas = createCanvas(width, height);
+  canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
+  return { source: canvas, width, height };
 }
 
 type Drawable = Parameters<import('@napi-rs/canvas').SKRSContext2D['drawImage']>[0];
@@ -93,10 +140,10 @@ function drawScaled(source: Drawable, width: number, height: number, scale: numb
   return canvas;
 }
 
-/** An image we may decode (our own PNG, or one decodesSafely passed) turned clockwise by `degrees`, as PNG. */
+/** An image we may decode (our own PGM or PNG, or one decodesSafely passed) turned clockwise by `degrees`, as PNG. */
 export async function rotateImage(image: Uint8Array, degrees: 90 | 180 | 270): Promise<Buffer> {
-  const { createCanvas, loadImage } = napiCanvas();
-  const img = await loadImage(Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+  const { createCanvas } = napiCanvas();
+  const { source, ...img } = await loadDrawable(image);
   const swap = degrees !== 180;
   const canvas = createCanvas(swap ? img.height : img.width, swap ? img.width : img.height);
   const ctx = canvas.getContext('2d');
@@ -104,7 +151,7 @@ export async function rotateImage(image: Uint8Array, degrees: 90 | 180 | 270): P
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.translate(canvas.width / 2, canvas.height / 2);
   ctx.rotate((degrees * Math.PI) / 180);
-  ctx.drawImage(img, -img.width / 2, -img.height / 2);
+  ctx.drawImage(source, -img.width / 2, -img.height / 2);
   return canvas.encode('png');
 }
 

@@ -5,6 +5,7 @@ import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Extraction } from '../../shared/domain';
 import { IntakeError, errorMessage } from '../../shared/errors';
 import { inkShare } from './blank';
+import { greyPgm } from './downscale';
 import type { ExtractResult, PageVerdict, PdfPageLayer } from './types';
 
 /** Characters of text layer kept; the pipeline stores far less. */
@@ -261,13 +262,13 @@ export interface RenderOptions {
 
 export const DEFAULT_RENDER: RenderOptions = { dpi: 200, maxSidePx: 4500, maxPixels: 12_000_000 };
 
-/** Renders one page of an open PDF to a PNG buffer, at `dpi` within the pixel caps. */
+/** Renders one page of an open PDF to the grey PGM tesseract reads, at `dpi` within the pixel caps. */
 export async function renderPdfPage(doc: PDFDocumentProxy, pageNumber: number, opts: RenderOptions = DEFAULT_RENDER): Promise<Buffer> {
-  return (await renderPdfPageInked(doc, pageNumber, opts)).png;
+  return (await renderPdfPageInked(doc, pageNumber, opts)).image;
 }
 
-/** Renders one page, with the share of its area that is ink (see blank.ts). */
-export async function renderPdfPageInked(doc: PDFDocumentProxy, pageNumber: number, opts: RenderOptions = DEFAULT_RENDER): Promise<{ png: Buffer; ink: number }> {
+/** Renders one page (raw grey pixels: no PNG to encode, none to inflate in WASM), with the share of its area that is ink (see blank.ts). */
+export async function renderPdfPageInked(doc: PDFDocumentProxy, pageNumber: number, opts: RenderOptions = DEFAULT_RENDER): Promise<{ image: Buffer; ink: number }> {
   const page = await doc.getPage(pageNumber);
   try {
     const base = page.getViewport({ scale: 1 });
@@ -285,8 +286,8 @@ export async function renderPdfPageInked(doc: PDFDocumentProxy, pageNumber: numb
       ctx.fillStyle = '#ffffff';
       ctx.fillRect(0, 0, w, h);
       await page.render({ canvas: entry.canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport }).promise;
-      const ink = inkShare(ctx.getImageData(0, 0, w, h).data, w, h);
-      return { png: (entry.canvas as unknown as { toBuffer(mime: 'image/png'): Buffer }).toBuffer('image/png'), ink };
+      const pixels = ctx.getImageData(0, 0, w, h).data;
+      return { image: greyPgm(pixels, w, h), ink: inkShare(pixels, w, h) };
     } finally {
       factory.destroy(entry);
     }
