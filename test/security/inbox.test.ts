@@ -173,6 +173,32 @@ describe('browser mode: uploads stream to disk through the real server', () => {
     expect(filesUnder(inbox()).some((f) => f.includes('.staging-'))).toBe(false);
   });
 
+  it('holds at most two uploads at once: a third, while two are still arriving, is answered "busy" and writes nothing; it is taken once they are in', async () => {
+    const held = [openUpload(), openUpload()];
+    held.forEach((u, i) => {
+      u.send(encodeInboxManifest([{ relativePath: `held-${i}.txt`, size: 2_000 }]));
+      u.send(Buffer.alloc(1_000, 'h'));
+    });
+    // Both are half on disk, so both are being saved.
+    expect(await waitFor(() => existsSync(inbox()) && stagedBytes() === 2_000, 60_000)).toBe(true);
+    const third = openUpload();
+    third.send(encodeInboxManifest([{ relativePath: 'third.txt', size: 5 }]));
+    third.send('third');
+    third.end();
+    expect(await third.reply).toMatchObject({ ok: false, error: { code: 'busy' } });
+    expect(filesUnder(inbox()).some((f) => f.includes('third'))).toBe(false);
+    for (const u of held) {
+      u.send(Buffer.alloc(1_000, 'h'));
+      u.end();
+      expect(await u.reply).toMatchObject({ ok: true, value: { files: 1 } });
+    }
+    const again = openUpload();
+    again.send(encodeInboxManifest([{ relativePath: 'third.txt', size: 5 }]));
+    again.send('third');
+    again.end();
+    expect(await again.reply).toMatchObject({ ok: true, value: { files: 1 } });
+  });
+
   it('refuses from the sizes alone: an upload too big for the inbox is answered before its content is sent', async () => {
     const upload = openUpload();
     upload.send(encodeInboxManifest([{ relativePath: 'huge.bin', size: 10 * 1024 ** 3 }]));
