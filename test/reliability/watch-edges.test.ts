@@ -196,6 +196,9 @@ describe('intake ingest --watch, edge cases through the real CLI', () => {
     expect(eventsFor(bad)).toEqual([{ kind: 'failure', error_code: 'text_insufficient' }]);
     expect(q('SELECT attempts FROM failed_files WHERE file_path = ?', bad)).toEqual([{ attempts: 1 }]);
     expect(w.summaries.filter((s) => s.failed > 0)).toHaveLength(1);
+    // Not handed to a run again either (where it would only be skipped as failed): five files, five taken.
+    const scanned = () => w.summaries.reduce((n, s) => n + s.scanned, 0);
+    expect(scanned()).toBe(5);
 
     // Reset from another process: the watcher sees the row gone and tries the file once more.
     const reset = await cli(['failed', 'reset', sha('too short'), '--db', db], { env: env() });
@@ -207,6 +210,7 @@ describe('intake ingest --watch, edge cases through the real CLI', () => {
     expect(await ingested(join(docs, 'after-retry.txt'), content)).toBe(true);
     expect(eventsFor(bad)).toHaveLength(3);
     expect(w.summaries.filter((s) => s.failed > 0)).toHaveLength(2);
+    expect(scanned()).toBe(7);
     expect(isRunning(w.child.pid!)).toBe(true);
     expect((await w.stop()).code).toBe(130);
   }, 600_000);
