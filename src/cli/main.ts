@@ -32,7 +32,9 @@ const RUN_FLAGS = `  --no-ocr                 no OCR for this run (scans fail at
   --chat-model M, --embed-model M
   --ocr-languages L+L      e.g. eng+fra (installed languages only)
   --ocr-page-cap N         pages OCR'd per document (${LIMITS.ocrPageCap.min}–${LIMITS.ocrPageCap.max})
-  --concurrency N          files at once (${LIMITS.concurrency.min}–${LIMITS.concurrency.max})`;
+  --concurrency N          files at once (${LIMITS.concurrency.min}–${LIMITS.concurrency.max})
+  --follow-symlinks        follow linked folders that lead outside the given paths
+                           (never into a given path, never in a loop)`;
 
 const HELP: Record<string, string> = {
   ingest: `intake ingest <path...> [--db FILE] [--skip-failed|--no-skip-failed] [--watch] [--json] [run flags]
@@ -163,6 +165,7 @@ const runFlags = {
   'ocr-languages': { type: 'string' },
   'ocr-page-cap': { type: 'string' },
   concurrency: { type: 'string' },
+  'follow-symlinks': { type: 'boolean', default: false },
 } as const;
 
 type Flags = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? O : never) : never;
@@ -202,6 +205,7 @@ function overridesFrom(v: {
   concurrency?: string;
   'skip-failed'?: boolean;
   'no-skip-failed'?: boolean;
+  'follow-symlinks'?: boolean;
 }): RunOverrides {
   if (v.ai !== undefined && v.ai !== 'local' && v.ai !== 'openai') throw new UsageError(`--ai must be "local" or "openai", not "${v.ai}"`);
   const baseUrl = v['ai-base-url'] ?? process.env.OPENAI_BASE_URL;
@@ -215,6 +219,7 @@ function overridesFrom(v: {
   if (v['skip-failed'] && v['no-skip-failed']) throw new UsageError('--skip-failed and --no-skip-failed cannot both be given');
   return {
     ...(v['no-ocr'] ? { ocr: false } : {}),
+    ...(v['follow-symlinks'] ? { followSymlinks: true } : {}),
     ...(v['skip-failed'] ? { skipFailed: true } : v['no-skip-failed'] ? { skipFailed: false } : {}),
     ocrLanguages: languages,
     ocrPageCap: wholeNumber('ocr-page-cap', v['ocr-page-cap'], LIMITS.ocrPageCap),
@@ -397,9 +402,9 @@ function dbHint(db: string | undefined): string {
 
 function printSummary(s: RunSummary, o: { json: boolean; db: string | undefined; used?: string }): void {
   if (o.json) {
-    const { runId, scanned, ingested, skippedExisting, skippedFailed, unsupported, failed, failedByStage, durationMs, status, message } = s;
+    const { runId, scanned, ingested, skippedExisting, skippedFailed, unsupported, failed, failedByStage, durationMs, status, message, linksNotFollowed } = s;
     process.stdout.write(
-      `${JSON.stringify({ runId, scanned, ingested, skippedExisting, skippedFailed, unsupported, failed, failedByStage, durationMs, status, ...(message ? { message } : {}) })}\n`,
+      `${JSON.stringify({ runId, scanned, ingested, skippedExisting, skippedFailed, unsupported, failed, failedByStage, durationMs, status, ...(message ? { message } : {}), ...(linksNotFollowed ? { linksNotFollowed } : {}) })}\n`,
     );
     return;
   }
@@ -412,6 +417,7 @@ function printSummary(s: RunSummary, o: { json: boolean; db: string | undefined;
     ['Skipped (existing)', String(s.skippedExisting)],
     ['Skipped (failed)', String(s.skippedFailed)],
     ['Unsupported', String(s.unsupported)],
+    ...(s.linksNotFollowed ? ([['Links not followed', String(s.linksNotFollowed.length)]] as [string, string][]) : []),
     ['Failed', `${s.failed}${byStage ? `  (${byStage})` : ''}`],
     ...(o.used ? ([['Used', o.used]] as [string, string][]) : []),
   ];

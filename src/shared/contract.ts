@@ -93,6 +93,7 @@ export const settingsInputSchema = z
     ocr: z.boolean().optional(),
     ocrPageCap: z.number().int().min(LIMITS.ocrPageCap.min).max(LIMITS.ocrPageCap.max).optional(),
     ocrTimeoutMs: z.number().int().min(LIMITS.ocrTimeoutMs.min).max(LIMITS.ocrTimeoutMs.max).optional(),
+    followSymlinks: z.boolean().optional(),
   })
   .strict();
 

@@ -117,6 +117,8 @@ export interface RunOptions {
   ocrPageCap: number;
   ocrTimeoutMs: number;
   ai: AiSettings;
+  /** Follow linked folders that lead outside the chosen folders (Settings, --follow-symlinks); off when unset. */
+  followSymlinks?: boolean;
 }
 
 export interface RunCounts {
@@ -148,6 +150,8 @@ export interface RunSummary extends RunCounts {
   libraryFault?: LibraryFaultKind;
   /** The unsupported files it saw (the first UNSUPPORTED_LISTED). */
   unsupportedFiles?: UnsupportedFile[];
+  /** Linked folders leading outside the chosen folders that were not followed (the first UNSUPPORTED_LISTED; present when any). */
+  linksNotFollowed?: { path: string; target: string }[];
 }
 
 export interface RunProgress extends RunCounts {
@@ -374,6 +378,8 @@ export interface Settings {
   ocr: boolean;
   ocrPageCap: number;
   ocrTimeoutMs: number;
+  /** Follow linked folders that lead outside the chosen folders. */
+  followSymlinks: boolean;
   /** Saved values that were invalid (edited by hand): the defaults are used for these fields. */
   invalidStored?: string[];
 }

@@ -36,4 +36,5 @@ export const DEFAULT_RUN_SETTINGS = {
   ocrLanguages: ['eng'],
   ocrPageCap: 50,
   ocrTimeoutMs: 120_000,
+  followSymlinks: false,
 } as const;

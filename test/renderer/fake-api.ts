@@ -133,6 +133,7 @@ export function makeSettings(patch: Partial<Settings> = {}): Settings {
     ocr: true,
     ocrPageCap: 50,
     ocrTimeoutMs: 120_000,
+    followSymlinks: false,
     ...patch,
   };
 }

@@ -141,6 +141,7 @@ export class SettingsStore {
       ocrLanguages: s.ocrLanguages,
       ocrPageCap: s.ocrPageCap,
       ocrTimeoutMs: s.ocrTimeoutMs,
+      followSymlinks: s.followSymlinks,
       ai: s.ai,
     };
     let ai: AiOverrides = {};
@@ -154,7 +155,7 @@ export class SettingsStore {
 
 /** What a caller may change for its own runs (CLI flags, the Ingest screen's options); unset fields keep the saved Settings. */
 export type AiOverrides = Partial<Pick<AiSettings, 'provider' | 'baseUrl' | 'chatModel' | 'embedModel'>>;
-export interface RunOverrides extends Partial<Pick<RunOptions, 'skipFailed' | 'ocr' | 'concurrency' | 'ocrLanguages' | 'ocrPageCap' | 'ocrTimeoutMs'>> {
+export interface RunOverrides extends Partial<Pick<RunOptions, 'skipFailed' | 'ocr' | 'concurrency' | 'ocrLanguages' | 'ocrPageCap' | 'ocrTimeoutMs' | 'followSymlinks'>> {
   ai?: AiOverrides;
 }
 

@@ -65,6 +65,8 @@ export class Run {
   private readonly costByKind = new Map<FileKind, { ms: number; n: number }>();
   private durationMs = 0;
   private readonly unsupportedFiles: UnsupportedFile[] = [];
+  private readonly linksNotFollowed: { path: string; target: string }[] = [];
+  private linksNotFollowedCount = 0;
   /** The library itself failed: the run stopped for it and blamed no file. */
   private fault: LibraryFault | null = null;
   readonly finished: Promise<RunSummary>;
@@ -241,6 +243,7 @@ export class Run {
       ...this.counts,
       durationMs: this.durationMs,
       unsupportedFiles: this.unsupportedFiles,
+      ...(this.linksNotFollowed.length ? { linksNotFollowed: this.linksNotFollowed } : {}),
       ...(this.message ? { message: this.message } : {}),
       ...(this.fault ? { libraryFault: this.fault.kind } : {}),
     };
@@ -296,6 +299,12 @@ export class Run {
             allowedRoots: this.options.allowedRoots,
             onFolderRead,
             rawOf: (p) => this.deps.library.rawPaths.get(p),
+            followSymlinks: this.options.followSymlinks ?? false,
+            onLinkNotFollowed: (path, target) => {
+              if (this.linksNotFollowed.length < UNSUPPORTED_LISTED) this.linksNotFollowed.push({ path, target });
+              // Said once in the run's message (the summary lists them): not read, and how to have them read.
+              this.message ??= `Linked folders leading outside the chosen folders were not followed (e.g. ${path} → ${target}); turn on "Follow linked folders" in Settings or pass --follow-symlinks to read them.`;
+            },
           })) {
             if (halted()) break;
             this.counts.scanned++;

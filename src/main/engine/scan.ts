@@ -51,6 +51,13 @@ export interface ScanOptions {
   onFolderRead?: (path: string) => void;
   /** The bytes of a given path whose name is not UTF-8 (a failed row being reprocessed), as the library kept them. */
   rawOf?: (path: string) => Buffer | undefined;
+  /**
+   * Follow a linked folder met inside the walk whose real path is outside every given root (the
+   * user's choice: Settings or --follow-symlinks). Off: it is not read, and `onLinkNotFollowed` says so.
+   * A link into a given root is never followed either way: that root's own walk reads it.
+   */
+  followSymlinks?: boolean;
+  onLinkNotFollowed?: (path: string, real: string) => void;
 }
 
 /**
@@ -63,9 +70,11 @@ export interface ScanOptions {
  */
 export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOptions): AsyncGenerator<ScanEntry> {
   const opts: ScanOptions = optsOrSignal instanceof AbortSignal ? { signal: optsOrSignal } : (optsOrSignal ?? {});
-  const { signal, allowedRoots, onFolderRead, rawOf } = opts;
+  const { signal, allowedRoots, onFolderRead, rawOf, followSymlinks = false, onLinkNotFollowed } = opts;
   const visitedDirs = new Set<string>();
   const seenFiles = new Set<string>();
+  /** The real paths of the given roots: a linked folder leading into one is read by that root's walk. */
+  const rootReals: Buffer[] = [];
 
   /**
    * `prefetched`: the stat already started by the parent folder (a folder's
@@ -73,7 +82,15 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
    * `realHint`: the real path's bytes when the parent knows the entry is a plain file;
    * `raw`: the path's bytes when some name in it is not UTF-8.
    */
-  async function* visit(path: string, explicit: boolean, prefetched?: Promise<Stats>, realHint?: Buffer, raw?: Buffer): AsyncGenerator<ScanEntry> {
+  async function* visit(
+    path: string,
+    explicit: boolean,
+    prefetched?: Promise<Stats>,
+    realHint?: Buffer,
+    raw?: Buffer,
+    /** Where the entry would be if no link led to it (its folder's real path plus its name). */
+    unlinkedReal?: Buffer,
+  ): AsyncGenerator<ScanEntry> {
     if (signal?.aborted) return;
     const fsPath = raw ?? path;
     const at = raw ? { path, raw } : { path };
@@ -101,15 +118,23 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
         yield { type: 'error', ...at, ...osFailure(undefined), message: errText(e) };
         return;
       }
-      // Keyed by the real path's bytes: two folders whose names differ only in non-UTF-8 bytes stay two.
-      const realKey = real.toString('latin1');
-      if (visitedDirs.has(realKey)) return; // symlink loop or the same folder twice
-      visitedDirs.add(realKey);
+      // A folder reached through a link: one leading into a given root is read by that root's walk
+      // (never twice, never a loop); one leading elsewhere, only when the user asked for links to be followed.
+      const linked = unlinkedReal !== undefined && !real.equals(unlinkedReal);
+      if (linked && rootReals.some((r) => isUnderBytes(real, r))) return;
       const refusedDir = refusalOf(real.toString(), allowedRoots);
       if (refusedDir) {
         yield { type: 'error', ...at, ...osFailure('EACCES'), message: `folder not read: ${refusedDir}` };
         return;
       }
+      if (linked && !followSymlinks) {
+        onLinkNotFollowed?.(path, real.toString());
+        return;
+      }
+      // Keyed by the real path's bytes: two folders whose names differ only in non-UTF-8 bytes stay two.
+      const realKey = real.toString('latin1');
+      if (visitedDirs.has(realKey)) return; // symlink loop or the same folder twice
+      visitedDirs.add(realKey);
       let dir;
       try {
         // Names as bytes: one that is not UTF-8 is kept as it is on disk, not turned into U+FFFD.
@@ -166,7 +191,8 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
         for (let j = i; j < i + STAT_AHEAD; j++) startStat(j);
         const name = names[i];
         const bytes = rawNames.get(name) ?? name;
-        yield* visit(join(path, name), false, stats[i], plainFiles.has(name) ? joinRaw(real, bytes) : undefined, childRaw(name));
+        const unlinked = joinRaw(real, bytes);
+        yield* visit(join(path, name), false, stats[i], plainFiles.has(name) ? unlinked : undefined, childRaw(name), unlinked);
         delete stats[i];
       }
       return;
@@ -195,10 +221,21 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
     yield { type: 'file', ...at, kind, size: st.size, mtimeMs: st.mtimeMs };
   }
 
-  for (const root of roots) {
+  const given = roots.map((root) => {
     const path = resolve(root);
-    yield* visit(path, true, undefined, undefined, rawOf?.(path));
+    return { path, raw: rawOf?.(path) };
+  });
+  for (const g of given) {
+    const real = await realpath(g.raw ?? g.path, { encoding: 'buffer' }).catch(() => null);
+    if (real) rootReals.push(real);
   }
+  for (const g of given) yield* visit(g.path, true, undefined, undefined, g.raw);
+}
+
+/** `real` is `root` or inside it, compared as bytes. */
+function isUnderBytes(real: Buffer, root: Buffer): boolean {
+  if (!real.subarray(0, root.length).equals(root)) return false;
+  return real.length === root.length || real[root.length] === sep.charCodeAt(0) || root[root.length - 1] === sep.charCodeAt(0);
 }
 
 /** A folder that cannot be listed: which one, why, and what to do, in the row's words. */

@@ -19,6 +19,7 @@ interface Draft {
   concurrency: string;
   ocr: boolean;
   skipFailed: boolean;
+  followSymlinks: boolean;
   ocrPageCap: string;
 }
 
@@ -33,6 +34,7 @@ function draftOf(s: Settings): Draft {
     concurrency: String(s.concurrency),
     ocr: s.ocr,
     skipFailed: s.skipFailed,
+    followSymlinks: s.followSymlinks,
     ocrPageCap: String(s.ocrPageCap),
   };
 }
@@ -62,6 +64,7 @@ export function settingsPatch(s: Settings, d: Draft): Input<'settings.set'> | st
   if (cap !== s.ocrPageCap) patch.ocrPageCap = cap;
   if (d.ocr !== s.ocr) patch.ocr = d.ocr;
   if (d.skipFailed !== s.skipFailed) patch.skipFailed = d.skipFailed;
+  if (d.followSymlinks !== s.followSymlinks) patch.followSymlinks = d.followSymlinks;
   return patch;
 }
 
@@ -274,6 +277,10 @@ export function SettingsScreen() {
           <label className="check">
             <input type="checkbox" checked={draft.skipFailed} onChange={(e) => set({ skipFailed: e.target.checked })} />
             Skip previously failed by default
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={draft.followSymlinks} onChange={(e) => set({ followSymlinks: e.target.checked })} />
+            Follow linked folders that lead outside the chosen folders
           </label>
         </Card>
 
