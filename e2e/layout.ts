@@ -75,3 +75,26 @@ export async function lineCount(locator: Locator): Promise<number> {
     return tops.size;
   });
 }
+
+/**
+ * Where the element is in the viewport and whether something else is drawn over its middle
+ * (a sticky bar under a card, a toast): `covered` names what is hit instead.
+ */
+export async function visibleInViewport(locator: Locator): Promise<{ top: number; bottom: number; viewport: number; covered: string | null }> {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const covered = hit && (hit === el || el.contains(hit)) ? null : hit ? `${hit.tagName.toLowerCase()}.${hit.className}` : 'nothing (outside the viewport)';
+    return { top: r.top, bottom: r.bottom, viewport: window.innerHeight, covered };
+  });
+}
+
+/** Scrolls every scrollable ancestor of the element to its top (`to: 'top'`) or its end. */
+export async function scrollAncestors(locator: Locator, to: 'top' | 'end'): Promise<void> {
+  await locator.evaluate((el, where) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (p.scrollHeight > p.clientHeight) p.scrollTop = where === 'top' ? 0 : p.scrollHeight;
+    }
+    document.scrollingElement?.scrollTo(0, where === 'top' ? 0 : document.scrollingElement.scrollHeight);
+  }, to);
+}

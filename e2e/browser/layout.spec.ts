@@ -5,7 +5,7 @@
  */
 import { test, expect } from '../fixtures';
 import { FAILING, ingestCorpus } from '../journey';
-import { cellEdges, focusRing, innerScrollers, overflow } from '../layout';
+import { cellEdges, focusRing, innerScrollers, overflow, scrollAncestors, visibleInViewport } from '../layout';
 import { DatabasePage } from '../pages/database';
 import { FailedFilesPage } from '../pages/failed';
 
@@ -109,6 +109,27 @@ test.describe('layout at 1280×800', () => {
       expect(widths.hash, `${table}: hash column`).toBeLessThanOrEqual(130);
       expect(widths.filename, `${table}: filename column`).toBeGreaterThanOrEqual(110);
       expect(widths.filenameCut, `${table}: file name cut`).toBe(false);
+    }
+  });
+
+  test('Settings: Save is in view and not covered at 1280×800, light and dark, for either provider, at the top and the end of the form', async ({ appPage }) => {
+    await appPage.setViewportSize({ width: 1280, height: 800 });
+    await appPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
+    const save = appPage.getByRole('button', { name: 'Save', exact: true });
+    await expect(save).toBeVisible();
+    for (const theme of ['light', 'dark'] as const) {
+      await appPage.emulateMedia({ colorScheme: theme });
+      for (const provider of ['Local', 'OpenAI-compatible'] as const) {
+        await appPage.getByRole('radio', { name: provider }).check();
+        for (const at of ['top', 'end'] as const) {
+          await scrollAncestors(save, at);
+          const where = await visibleInViewport(save);
+          const what = `${theme}, ${provider}, scrolled to the ${at}`;
+          expect(where.top, `${what}: Save starts in the viewport`).toBeGreaterThanOrEqual(0);
+          expect(where.bottom, `${what}: Save ends in the viewport`).toBeLessThanOrEqual(where.viewport);
+          expect(where.covered, `${what}: nothing drawn over Save`).toBeNull();
+        }
+      }
     }
   });
 });

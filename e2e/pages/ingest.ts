@@ -44,6 +44,20 @@ export class IngestPage {
     return this.page.getByRole('progressbar', { name: 'Ingest progress' });
   }
 
+  /** The live run card ("Run N"), with its status badge, counts and current files. */
+  progressCard(): Locator {
+    return this.page.locator('section.progress-card');
+  }
+
+  progressCount(term: string): Locator {
+    return countIn(this.progressCard().locator('dl.counts'), term);
+  }
+
+  /** The Recent runs row of run `id` (rows are newest first; the Started cell has no id, so by position). */
+  recentRuns(): Locator {
+    return this.page.getByRole('region', { name: 'Recent runs' }).getByRole('row');
+  }
+
   summary(): Locator {
     return this.page.locator('dl[aria-label="Run summary"]');
   }
@@ -58,6 +72,6 @@ export class IngestPage {
 }
 
 /** The <dd> after the <dt> whose text is exactly `term`. */
-function countIn(list: Locator, term: string): Locator {
+export function countIn(list: Locator, term: string): Locator {
   return list.locator('div').filter({ has: list.page().locator('dt', { hasText: new RegExp(`^${term.replace(/[()]/g, '\\$&')}$`) }) }).locator('dd');
 }

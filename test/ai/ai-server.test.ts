@@ -32,6 +32,28 @@ describe('the loopback AI test server', () => {
     }
   });
 
+  it('holds an answer until the test opens its gate', async () => {
+    const ai = await startAiServer();
+    try {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      ai.script([{ until: gate }], 'models');
+      let answered = false;
+      const pending = client(ai.url).models.list().then((r) => {
+        answered = true;
+        return r.data.map((m) => m.id);
+      });
+      await expect.poll(() => ai.calls.models, { timeout: 60_000 }).toBe(1);
+      // Another request is answered while the first one waits.
+      expect((await client(ai.url).models.list()).data).toHaveLength(2);
+      expect(answered).toBe(false);
+      open();
+      expect(await pending).toEqual(['test-chat', 'test-embed']);
+    } finally {
+      await ai.close();
+    }
+  });
+
   it('goes down (connection refused) and comes back up on the same port', async () => {
     const ai = await startAiServer();
     try {

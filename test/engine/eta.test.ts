@@ -26,6 +26,15 @@ describe('the ETA costs what is left by kind', () => {
     expect(etaSeconds({ waiting: map([]), working: [{ kind: 'image', since: 0 }], cost, workers: 1, now: 90_000 })).toBe(4);
   });
 
+  it('says nothing once a file in hand has run far past its kind (a stalled AI answer), rather than "under a second"', () => {
+    // Two text files (10 ms each so far) held 6 s at the AI server: nobody knows when they end.
+    const stalled = [{ kind: 'text' as const, since: 0 }, { kind: 'text' as const, since: 0 }];
+    expect(etaSeconds({ waiting: map([]), working: stalled, cost, workers: 4, now: 6_000 })).toBeNull();
+    // An OCR file a little late is still "almost done"; three times late and more, unknown.
+    expect(etaSeconds({ waiting: map([]), working: [{ kind: 'image', since: 0 }], cost, workers: 1, now: 100_000 })).toBe(4);
+    expect(etaSeconds({ waiting: map([]), working: [{ kind: 'image', since: 0 }], cost, workers: 1, now: 120_000 })).toBeNull();
+  });
+
   it('says nothing while a kind still to do has no measurement yet', () => {
     expect(etaSeconds({ waiting: map([['pdf', 1], ['text', 3]]), working: [], cost, workers: 4, now: 0 })).toBeNull();
     expect(etaSeconds({ waiting: map([]), working: [{ kind: 'docx', since: 0 }], cost, workers: 4, now: 10 })).toBeNull();

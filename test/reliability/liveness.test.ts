@@ -78,13 +78,13 @@ function runRow(id: number) {
 }
 
 /** A `running` row written as another process would have left it. */
-function insertRunning(fields: { host: string | null; pid: number | null; processStart: string | null; heartbeatAt: number | null; startedAt?: number }): number {
+function insertRunning(fields: { host: string | null; pid: number | null; processStart: string | null; heartbeatAt: number | null; startedAt?: number; status?: 'running' | 'paused' }): number {
   const db = openDatabase(ws.dbPath);
   try {
     return Number(
       db
-        .prepare("INSERT INTO runs (started_at, status, roots, options, pid, host, process_start, heartbeat_at) VALUES (?, 'running', '[]', '{}', ?, ?, ?, ?)")
-        .run(fields.startedAt ?? Date.now() - 60_000, fields.pid, fields.host, fields.processStart, fields.heartbeatAt).lastInsertRowid,
+        .prepare("INSERT INTO runs (started_at, status, roots, options, pid, host, process_start, heartbeat_at) VALUES (?, ?, '[]', '{}', ?, ?, ?, ?)")
+        .run(fields.startedAt ?? Date.now() - 60_000, fields.status ?? 'running', fields.pid, fields.host, fields.processStart, fields.heartbeatAt).lastInsertRowid,
     );
   } finally {
     db.close();
@@ -183,6 +183,13 @@ describe('rows whose pid says nothing', () => {
   it('a row whose pid now belongs to an unrelated live process is interrupted', () => {
     const sleeper = spawnSleeper();
     const id = insertRunning({ host: selfIdentity().host, pid: sleeper.pid!, processStart: 'another-boot/12345', heartbeatAt: Date.now() });
+    ws.engine({ liveness: FAST });
+    expect(runRow(id)).toMatchObject({ status: 'interrupted' });
+  });
+
+  it('a run paused when its process went away is interrupted too (paused is as live as running)', () => {
+    const sleeper = spawnSleeper();
+    const id = insertRunning({ host: selfIdentity().host, pid: sleeper.pid!, processStart: 'another-boot/12345', heartbeatAt: Date.now(), status: 'paused' });
     ws.engine({ liveness: FAST });
     expect(runRow(id)).toMatchObject({ status: 'interrupted' });
   });

@@ -112,6 +112,11 @@ describe('Ingest screen', () => {
     expect(within(card).getByText('Failed by stage')).toBeTruthy();
     expect(within(card).getByText(/OCR:/).textContent).toBe('OCR: 1');
     expect(within(card).getByText('Paused: the AI server is unreachable')).toBeTruthy();
+    // That run has ended (paused by the dead AI server): nothing left to resume or cancel, and a new run can start.
+    expect(screen.queryByRole('button', { name: 'Resume' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    fireEvent.change(screen.getByLabelText('Folder path'), { target: { value: '/home/me/Scans' } });
+    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('reattaches to a run already going when it opens', async () => {

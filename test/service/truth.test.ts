@@ -171,6 +171,7 @@ describe('every screen tells the truth', () => {
     expect(card.status).toBe('paused');
     expect(card.etaSec).toBeNull(); // no ETA while paused
     const [record] = await call<RunRow[]>('runs.list', { limit: 1 });
+    expect(record.status).toBe('paused'); // the record, the run list and the Database screen say paused too
     expect(record.counts).toMatchObject({ ingested: idle.ingested, failed: idle.failed, skippedExisting: idle.skippedExisting });
     expect(record.counts).toMatchObject({ ingested: card.ingested, failed: card.failed });
     // Elapsed stands still while paused.
@@ -180,7 +181,9 @@ describe('every screen tells the truth', () => {
     expect(again.elapsedMs).toBe(card.elapsedMs);
     expect(finishedYet).toBe(false);
     await call('ingest.resume', { runId });
+    expect(['running', 'completed']).toContain((await call<RunRow[]>('runs.list', { limit: 1 }))[0].status);
     const summary = await finished;
+    expect((await call<RunRow[]>('runs.list', { limit: 1 }))[0].status).toBe('completed');
     expect(summary).toMatchObject({ failed: 1, ingested: 30 });
     expect(await call('failed.count', {})).toBe(1);
   });

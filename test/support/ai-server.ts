@@ -36,6 +36,7 @@
  *   { status, message?, headers? }                      any status with an OpenAI-style error body
  *   { content }                                         200 whose message content is exactly this string
  *   { delayMs, then? }                                  wait, then behave like `then` (default 'ok')
+ *   { until, then? }                                    wait until the promise `until` settles (the test's gate), then `then`
  *   'reset_mid_body'          200 headers and half the body, then the socket is destroyed
  *   'html_page'               200 text/html: a proxy's login page (a wrong base URL looks the same)
  *   { gzipBomb: bytes }       200 gzip-encoded JSON that inflates to `bytes` (streamed: ≈ 1 KB per MB on the wire)
@@ -69,6 +70,7 @@ export type AiFault =
   | { status: number; message?: string; headers?: Record<string, string> }
   | { content: string }
   | { delayMs: number; then?: AiFault }
+  | { until: Promise<unknown>; then?: AiFault }
   | 'reset_mid_body'
   | 'html_page'
   | { gzipBomb: number }
@@ -244,6 +246,12 @@ export async function startAiServer(opts: AiServerOptions = {}): Promise<AiServe
   async function behave(fault: AiFault, kind: AiCallKind, body: Record<string, unknown>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (typeof fault === 'object' && 'delayMs' in fault) {
       await wait(fault.delayMs);
+      return behave(fault.then ?? 'ok', kind, body, req, res);
+    }
+    if (typeof fault === 'object' && 'until' in fault) {
+      // Held until the test releases it; a client that gave up (or close()) ends it without an answer.
+      await fault.until.catch(() => undefined);
+      if (closed || req.socket.destroyed) return;
       return behave(fault.then ?? 'ok', kind, body, req, res);
     }
     if (fault === 'hang') return; // the socket stays open; close() destroys it

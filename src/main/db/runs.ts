@@ -36,6 +36,9 @@ export interface RunOwner {
 }
 
 /** Repository of runs. Their timestamps are unix milliseconds (migration 3): the UI shows durations. */
+/** A run some process is working on: running, or paused (and still holding its files). */
+const LIVE = "status IN ('running', 'paused')";
+
 export class RunsRepo {
   constructor(private readonly db: Db) {}
 
@@ -62,7 +65,12 @@ export class RunsRepo {
 
   /** Saves counts so far (a killed run still shows how far it got). */
   checkpoint(id: number, counts: RunCounts): void {
-    this.db.prepare("UPDATE runs SET counts = ? WHERE id = ? AND status = 'running'").run(JSON.stringify(counts), id);
+    this.db.prepare(`UPDATE runs SET counts = ? WHERE id = ? AND ${LIVE}`).run(JSON.stringify(counts), id);
+  }
+
+  /** Paused or running again: the record says what the run card says. */
+  setLive(id: number, status: 'running' | 'paused'): void {
+    this.db.prepare(`UPDATE runs SET status = ? WHERE id = ? AND ${LIVE}`).run(status, id);
   }
 
   /**
@@ -70,21 +78,21 @@ export class RunsRepo {
    * one dead (a clock that jumped, a stall longer than the staleness limit) and `reclaim` undoes it.
    */
   beat(id: number, at: number): boolean {
-    return this.db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'").run(at, id).changes > 0;
+    return this.db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ? AND ${LIVE}`).run(at, id).changes > 0;
   }
 
   /** A live run that another process marked interrupted takes its row back. */
-  reclaim(id: number, at: number): boolean {
+  reclaim(id: number, at: number, status: 'running' | 'paused' = 'running'): boolean {
     return (
       this.db
-        .prepare("UPDATE runs SET status = 'running', finished_at = NULL, lost_at = NULL, message = NULL, heartbeat_at = ? WHERE id = ? AND status = 'interrupted' AND lost_at IS NOT NULL")
-        .run(at, id).changes > 0
+        .prepare("UPDATE runs SET status = ?, finished_at = NULL, lost_at = NULL, message = NULL, heartbeat_at = ? WHERE id = ? AND status = 'interrupted' AND lost_at IS NOT NULL")
+        .run(status, at, id).changes > 0
     );
   }
 
   running(): RunOwnerRow[] {
     const rows = this.db
-      .prepare("SELECT id, started_at, pid, host, process_start, heartbeat_at FROM runs WHERE status = 'running'")
+      .prepare(`SELECT id, started_at, pid, host, process_start, heartbeat_at FROM runs WHERE ${LIVE}`)
       .all() as Pick<RunDbRow, 'id' | 'started_at' | 'pid' | 'host' | 'process_start' | 'heartbeat_at'>[];
     return rows.map((r) => ({ id: r.id, startedAt: r.started_at, pid: r.pid, host: r.host, processStart: r.process_start, heartbeatAt: r.heartbeat_at }));
   }
@@ -97,7 +105,7 @@ export class RunsRepo {
     return (
       this.db
         .prepare(
-          "UPDATE runs SET status = 'interrupted', finished_at = ?, duration_ms = ? - started_at, lost_at = ?, message = coalesce(message, ?) WHERE id = ? AND status = 'running' AND heartbeat_at IS ?",
+          `UPDATE runs SET status = 'interrupted', finished_at = ?, duration_ms = ? - started_at, lost_at = ?, message = coalesce(message, ?) WHERE id = ? AND ${LIVE} AND heartbeat_at IS ?`,
         )
         .run(finishedAt, finishedAt, lostAt, 'The process running it stopped before it finished.', id, heartbeatSeen).changes > 0
     );

@@ -99,7 +99,7 @@ export class Engine {
     for (const id of this.runs.keys()) {
       const at = this.nextBeat(id);
       // Judged dead by another process (a clock jump, a long stall) while alive: take the row back.
-      if (!this.library.runs.beat(id, at)) this.library.runs.reclaim(id, at);
+      if (!this.library.runs.beat(id, at)) this.library.runs.reclaim(id, at, this.runs.get(id)?.progress().status === 'paused' ? 'paused' : 'running');
     }
     this.sweepRuns();
   }

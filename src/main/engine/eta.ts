@@ -11,10 +11,16 @@ export interface EtaInput {
   now: number;
 }
 
+/** A file in hand longer than 3× its kind's time plus 5 s is overdue: its end cannot be foreseen. */
+const OVERDUE_FACTOR = 3;
+const OVERDUE_SLACK_MS = 5000;
+
 /**
  * Seconds left, from what is left: files waiting and in hand, each costed at the measured time
  * per file of its kind (an OCR'd image costs far more than a text file), shared by the workers
- * but never less than the longest file in hand. Null while a kind still to do has no measurement.
+ * but never less than the longest file in hand. Null while a kind still to do has no measurement,
+ * and while a file in hand has run far past its kind's time (an AI server that stalls, a poisonous
+ * scan): how long it will still take is then unknown, and "under a second" would be a guess.
  */
 export function etaSeconds({ waiting, working, cost, workers, now }: EtaInput): number | null {
   const avg = (k: FileKind): number | null => {
@@ -33,6 +39,7 @@ export function etaSeconds({ waiting, working, cost, workers, now }: EtaInput): 
   for (const { kind, since } of working) {
     const a = avg(kind);
     if (a === null) return null;
+    if (now - since > a * OVERDUE_FACTOR + OVERDUE_SLACK_MS) return null;
     const left = Math.max(a - (now - since), a * 0.1);
     work += left;
     longest = Math.max(longest, left);

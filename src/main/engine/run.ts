@@ -110,7 +110,8 @@ export class Run {
     const promise = new Promise<void>((r) => (release = r));
     this.pausedGate = { promise, release };
     this.pausedSince = Date.now();
-    // The record says how far it got when it paused: the run list and the run card read the same counts.
+    // The record says paused, and how far it got: the run list and the run card read the same counts.
+    this.saveLiveStatus('paused');
     this.checkpointNow();
     this.emitProgress();
   }
@@ -120,8 +121,17 @@ export class Run {
     this.pausedGate = null;
     if (this.pausedSince !== null) this.pausedMs += Date.now() - this.pausedSince;
     this.pausedSince = null;
+    if (gate) this.saveLiveStatus('running');
     gate?.release();
     this.emitProgress();
+  }
+
+  private saveLiveStatus(status: 'running' | 'paused'): void {
+    try {
+      this.deps.library.runs.setLive(this.id, status);
+    } catch {
+      // The card still says it; a library locked by another program must not stop the run.
+    }
   }
 
   private checkpointNow(): void {

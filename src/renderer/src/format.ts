@@ -50,6 +50,9 @@ const STATUS_LABEL: Record<RunStatus, string> = {
   paused: 'Paused',
   interrupted: 'Interrupted',
 };
+/** One colour per run status, wherever a run's status is shown (the run card, Recent runs). */
+export const STATUS_TONE = { running: 'info', completed: 'ok', paused: 'warn', cancelled: 'neutral', interrupted: 'danger' } as const;
+
 export function statusLabel(s: string): string {
   return STATUS_LABEL[s as RunStatus] ?? s;
 }

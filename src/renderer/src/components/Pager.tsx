@@ -1,9 +1,20 @@
 import { count } from '../format';
 
-export function Pager({ offset, total, pageSize, onPage }: { offset: number; total: number; pageSize: number; onPage(offset: number): void }) {
-  if (total <= pageSize) return <div className="pager muted">{count(total)} rows</div>;
+/** Where this page sits in the whole list, with First/Last so the end of 100 000 rows is one click away. */
+export function Pager({ offset, total, pageSize, onPage, label, top }: { offset: number; total: number; pageSize: number; onPage(offset: number): void; label?: string; top?: boolean }) {
+  const cls = `pager${top ? ' pager-top' : ''}`;
+  if (total <= pageSize)
+    return (
+      <div className={`${cls} muted`} aria-label={label}>
+        {count(total)} rows
+      </div>
+    );
+  const last = Math.floor((total - 1) / pageSize) * pageSize;
   return (
-    <div className="pager">
+    <nav className={cls} aria-label={label}>
+      <button type="button" className="btn btn-small" disabled={offset === 0} onClick={() => onPage(0)}>
+        First
+      </button>
       <button type="button" className="btn btn-small" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - pageSize))}>
         Previous
       </button>
@@ -13,6 +24,9 @@ export function Pager({ offset, total, pageSize, onPage }: { offset: number; tot
       <button type="button" className="btn btn-small" disabled={offset + pageSize >= total} onClick={() => onPage(offset + pageSize)}>
         Next
       </button>
-    </div>
+      <button type="button" className="btn btn-small" disabled={offset >= last} onClick={() => onPage(last)}>
+        Last
+      </button>
+    </nav>
   );
 }

@@ -1,8 +1,14 @@
-import type { ReprocessReport } from '../../../shared/domain';
+import type { ErrorCode, ReprocessReport } from '../../../shared/domain';
+import { failureHelp, sentenceCase } from '../../../shared/failure-help';
 import { basename, codeLabel, count, stageLabel } from '../format';
 import { Dialog } from './Dialog';
 
 const OUTCOME_LABEL = { succeeded: 'Ingested ✓', failed_same: 'Failed the same way', failed_different: 'Failed differently', skipped: 'Skipped' } as const;
+
+function outcomeHelp(errorCode: ErrorCode): string {
+  const h = failureHelp({ errorCode, fingerprint: {} });
+  return `${h.cause} ${h.next}`;
+}
 
 /** What a reprocess did: succeeded / failed the same way / failed differently, file by file. */
 export function ReprocessReportDialog({ report, onClose }: { report: ReprocessReport; onClose(): void }) {
@@ -56,7 +62,10 @@ export function ReprocessReportDialog({ report, onClose }: { report: ReprocessRe
                   <td>
                     <span className={`badge badge-${o.outcome === 'succeeded' ? 'ok' : o.outcome === 'failed_same' ? 'danger' : o.outcome === 'skipped' ? 'neutral' : 'warn'}`}>{OUTCOME_LABEL[o.outcome]}</span>
                   </td>
-                  <td>{o.outcome === 'succeeded' ? 'In the library' : o.errorCode ? `${stageLabel(o.stage)} · ${codeLabel(o.errorCode)}${o.reason ? ` — ${o.reason}` : ''}` : (o.reason ?? '—')}</td>
+                  {/* The code's label once (the stored reason mostly repeats it); its cause and next step on hover. */}
+                  <td title={o.errorCode ? outcomeHelp(o.errorCode) : undefined}>
+                    {o.outcome === 'succeeded' ? 'In the library' : o.errorCode ? `${stageLabel(o.stage)} · ${codeLabel(o.errorCode)}` : o.reason ? sentenceCase(o.reason) : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>

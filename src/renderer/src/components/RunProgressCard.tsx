@@ -1,19 +1,18 @@
 import type { RunProgress, Stage } from '../../../shared/domain';
 import { STAGES } from '../../../shared/domain';
-import { basename, count, duration, rate, stageLabel, statusLabel } from '../format';
+import { STATUS_TONE, basename, count, duration, plural, rate, stageLabel, statusLabel } from '../format';
 import { Badge, Card } from './common';
 
 interface Props {
   progress: RunProgress;
+  /** Still going (see isLive): Pause/Resume/Cancel, rate and ETA only then. */
+  live: boolean;
   onPause(): void;
   onResume(): void;
   onCancel(): void;
 }
 
-const STATUS_TONE = { running: 'info', completed: 'ok', paused: 'warn', cancelled: 'neutral', interrupted: 'danger' } as const;
-
-export function RunProgressCard({ progress: p, onPause, onResume, onCancel }: Props) {
-  const active = p.status === 'running' || p.status === 'paused';
+export function RunProgressCard({ progress: p, live: active, onPause, onResume, onCancel }: Props) {
   const max = Math.max(p.total, p.done, 1);
   const pct = Math.round((p.done / max) * 100);
   const stagesNow = STAGES.filter((s) => (p.inStage[s] ?? 0) > 0);
@@ -24,12 +23,12 @@ export function RunProgressCard({ progress: p, onPause, onResume, onCancel }: Pr
       actions={
         <>
           <Badge tone={STATUS_TONE[p.status]}>{statusLabel(p.status)}</Badge>
-          {p.status === 'running' && (
+          {active && p.status === 'running' && (
             <button type="button" className="btn" onClick={onPause}>
               Pause
             </button>
           )}
-          {p.status === 'paused' && (
+          {active && p.status === 'paused' && (
             <button type="button" className="btn btn-primary" onClick={onResume}>
               Resume
             </button>
@@ -72,24 +71,32 @@ export function RunProgressCard({ progress: p, onPause, onResume, onCancel }: Pr
           {p.message}
         </p>
       )}
-      <dl className="counts">
-        <div>
-          <dt>Ingested</dt>
-          <dd>{count(p.ingested)}</dd>
-        </div>
-        <div>
-          <dt>Skipped existing</dt>
-          <dd>{count(p.skippedExisting)}</dd>
-        </div>
-        <div>
-          <dt>Skipped (failed)</dt>
-          <dd>{count(p.skippedFailed)}</dd>
-        </div>
-        <div>
-          <dt>Failed</dt>
-          <dd className={p.failed > 0 ? 'text-danger' : undefined}>{count(p.failed)}</dd>
-        </div>
-      </dl>
+      {active && p.status === 'paused' && p.current.length > 0 && (
+        <p className="muted small">
+          No new file starts while paused; the {plural(p.current.length, 'file')} in hand {p.current.length === 1 ? 'finishes' : 'finish'} first.
+        </p>
+      )}
+      {/* Once the run is over the Summary below holds these counts: not shown twice. */}
+      {active && (
+        <dl className="counts">
+          <div>
+            <dt>Ingested</dt>
+            <dd>{count(p.ingested)}</dd>
+          </div>
+          <div>
+            <dt>Skipped existing</dt>
+            <dd>{count(p.skippedExisting)}</dd>
+          </div>
+          <div>
+            <dt>Skipped (failed)</dt>
+            <dd>{count(p.skippedFailed)}</dd>
+          </div>
+          <div>
+            <dt>Failed</dt>
+            <dd className={p.failed > 0 ? 'text-danger' : undefined}>{count(p.failed)}</dd>
+          </div>
+        </dl>
+      )}
       {active && stagesNow.length > 0 && (
         <div className="stage-now" aria-label="Files in each stage">
           {stagesNow.map((s) => (
@@ -117,6 +124,7 @@ export function RunProgressCard({ progress: p, onPause, onResume, onCancel }: Pr
 function etaText(p: RunProgress): string {
   if (p.status === 'paused') return 'paused';
   if (p.scanning) return 'after the scan';
-  if (p.etaSec === null) return 'estimating…';
+  // No measurement yet for a kind still to do, or a file far past its time (a stalled AI answer).
+  if (p.etaSec === null) return 'not known yet';
   return p.etaSec < 1 ? 'under a second' : `about ${duration(p.etaSec * 1000)}`;
 }

@@ -1,6 +1,6 @@
 import type { RunSummary, Stage, UnsupportedFile } from '../../../shared/domain';
 import { UnsupportedCount } from './UnsupportedFiles';
-import { count, duration, stageLabel, statusLabel } from '../format';
+import { count, duration, plural, stageLabel, statusLabel } from '../format';
 import { Card } from './common';
 
 interface Props {
@@ -11,10 +11,13 @@ interface Props {
 
 export function RunSummaryCard({ summary: s, onShowFailed, onShowUnsupported }: Props) {
   const byStage = Object.entries(s.failedByStage).filter(([, n]) => (n ?? 0) > 0) as [Stage, number][];
+  // A run stopped early (cancelled, paused by a dead AI server, interrupted) leaves files it never reached.
+  const untouched = Math.max(0, s.scanned - s.ingested - s.skippedExisting - s.skippedFailed - s.unsupported - s.failed);
   return (
     <Card title="Summary" className="summary-card">
       <p className="summary-line">
         {statusLabel(s.status)} in {duration(s.durationMs)} — {count(s.scanned)} files scanned.
+        {untouched > 0 && ` ${plural(untouched, 'file was', 'files were')} not tried: the next run over this folder takes ${untouched === 1 ? 'it' : 'them'}.`}
       </p>
       {s.message && (
         <p className="notice notice-warn" role="status">

@@ -85,6 +85,8 @@ export function DocumentsScreen() {
           )
         ) : (
           <Card>
+            {/* How big the library (or the search's answer) is, without scrolling past 50 rows first. */}
+            <Pager top label="Documents pages" offset={docs.offset} total={docs.total ?? 0} pageSize={DOCS_PAGE_SIZE} onPage={(o) => void docs.load(o)} />
             <table className="table table-click" aria-label="Documents">
               <thead>
                 <tr>
@@ -130,7 +132,7 @@ export function DocumentsScreen() {
                 ))}
               </tbody>
             </table>
-            <Pager offset={docs.offset} total={docs.total ?? 0} pageSize={DOCS_PAGE_SIZE} onPage={(o) => void docs.load(o)} />
+            <Pager label="Documents pages, at the end" offset={docs.offset} total={docs.total ?? 0} pageSize={DOCS_PAGE_SIZE} onPage={(o) => void docs.load(o)} />
           </Card>
         )}
       </div>

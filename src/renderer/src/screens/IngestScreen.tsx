@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { LIMITS } from '../../../shared/limits';
 import { droppedFiles, droppedPaths, dropHasPaths, uploadToInbox } from '../drop';
 import { useApp } from '../stores/app';
-import { liveRuns, useRun } from '../stores/run';
+import { isLive, liveRuns, useRun } from '../stores/run';
 import { useFailed } from '../stores/failed';
 import type { UnsupportedFile } from '../../../shared/domain';
 import { UnsupportedCount, UnsupportedDialog } from '../components/UnsupportedFiles';
@@ -11,7 +11,7 @@ import { useFolderPicker } from '../components/FolderBrowser';
 import { RunProgressCard } from '../components/RunProgressCard';
 import { RunSummaryCard } from '../components/RunSummaryCard';
 import { Badge, Card, EmptyState, Spinner, Time } from '../components/common';
-import { count, duration, plural, runStatusText } from '../format';
+import { STATUS_TONE, count, duration, plural, runStatusText } from '../format';
 
 export function IngestScreen() {
   const run = useRun();
@@ -38,7 +38,7 @@ export function IngestScreen() {
     return release;
   }, []);
 
-  const running = run.progress?.status === 'running' || run.progress?.status === 'paused';
+  const running = isLive(run.progress, run.summary);
 
   const choose = (paths: string[]) => {
     if (paths.length === 1) setPathText(paths[0]);
@@ -211,7 +211,7 @@ export function IngestScreen() {
         </div>
       </Card>
 
-      {run.progress && <RunProgressCard progress={run.progress} onPause={() => void run.pause()} onResume={() => void run.resume()} onCancel={() => void run.cancel()} />}
+      {run.progress && <RunProgressCard progress={run.progress} live={running} onPause={() => void run.pause()} onResume={() => void run.resume()} onCancel={() => void run.cancel()} />}
       {run.summary && <RunSummaryCard summary={run.summary} onShowFailed={() => navigate('failed')} onShowUnsupported={setUnsupported} />}
 
       {run.eligible > 0 && !running && (
@@ -247,13 +247,13 @@ export function IngestScreen() {
               </tr>
             </thead>
             <tbody>
-              {liveRuns(run.runs, run.progress).map((r) => (
+              {liveRuns(run.runs, run.progress, run.summary).map((r) => (
                 <tr key={r.id}>
                   <td>
                     <Time ts={r.startedAt} />
                   </td>
                   <td>
-                    <Badge tone={r.status === 'completed' ? 'ok' : r.status === 'running' ? 'info' : 'warn'} title={r.message ?? undefined}>
+                    <Badge tone={STATUS_TONE[r.status]} title={r.message ?? undefined}>
                       {runStatusText(r)}
                     </Badge>
                   </td>

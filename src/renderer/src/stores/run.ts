@@ -85,7 +85,7 @@ export const useRun = create<RunState>()((set, get) => ({
     const clean = [...new Set(paths.map((p) => p.trim()).filter(Boolean))];
     // A new choice makes the last run's card history: it stays in Recent runs, not under the new preflight.
     const p = get().progress;
-    const active = p && (p.status === 'running' || p.status === 'paused');
+    const active = isLive(p, get().summary);
     set({ paths: clean, preflight: null, preflightError: null, ...(active ? {} : { summary: null, progress: null }) });
     if (clean.length === 0) return;
     set({ preflightLoading: true });
@@ -239,8 +239,16 @@ function checkError(e: unknown): string {
  * The recent runs as they are now: the run in progress shows the live counts and status of the
  * run card (the same events), not the last checkpoint saved to the library.
  */
-export function liveRuns(runs: RunRow[], progress: RunProgress | null): RunRow[] {
-  if (!progress || (progress.status !== 'running' && progress.status !== 'paused')) return runs;
+/**
+ * A run still going: running, or paused by the user and resumable. Not one that has ended, whatever
+ * its final status (a run the AI server stopped ends as "paused" too, and cannot be resumed).
+ */
+export function isLive(progress: RunProgress | null, summary: RunSummary | null): progress is RunProgress {
+  return !!progress && (progress.status === 'running' || progress.status === 'paused') && summary?.runId !== progress.runId;
+}
+
+export function liveRuns(runs: RunRow[], progress: RunProgress | null, summary: RunSummary | null): RunRow[] {
+  if (!isLive(progress, summary)) return runs;
   return runs.map((r) => (r.id === progress.runId ? { ...r, status: progress.status, counts: countsOf(progress) } : r));
 }
 
