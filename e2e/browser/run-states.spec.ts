@@ -14,6 +14,7 @@ import { IngestPage, countIn } from '../pages/ingest';
 import { FailedFilesPage } from '../pages/failed';
 import { DocumentsPage } from '../pages/documents';
 import { SettingsPage } from '../pages/settings';
+import { DatabasePage } from '../pages/database';
 import { startAiServer } from '../../test/support/ai-server';
 
 /** n as the page formats counts (the browser's locale). */
@@ -59,11 +60,28 @@ test.describe('run states, checked against the library', () => {
       await card.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await captureBothThemes(appPage, 'run-running');
 
+      // Every other screen, mid-run, says the same as the library; back on Ingest the card is still live.
+      const failed = new FailedFilesPage(appPage);
+      await failed.open();
+      await expect(failed.rows()).toHaveCount(facts.failed);
+      const documents = new DocumentsPage(appPage);
+      await documents.open();
+      await expect(documents.table().getByRole('row')).toHaveCount(facts.documents + 1);
+      const database = new DatabasePage(appPage);
+      await database.open();
+      await database.selectTable('runs');
+      await expect(database.table('runs').getByRole('row')).toHaveCount(2);
+      await expect(database.table('runs').getByRole('row').nth(1)).toContainText('running');
+      await ingest.open();
+      await expect(card.locator('.card-actions .badge')).toHaveText('Running');
+      await expect(card).toContainText(`5 / ${corpus.total} files`);
+
       // Paused: nothing moves, and every place says so with the same counts as the record.
       await card.getByRole('button', { name: 'Pause' }).click();
       await expect(card.locator('.card-actions .badge')).toHaveText('Paused');
       await expect(card.getByTestId('eta')).toHaveText('ETA: paused');
       await expect(card).toContainText('Rate: paused');
+      await expect(card).toContainText('No new file starts while paused; the 2 files in hand finish first.');
       await expect(runRow.getByRole('cell').nth(1)).toHaveText('Paused');
       await expect(runRow.getByRole('cell').nth(3)).toHaveText('2');
       await expect(runRow.getByRole('cell').nth(4)).toHaveText('3');
@@ -71,6 +89,11 @@ test.describe('run states, checked against the library', () => {
       expect([facts.documents, facts.failed, facts.runs[0].status]).toEqual([2, 3, 'paused']);
       expect(facts.runs[0].counts).toMatchObject({ ingested: 2, failed: 3 });
       await captureBothThemes(appPage, 'run-paused');
+      await database.open();
+      await database.selectTable('runs');
+      await expect(database.table('runs').getByRole('row').nth(1)).toContainText('paused');
+      await ingest.open();
+      await expect(card.locator('.card-actions .badge')).toHaveText('Paused');
 
       // Cancelled while paused: the held files are left untouched (neither stored nor failed).
       await card.getByRole('button', { name: 'Cancel' }).click();
@@ -84,6 +107,10 @@ test.describe('run states, checked against the library', () => {
       await expect(ingest.shell.failedBadge()).toContainText('3');
       facts = libraryFacts(workspace.dbPath);
       expect([facts.documents, facts.failed, facts.runs[0].status]).toEqual([2, 3, 'cancelled']);
+      // The files it never finished are named as such, and the preflight counts them as new again.
+      const untouched = corpus.total - facts.documents - facts.failed;
+      await expect(appPage.locator('section.summary-card .summary-line')).toContainText(`${untouched} files were not tried: the next run over this folder takes them.`);
+      await expect(ingest.preflightCount('New')).toHaveText(String(untouched));
       expect(facts.runs[0].counts).toMatchObject({ ingested: 2, failed: 3 });
       // One duration everywhere: the summary line and the Recent runs cell read the stored milliseconds.
       const took = (await card.textContent())?.match(/Took: (.+?)(?:Ingested|$)/)?.[1];
