@@ -21,12 +21,12 @@ import { hashFigure } from './figures/hash';
 import { aiLatencyFigure, textIngestFigures } from './figures/ingest';
 import { eventLoopFigure, ocrFigures, pdfTextFigure } from './figures/extract';
 import { killFigure, memoryFigure } from './figures/robust';
-import { encoderFigures, searchFigure } from './figures/search';
+import { encoderFigures, searchFigures } from './figures/search';
 import { TOOLS, ensureNativeTools, toolVersion, type Tool } from './native';
 import { markdownTable, textTable, type Row } from './report';
 
 const FIGURES = [
-  'sha256', 'rerun', 'text_ingest', 'ai_latency', 'ocr', 'pdf_text', 'hybrid_search', 'text_ingest_encoder', 'embed_throughput', 'embed_event_loop',
+  'sha256', 'rerun', 'text_ingest', 'ai_latency', 'ocr', 'pdf_text', 'hybrid_search', 'semantic_search', 'text_ingest_encoder', 'embed_throughput', 'embed_event_loop',
   'encoder_rss', 'failed_page', 'coverage', 'event_loop', 'peak_rss', 'kill9', 'encodings', 'cli_help', 'cli_rerun',
 ] as const;
 
@@ -107,9 +107,9 @@ async function main(): Promise<void> {
       const r = await step('PDF text layer', () => pdfTextFigure(ctx));
       if (r) rows.push(r);
     }
-    if (want('hybrid_search')) {
-      const r = await step('hybrid search, 100 000 chunks', () => searchFigure(ctx));
-      if (r) rows.push(r);
+    if (want('hybrid_search') || want('semantic_search')) {
+      const r = await step('hybrid and semantic search, 100 000 chunks', () => searchFigures(ctx));
+      if (r) rows.push(...r.filter((x) => want(x.id)));
     }
     if (['text_ingest_encoder', 'embed_throughput', 'embed_event_loop', 'encoder_rss'].some(want)) {
       const r = await step('text ingest with the sentence encoder', () => encoderFigures(ctx));

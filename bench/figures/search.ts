@@ -4,6 +4,7 @@
  * in the background — with the encoder's throughput, the engine's event-loop delay while it
  * embeds, and the process's peak RSS with the model loaded.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { hashEmbed } from '../../src/main/ai/hash-embed';
 import { USE_DIM, USE_MODEL, sharedEncoder } from '../../src/main/ai/encoder';
@@ -67,7 +68,7 @@ function plainScan(dbPath: string, q: Float32Array): number {
   return ms;
 }
 
-export async function searchFigure(ctx: Ctx): Promise<Row> {
+export async function searchFigures(ctx: Ctx): Promise<Row[]> {
   const chunks = 100_000;
   const dbPath = freshDb(ctx, 'search');
   const t0 = performance.now();
@@ -87,42 +88,58 @@ export async function searchFigure(ctx: Ctx): Promise<Row> {
     const warm = await dispatch(service.handlers, 'documents.list', { q: 'warm up', mode: 'hybrid', limit: 20 });
     if (!warm.ok) throw new Error(warm.error.message);
     notes.push(`first query (model + index load) ${(performance.now() - first).toFixed(0)} ms`);
+    const loadStart = loadavg()[0];
     const rounds = ctx.quick ? 2 : 5;
-    const times: number[] = [];
+    const times: Record<'hybrid' | 'semantic', number[]> = { hybrid: [], semantic: [] };
+    const cpu: number[] = [];
     const embedTimes: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const q of QUERIES) {
+        // Each query text is new to the service (its query-vector cache), so every timed query embeds its query.
         const query = `${q} ${r ? r : ''}`.trim();
+        for (const [mode, text] of [['hybrid', query], ['semantic', `${query}?`]] as const) {
+          const c0 = process.cpuUsage();
+          const t = performance.now();
+          const res = await dispatch(service.handlers, 'documents.list', { q: text, mode, limit: 20 });
+          times[mode].push(performance.now() - t);
+          if (mode === 'hybrid') {
+            const c = process.cpuUsage(c0);
+            cpu.push((c.user + c.system) / 1000);
+          }
+          if (!res.ok) throw new Error(res.error.message);
+        }
         const e0 = performance.now();
-        await encoder.embed([query]);
+        await encoder.embed([`${query}!`]);
         embedTimes.push(performance.now() - e0);
-        const t = performance.now();
-        const res = await dispatch(service.handlers, 'documents.list', { q: query, mode: 'hybrid', limit: 20 });
-        times.push(performance.now() - t);
-        if (!res.ok) throw new Error(res.error.message);
       }
     }
+    const loadEnd = loadavg()[0];
     const base: number[] = [];
     for (const q of QUERIES.slice(0, ctx.quick ? 1 : 3)) base.push(plainScan(dbPath, hashEmbed(q, USE_DIM)));
-    const p95 = percentile(times, 95);
+    const b = sample(base);
+    const pct = (xs: number[], p: number) => percentile(xs, p).toFixed(0);
     notes.push(
-      `${times.length} hybrid queries through dispatch → documents.list (limit 20), each embedding its query in the encoder thread (embedding alone: p50 ${percentile(embedTimes, 50).toFixed(0)} ms, p95 ${percentile(embedTimes, 95).toFixed(0)} ms); p50 ${percentile(times, 50).toFixed(1)} ms`,
-      `vectors: int8 codes + sign-bit prefilter in memory (vector-index.ts); native column: the plain scan it replaced (every chunk's text and vector read from SQLite per query)`,
+      `${times.hybrid.length} queries per mode through dispatch → documents.list (limit 20), each embedding its query in the encoder thread while the keyword index is read; load average ${loadStart.toFixed(1)} → ${loadEnd.toFixed(1)} (2 cores)`,
+      `hybrid p50 ${pct(times.hybrid, 50)} ms; process CPU per hybrid query (both threads) p50 ${pct(cpu, 50)} ms, p95 ${pct(cpu, 95)} ms; the query embedding alone p50 ${pct(embedTimes, 50)} ms, p95 ${pct(embedTimes, 95)} ms`,
+      `vectors: one Int8Array of codes with precomputed norms + a sign-bit Hamming prefilter, top-k by heap (vector-index.ts); native column: the plain scan it replaced (every chunk's text and vector read from SQLite per query)`,
       'sqlite-vec 0.1.9 (vec0, brute force) is not a dependency: measured once beside this index on 100 000 × 512 random unit vectors, top 400, load ≈ 19: float p50 1 320 ms, int8 p50 1 224 ms, this index p50 113 ms (min 56); the in-memory index also needs no native extension in Electron',
     );
-    const b = sample(base);
-    return {
-      id: 'hybrid_search',
-      figure: `hybrid search p95, ${chunks} chunks, through the handler`,
-      unit: 'ms',
-      intake: { median: p95, min: Math.min(...times), max: Math.max(...times), n: times.length },
-      native: b,
-      nativeTool: 'plain scan (old search)',
-      ratio: b.median / p95,
-      target: '≤ 50 ms p95',
-      met: p95 <= 50,
-      notes,
+    const row = (mode: 'hybrid' | 'semantic'): Row => {
+      const p95 = percentile(times[mode], 95);
+      return {
+        id: `${mode}_search`,
+        figure: `${mode} search p95, ${chunks} chunks, through the handler`,
+        unit: 'ms',
+        intake: { median: p95, min: Math.min(...times[mode]), max: Math.max(...times[mode]), n: times[mode].length },
+        native: b,
+        nativeTool: 'plain scan (old search)',
+        ratio: b.median / p95,
+        target: '≤ 50 ms p95',
+        met: p95 <= 50,
+        notes: mode === 'hybrid' ? notes : [`p50 ${pct(times.semantic, 50)} ms; same library and queries as hybrid_search (each query text new)`],
+      };
     };
+    return [row('hybrid'), row('semantic')];
   } finally {
     await service.close();
   }

@@ -108,6 +108,19 @@ describe('search by meaning with the local sentence encoder', () => {
   });
 });
 
+describe('the encoder thread', () => {
+  it('serves a search query before the background batches already waiting', async () => {
+    const done: string[] = [];
+    const batch = (i: number) => Array.from({ length: 4 }, (_, k) => `Section ${i}.${k}: ${MANUAL}`);
+    const background = [0, 1, 2, 3].map((i) => encoder.embed(batch(i)).then(() => done.push(`batch ${i}`)));
+    const query = encoder.embed(['how much did I pay the plumber'], { urgent: true }).then(() => done.push('query'));
+    await Promise.all([...background, query]);
+    // At most the batch in progress (and one the thread took first) came before the query.
+    expect(done.indexOf('query')).toBeLessThanOrEqual(2);
+    expect(done.filter((d) => d !== 'query')).toEqual(['batch 0', 'batch 1', 'batch 2', 'batch 3']);
+  });
+});
+
 describe('background embedding failures', () => {
   it('are recorded on the chunk and retried, up to the attempt limit, and reembed tries them again', async () => {
     ws.write('a.txt', PLUMBER);

@@ -34,16 +34,44 @@ function normalize(v) {
 }
 
 // One batch at a time: TF.js on WASM is single-threaded here; interleaving would only thrash.
-let queue = Promise.resolve();
-port.on('message', (/** @type {{id: number, texts: string[]}} */ req) => {
-  queue = queue.then(async () => {
-    try {
-      const model = await ready;
-      const raw = await model.embed(req.texts);
-      const vectors = raw.map((/** @type {number[]} */ v) => normalize(Float32Array.from(v)));
-      port.postMessage({ id: req.id, vectors }, vectors.map((v) => v.buffer));
-    } catch (e) {
-      port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) });
+// A search's query (urgent) goes before the background batches already waiting.
+/** @typedef {{id: number, texts: string[], urgent?: boolean}} Request */
+/** @type {Request[]} */
+const urgent = [];
+/** @type {Request[]} */
+const background = [];
+let busy = false;
+
+/** @param {Request} req */
+async function serve(req) {
+  try {
+    const model = await ready;
+    const raw = await model.embed(req.texts);
+    const vectors = raw.map((/** @type {number[]} */ v) => normalize(Float32Array.from(v)));
+    port.postMessage({ id: req.id, vectors }, vectors.map((v) => v.buffer));
+  } catch (e) {
+    port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+async function drain() {
+  if (busy) return;
+  busy = true;
+  try {
+    for (;;) {
+      // Let messages that arrived meanwhile in first (embedding may never yield to the event loop),
+      // so that a query is seen while batches wait.
+      await new Promise((resolve) => setImmediate(resolve));
+      const req = urgent.shift() ?? background.shift();
+      if (!req) break;
+      await serve(req);
     }
-  });
+  } finally {
+    busy = false;
+  }
+}
+
+port.on('message', (/** @type {Request} */ req) => {
+  (req.urgent ? urgent : background).push(req);
+  void drain();
 });

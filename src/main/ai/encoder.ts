@@ -24,7 +24,8 @@ const MAX_TEXT_CHARS = 2_000;
 export interface SentenceEncoder {
   readonly model: string;
   readonly dim: number;
-  embed(texts: string[]): Promise<Float32Array[]>;
+  /** `urgent`: a search waits on it, so it goes before background batches already queued. */
+  embed(texts: string[], opts?: { urgent?: boolean }): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
 
@@ -44,14 +45,14 @@ export class WorkerEncoder implements SentenceEncoder {
 
   constructor(private readonly file: string = workerFile()) {}
 
-  embed(texts: string[]): Promise<Float32Array[]> {
+  embed(texts: string[], opts: { urgent?: boolean } = {}): Promise<Float32Array[]> {
     if (!texts.length) return Promise.resolve([]);
     const w = this.start();
     const id = this.nextId++;
     return new Promise<Float32Array[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       w.ref();
-      w.postMessage({ id, texts: texts.map((t) => encoderText(t.length > MAX_TEXT_CHARS * 2 ? t.slice(0, MAX_TEXT_CHARS * 2) : t).slice(0, MAX_TEXT_CHARS)) });
+      w.postMessage({ id, urgent: !!opts.urgent, texts: texts.map((t) => encoderText(t.length > MAX_TEXT_CHARS * 2 ? t.slice(0, MAX_TEXT_CHARS * 2) : t).slice(0, MAX_TEXT_CHARS)) });
     });
   }
 

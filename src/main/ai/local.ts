@@ -385,7 +385,7 @@ export class LocalProvider implements AiProvider {
 
   async embed(texts: string[], opts: CallOptions = {}): Promise<Float32Array[]> {
     opts.signal?.throwIfAborted();
-    if (this.encoder) return this.encoder.embed(texts);
+    if (this.encoder) return this.encoder.embed(texts, { urgent: opts.urgent });
     return texts.map((t) => hashEmbed(t));
   }
 

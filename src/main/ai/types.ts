@@ -3,6 +3,8 @@ import type { AiSettings, Classification } from '../../shared/domain';
 export interface CallOptions {
   signal?: AbortSignal;
   filename?: string;
+  /** A search waits on this call: a local encoder serves it before queued background batches. */
+  urgent?: boolean;
 }
 
 /**

@@ -47,6 +47,20 @@ interface DocRow {
 const LIST_COLUMNS = `d.id, d.file_hash, d.file_path, d.filename, d.size, d.mime_type, d.content_source, d.title, d.doc_type,
   d.correspondent, d.doc_date, d.tags, d.language, d.summary, d.ai_provider, d.ai_model, d.created_at, d.updated_at`;
 
+/**
+ * Whether a search term matches words that start with it (plumber → plumbers, id → identity) or
+ * only itself. Numbers match whole: "1" as a prefix would pull in every number from 1 to 19 999
+ * (and cost a walk over all of them in the index); "April 1" means the 1st.
+ */
+export function matchesAsPrefix(term: string): boolean {
+  return !/^\p{N}+$/u.test(term);
+}
+
+/** An FTS5 query for `terms`: each a quoted phrase (a prefix where matchesAsPrefix says so), joined by AND or OR. */
+function ftsMatch(terms: string[], all: boolean): string {
+  return terms.map((t) => `"${t.replace(/"/g, '')}"${matchesAsPrefix(t) ? '*' : ''}`).join(all ? ' AND ' : ' OR ');
+}
+
 /** Repository of documents, their paths, chunks and the FTS index. */
 export class DocumentsRepo {
   private readonly idByHash;
@@ -216,9 +230,9 @@ export class DocumentsRepo {
     return { ...r, outdatedDocuments: docs.n, lastError: err?.e ?? null };
   }
 
-  /** Every vector of `model`, in id order, for the in-memory index. */
+  /** Every vector of `model`, in no set order (sorting 100 000 blobs would cost seconds), for the in-memory index. */
   *vectors(model: string, dim: number): Generator<{ id: number; documentId: number; vector: Float32Array }> {
-    const stmt = this.db.prepare('SELECT id, document_id, embedding FROM chunks WHERE embedding_model = ? AND embedding_dim = ? ORDER BY id');
+    const stmt = this.db.prepare('SELECT id, document_id, embedding FROM chunks WHERE embedding_model = ? AND embedding_dim = ?');
     for (const r of stmt.iterate(model, dim) as Iterable<{ id: number; document_id: number; embedding: Buffer }>) {
       const b = r.embedding;
       // A Float32Array view needs 4-byte alignment; a pooled Buffer may not have it.
@@ -258,7 +272,7 @@ export class DocumentsRepo {
    */
   ftsCandidates(terms: string[], all: boolean, limit: number): { id: number; bm25: number }[] {
     if (!terms.length) return [];
-    const match = terms.map((w) => `"${w.replace(/"/g, '')}"*`).join(all ? ' AND ' : ' OR ');
+    const match = ftsMatch(terms, all);
     return this.db
       .prepare('SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0) AS bm25 FROM documents_fts WHERE documents_fts MATCH ? ORDER BY bm25 LIMIT ?')
       .all(match, limit) as { id: number; bm25: number }[];
@@ -270,7 +284,7 @@ export class DocumentsRepo {
    */
   ftsMatchCount(terms: string[], all: boolean, cap: number): number {
     if (!terms.length) return 0;
-    const match = terms.map((w) => `"${w.replace(/"/g, '')}"*`).join(all ? ' AND ' : ' OR ');
+    const match = ftsMatch(terms, all);
     return (
       this.db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? LIMIT ?)').get(match, cap + 1)?.n ?? 0
     );

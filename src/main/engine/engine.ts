@@ -136,7 +136,7 @@ export class Engine {
     const provider = this.provider(this.embedAi);
     const embedder = {
       model: provider.embedModel,
-      embed: async (text: string) => (await provider.embed([text]))[0],
+      embed: async (text: string) => (await provider.embed([text], { urgent: true }))[0],
     };
     return this.search.search(q, { ...opts, embedder });
   }

@@ -4,7 +4,7 @@
 import type { DocumentRow, SearchHighlight, SearchMode } from '../../shared/domain';
 import { STOPWORDS } from '../ai/lexicon';
 import type { Db } from '../db/connection';
-import type { DocumentsRepo } from '../db/documents';
+import { matchesAsPrefix, type DocumentsRepo } from '../db/documents';
 import { VectorIndex, type VectorHit } from './vector-index';
 
 /** Reciprocal-rank-fusion constant: the usual 60 keeps one list's top hit from drowning the other. */
@@ -25,6 +25,10 @@ const COMMON_MATCHES = 2_000;
 /** A weaker semantic match (this share of the floor) still counts when some keywords agree. */
 const SUPPORT_SHARE = 0.65;
 const SNIPPET_CHARS = 240;
+/** Vectors whose mean centres the index's sign bits. */
+const CENTRE_SAMPLE = 2_000;
+/** Query vectors remembered (LRU): paging through results or searching again needs no new embedding. */
+const QUERY_VECTORS_KEPT = 32;
 
 const QUESTION_WORDS = [
   'how', 'what', 'when', 'where', 'who', 'why', 'which', 'much', 'many', 'did', 'do', 'does', 'i', 'find', 'show', 'some', 'get', 'got', 'any',
@@ -74,6 +78,7 @@ export class LibrarySearch {
   private index: VectorIndex | null = null;
   private dataVersion = -1;
   private stale = true;
+  private readonly queryVectors = new Map<string, Promise<Float32Array>>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -102,15 +107,22 @@ export class LibrarySearch {
     const version = this.db.pragma('data_version', { simple: true }) as number;
     if (this.index && !this.stale && this.index.model === model && this.index.dim === dim && version === this.dataVersion) return this.index;
     const idx = new VectorIndex(model, dim);
-    // The centre of the sign-bit prefilter: the mean of up to 2 000 vectors.
-    const mean = new Float32Array(dim);
-    let seen = 0;
+    // One pass: the first CENTRE_SAMPLE vectors wait while their mean becomes the centre of the
+    // sign-bit prefilter, then everything is added.
+    const head: { id: number; documentId: number; vector: Float32Array }[] = [];
+    const addHead = () => {
+      const mean = new Float32Array(dim);
+      for (const r of head) for (let i = 0; i < dim; i++) mean[i] += r.vector[i] / head.length;
+      idx.setCentre(mean);
+      for (const r of head) idx.upsert(r.id, r.documentId, r.vector);
+    };
     for (const r of this.documents.vectors(model, dim)) {
-      for (let i = 0; i < dim; i++) mean[i] += r.vector[i];
-      if (++seen >= 2_000) break;
+      if (idx.size === 0 && head.length < CENTRE_SAMPLE) {
+        head.push(r);
+        if (head.length === CENTRE_SAMPLE) addHead();
+      } else idx.upsert(r.id, r.documentId, r.vector);
     }
-    if (seen) idx.setCentre(mean.map((x) => x / seen));
-    for (const r of this.documents.vectors(model, dim)) idx.upsert(r.id, r.documentId, r.vector);
+    if (idx.size === 0 && head.length) addHead();
     this.index = idx;
     this.dataVersion = version;
     this.stale = false;
@@ -128,61 +140,63 @@ export class LibrarySearch {
     };
 
     const useKeywords = opts.mode !== 'semantic';
-    const useVectors = opts.mode !== 'keyword' && !!opts.embedder;
+    const embedder = opts.mode !== 'keyword' ? (opts.embedder ?? null) : null;
+    // The query is embedded in the encoder thread while this one reads the keyword index.
+    const queryVector = embedder ? this.queryVector(embedder, q) : null;
+    queryVector?.catch(() => undefined);
+    // How many documents hold each term, counted up to COMMON_MATCHES + 1 (cheap, whatever the library's size).
+    const counts = useKeywords ? terms.map((t) => this.documents.ftsMatchCount([t], true, COMMON_MATCHES)) : [];
+    const allFound = counts.every((n) => n > 0);
+    // Every document holding every term: bounded by the rarest term when one is not common.
+    const allBounded = allFound && Math.min(...counts) <= COMMON_MATCHES;
+    if (useKeywords && allBounded) this.keywordsAll(terms, get);
+
     let model: string | null = null;
     let hits: VectorHit[] = [];
-    if (useVectors && opts.embedder) {
-      const e = opts.embedder;
+    if (queryVector && embedder) {
       try {
-        const qv = await e.embed(q);
-        model = e.model;
-        hits = this.vectorIndex(e.model, qv.length).search(qv, POOL * 2);
+        const qv = await queryVector;
+        model = embedder.model;
+        hits = this.vectorIndex(embedder.model, qv.length).search(qv, POOL * 2);
       } catch (err) {
         // Hybrid search still answers by keyword when the encoder cannot; meaning search cannot.
         if (opts.mode === 'semantic') throw err;
       }
     }
 
-    if (useKeywords) {
-      // A query whose every term is in thousands of documents cannot rank a library by BM25
-      // cheaply (it is computed for every match) nor well. When meaning takes part, the keywords
-      // then only rank the meaning candidates, by the query terms their best passages hold.
-      const common = !!model && this.documents.ftsMatchCount(terms, true, COMMON_MATCHES) > COMMON_MATCHES;
-      if (common) this.keywordsWithin(hits, terms, get);
-      else {
-        this.documents.ftsCandidates(terms, true, POOL).forEach((h, rank) => {
-          const c = get(h.id);
-          c.keywordAll = true;
-          c.fused += 1 / (RRF_K + rank);
-        });
-      }
-      // With several terms, documents that have only some of them still rank, below the complete
-      // matches and by the share of the query they hold: one word of six is weak evidence. The
-      // four rarest terms that some document holds are looked up, each in at most COMMON_MATCHES.
-      if (!common && terms.length > 1 && opts.mode === 'hybrid') {
-        const rare = terms
-          .map((t) => ({ t, n: this.documents.ftsMatchCount([t], true, COMMON_MATCHES) }))
-          .filter((x) => x.n > 0 && x.n <= COMMON_MATCHES)
-          .sort((a, b) => a.n - b.n)
-          .slice(0, 4);
-        const partial = new Map<number, { found: number; bm25: number }>();
-        for (const { t } of rare) {
-          for (const h of this.documents.ftsCandidates([t], true, POOL)) {
-            const p = partial.get(h.id) ?? { found: 0, bm25: 0 };
-            p.found++;
-            p.bm25 += h.bm25;
-            partial.set(h.id, p);
-          }
+    if (useKeywords && allFound && !allBounded) {
+      // Every term is in thousands of documents: BM25 over all of them is neither cheap (it is
+      // computed for every match) nor telling. With meaning taking part, the keywords then only
+      // rank the meaning candidates by the terms their best passages hold.
+      if (model && this.documents.ftsMatchCount(terms, true, COMMON_MATCHES) > COMMON_MATCHES) this.keywordsWithin(hits, terms, get);
+      else this.keywordsAll(terms, get);
+    }
+    // With several terms, documents that have only some of them still rank, below the complete
+    // matches and by the share of the query they hold: one word of six is weak evidence. The four
+    // rarest terms that some document holds (each in at most COMMON_MATCHES) are looked up.
+    if (useKeywords && terms.length > 1 && opts.mode === 'hybrid') {
+      const rare = terms
+        .map((t, i) => ({ t, n: counts[i] }))
+        .filter((x) => x.n > 0 && x.n <= COMMON_MATCHES)
+        .sort((a, b) => a.n - b.n)
+        .slice(0, 4);
+      const partial = new Map<number, { found: number; bm25: number }>();
+      for (const { t } of rare) {
+        for (const h of this.documents.ftsCandidates([t], true, POOL)) {
+          const p = partial.get(h.id) ?? { found: 0, bm25: 0 };
+          p.found++;
+          p.bm25 += h.bm25;
+          partial.set(h.id, p);
         }
-        [...partial.entries()]
-          .sort((a, b) => b[1].found - a[1].found || a[1].bm25 - b[1].bm25)
-          .slice(0, POOL)
-          .forEach(([id, p], rank) => {
-            const c = get(id);
-            c.keywordAny = true;
-            c.fused += p.found / terms.length / (RRF_K + rank);
-          });
       }
+      [...partial.entries()]
+        .sort((a, b) => b[1].found - a[1].found || a[1].bm25 - b[1].bm25)
+        .slice(0, POOL)
+        .forEach(([id, p], rank) => {
+          const c = get(id);
+          c.keywordAny = true;
+          c.fused += p.found / terms.length / (RRF_K + rank);
+        });
     }
     let rank = 0;
     for (const h of hits) {
@@ -204,6 +218,7 @@ export class LibrarySearch {
     });
     const rankBy = opts.mode === 'semantic' ? (c: Candidate) => c.cosine : (c: Candidate) => c.fused;
     kept.sort((a, b) => rankBy(b) - rankBy(a) || a.id - b.id);
+    // Rows and passages are read for the page shown only.
     const page = kept.slice(opts.offset, opts.offset + opts.limit);
     const best = rankBy(kept[0] ?? get(0)) || 1;
     const rows = this.documents.rowsByIds(page.map((c) => c.id));
@@ -220,6 +235,31 @@ export class LibrarySearch {
     };
   }
 
+  /** The query's vector: remembered for the last few queries (paging, the same search again), shared while in flight. */
+  private queryVector(embedder: QueryEmbedder, q: string): Promise<Float32Array> {
+    const key = `${embedder.model}\n${q}`;
+    const known = this.queryVectors.get(key);
+    if (known) {
+      this.queryVectors.delete(key);
+      this.queryVectors.set(key, known);
+      return known;
+    }
+    const p = embedder.embed(q);
+    this.queryVectors.set(key, p);
+    p.catch(() => this.queryVectors.delete(key));
+    if (this.queryVectors.size > QUERY_VECTORS_KEPT) this.queryVectors.delete(this.queryVectors.keys().next().value!);
+    return p;
+  }
+
+  /** Documents holding every term, best BM25 first. */
+  private keywordsAll(terms: string[], get: (id: number) => Candidate): void {
+    this.documents.ftsCandidates(terms, true, POOL).forEach((h, rank) => {
+      const c = get(h.id);
+      c.keywordAll = true;
+      c.fused += 1 / (RRF_K + rank);
+    });
+  }
+
   /** Keyword evidence among the meaning candidates: documents ranked by how many of the terms their best chunk holds. */
   private keywordsWithin(hits: VectorHit[], terms: string[], get: (id: number) => Candidate): void {
     const bestChunk = new Map<number, number>();
@@ -228,7 +268,7 @@ export class LibrarySearch {
     const scored: { id: number; found: number; hits: number }[] = [];
     for (const [id, chunkId] of bestChunk) {
       const text = texts.get(chunkId) ?? '';
-      const perTerm = terms.map((t) => termHits(text, [t]).length);
+      const perTerm = termCounts(text, terms);
       const found = perTerm.filter((n) => n > 0).length;
       if (found) scored.push({ id, found, hits: perTerm.reduce((a, b) => a + b, 0) });
     }
@@ -275,15 +315,31 @@ export class LibrarySearch {
 
 const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
-/** Ranges of words that start with a query term (case- and accent-insensitive), in `text`. */
+/** Whether a folded word is one a folded term finds (see matchesAsPrefix: "plumber" finds "plumbers", "1" finds only "1"). */
+const finds = (term: string, word: string): boolean => (matchesAsPrefix(term) ? word.startsWith(term) : word === term);
+
+/** Ranges of the words of `text` the terms find (case- and accent-insensitive). */
 export function termHits(text: string, terms: string[]): SearchHighlight[] {
   const folded = terms.map(fold);
   const hits: SearchHighlight[] = [];
-  for (const m of text.matchAll(WORD_RE)) {
-    const w = fold(m[0]);
-    if (folded.some((t) => w.startsWith(t))) hits.push({ start: m.index!, end: m.index! + m[0].length });
+  // Folding the whole text at once keeps every offset when it keeps the length (it nearly always does).
+  const whole = fold(text);
+  const same = whole.length === text.length;
+  for (const m of (same ? whole : text).matchAll(WORD_RE)) {
+    const w = same ? m[0] : fold(m[0]);
+    if (folded.some((t) => finds(t, w))) hits.push({ start: m.index!, end: m.index! + m[0].length });
   }
   return hits;
+}
+
+/** How many words of `text` each term finds. */
+export function termCounts(text: string, terms: string[]): number[] {
+  const folded = terms.map(fold);
+  const counts = terms.map(() => 0);
+  for (const m of fold(text).matchAll(WORD_RE)) {
+    for (let i = 0; i < folded.length; i++) if (finds(folded[i], m[0])) counts[i]++;
+  }
+  return counts;
 }
 
 /** A window of `SNIPPET_CHARS` around the densest run of term hits, cut at word boundaries. */

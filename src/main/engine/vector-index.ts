@@ -1,7 +1,7 @@
-// The chunk vectors of one model, held in memory for search: int8 codes for scoring and, for
-// large libraries, sign bits for a Hamming prefilter. 100 000 chunks × 512 dims take ≈ 51 MB of
-// codes + 6 MB of bits, and a query costs a few milliseconds instead of reading every vector
-// from SQLite. Loaded lazily on the first query, then kept in step with this process's writes;
+// The chunk vectors of one model, held in memory for search: one contiguous Int8Array of codes
+// (with each code vector's norm precomputed) for scoring and, for large libraries, sign bits for a
+// Hamming prefilter. 100 000 chunks × 512 dims take ≈ 51 MB of codes + 6 MB of bits, and a query
+// costs ≈ 10 ms of CPU instead of reading every vector from SQLite. Loaded lazily on the first query, then kept in step with this process's writes;
 // another process's commits (PRAGMA data_version) or a deletion make it reload.
 
 /** Up to this many rows every code is scored; above it, the sign bits pick candidates first. */
@@ -10,9 +10,8 @@ const EXACT_LIMIT = 4_000;
 const OVERSAMPLE = 6;
 const MIN_CANDIDATES = 1_500;
 
-/** Set bits of every 16-bit value: two lookups count a 32-bit word. */
-const POP16 = new Uint8Array(1 << 16);
-for (let i = 1; i < POP16.length; i++) POP16[i] = (i & 1) + POP16[i >>> 1];
+/** int8 code = component × this (clamped to ±127): sentence-vector components rarely pass ±0.25. */
+const CODE_SCALE = 127 * 4;
 
 export interface VectorHit {
   chunkId: number;
@@ -25,7 +24,9 @@ export class VectorIndex {
   private n = 0;
   private cap = 0;
   private codes = new Int8Array(0);
-  private bits = new Uint32Array(0);
+  private bits = new Int32Array(0);
+  /** 1 / the norm of each row's code vector: the score is the cosine of the code, not of a rounded copy. */
+  private invNorms = new Float32Array(0);
   private chunkIds = new Int32Array(0);
   private docIds = new Int32Array(0);
   private readonly rowOf = new Map<number, number>();
@@ -40,7 +41,8 @@ export class VectorIndex {
     readonly model: string,
     readonly dim: number,
   ) {
-    this.words = Math.ceil(dim / 32);
+    // An even number of 32-bit words: the Hamming loop counts two at a time.
+    this.words = Math.ceil(dim / 64) * 2;
     this.centre = new Float32Array(dim);
   }
 
@@ -67,65 +69,74 @@ export class VectorIndex {
     const off = row * this.dim;
     const boff = row * this.words;
     this.bits.fill(0, boff, boff + this.words);
+    let sq = 0;
     for (let i = 0; i < this.dim; i++) {
       const x = v[i];
-      this.codes[off + i] = Math.max(-127, Math.min(127, Math.round(x * 127 * 4)));
+      const c = Math.max(-127, Math.min(127, Math.round(x * CODE_SCALE)));
+      this.codes[off + i] = c;
+      sq += c * c;
       if (x > this.centre[i]) this.bits[boff + (i >> 5)] |= 1 << (i & 31);
     }
+    this.invNorms[row] = sq > 0 ? 1 / Math.sqrt(sq) : 0;
   }
 
   /** The best chunks for a unit query vector, best first. */
   search(q: Float32Array, k: number): VectorHit[] {
-    if (q.length !== this.dim || this.n === 0) return [];
+    if (q.length !== this.dim || this.n === 0 || k <= 0) return [];
     const rows = this.n <= EXACT_LIMIT ? null : this.prefilter(q, Math.max(MIN_CANDIDATES, k * OVERSAMPLE));
-    const qi = new Float32Array(this.dim);
-    for (let i = 0; i < this.dim; i++) qi[i] = q[i];
-    const count = rows ? rows.length : this.n;
-    const scores = new Float32Array(count);
     const d = this.dim;
+    const qf = Float32Array.from(q);
     const codes = this.codes;
+    const invNorms = this.invNorms;
+    const count = rows ? rows.length : this.n;
+    const top = new TopK(Math.min(k, count));
     for (let j = 0; j < count; j++) {
-      const off = (rows ? rows[j] : j) * d;
+      const row = rows ? rows[j] : j;
+      const off = row * d;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
       for (let i = 0; i < d; i += 4) {
-        s0 += codes[off + i] * qi[i];
-        s1 += codes[off + i + 1] * qi[i + 1];
-        s2 += codes[off + i + 2] * qi[i + 2];
-        s3 += codes[off + i + 3] * qi[i + 3];
+        s0 += codes[off + i] * qf[i];
+        s1 += codes[off + i + 1] * qf[i + 1];
+        s2 += codes[off + i + 2] * qf[i + 2];
+        s3 += codes[off + i + 3] * qf[i + 3];
       }
-      scores[j] = (s0 + s1 + s2 + s3) / (127 * 4);
+      top.offer(row, (s0 + s1 + s2 + s3) * invNorms[row]);
     }
-    const order = topK(scores, k);
-    return order.map((j) => {
-      const row = rows ? rows[j] : j;
-      return { chunkId: this.chunkIds[row], documentId: this.docIds[row], score: scores[j] };
-    });
+    return top.best().map(({ row, score }) => ({ chunkId: this.chunkIds[row], documentId: this.docIds[row], score }));
   }
 
   /** Rows whose sign bits are nearest the query's (Hamming), at least `want` of them. */
   private prefilter(q: Float32Array, want: number): Int32Array {
     const w = this.words;
-    const qb = new Uint32Array(w);
+    const qb = new Int32Array(w);
     for (let i = 0; i < this.dim; i++) if (q[i] > this.centre[i]) qb[i >> 5] |= 1 << (i & 31);
     const dist = new Uint16Array(this.n);
-    const hist = new Uint32Array(this.dim + 1);
+    const hist = new Uint32Array(w * 32 + 1);
     const bits = this.bits;
     for (let r = 0; r < this.n; r++) {
-      let h = 0;
       const off = r * w;
-      for (let i = 0; i < w; i++) {
-        const x = bits[off + i] ^ qb[i];
-        h += POP16[x & 0xffff] + POP16[x >>> 16];
+      let h = 0;
+      // Population count of two words at a time (bit-slicing; no table lookups).
+      for (let i = 0; i < w; i += 2) {
+        let x = bits[off + i] ^ qb[i];
+        let y = bits[off + i + 1] ^ qb[i + 1];
+        x -= (x >>> 1) & 0x55555555;
+        y -= (y >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
+        x += y;
+        x = (x & 0x0f0f0f0f) + ((x >>> 4) & 0x0f0f0f0f);
+        h += Math.imul(x, 0x01010101) >>> 24;
       }
       dist[r] = h;
       hist[h]++;
     }
     let cut = 0;
-    for (let acc = 0; cut <= this.dim && acc + hist[cut] < want; cut++) acc += hist[cut];
-    const out = new Int32Array(Math.min(this.n, want + hist[Math.min(cut, this.dim)]));
+    for (let acc = 0; cut < hist.length - 1 && acc + hist[cut] < want; cut++) acc += hist[cut];
+    const out = new Int32Array(Math.min(this.n, want + hist[cut]));
     let m = 0;
     for (let r = 0; r < this.n && m < out.length; r++) if (dist[r] <= cut) out[m++] = r;
     return out.subarray(0, m);
@@ -135,30 +146,62 @@ export class VectorIndex {
     const cap = Math.max(1024, this.cap * 2);
     const codes = new Int8Array(cap * this.dim);
     codes.set(this.codes);
-    const bits = new Uint32Array(cap * this.words);
+    const bits = new Int32Array(cap * this.words);
     bits.set(this.bits);
+    const invNorms = new Float32Array(cap);
+    invNorms.set(this.invNorms);
     const chunkIds = new Int32Array(cap);
     chunkIds.set(this.chunkIds);
     const docIds = new Int32Array(cap);
     docIds.set(this.docIds);
-    Object.assign(this, { codes, bits, chunkIds, docIds, cap });
+    Object.assign(this, { codes, bits, invNorms, chunkIds, docIds, cap });
   }
 }
 
-/** Indices of the k largest scores, best first. */
-function topK(scores: Float32Array, k: number): number[] {
-  if (scores.length <= k) return [...scores.keys()].sort((a, b) => scores[b] - scores[a]);
-  // A running threshold keeps the sort small: only scores above the k-th best so far are kept.
-  let keep: number[] = [];
-  let floor = -Infinity;
-  for (let i = 0; i < scores.length; i++) {
-    if (scores[i] <= floor) continue;
-    keep.push(i);
-    if (keep.length >= k * 4) {
-      keep.sort((a, b) => scores[b] - scores[a]);
-      keep = keep.slice(0, k);
-      floor = scores[keep[k - 1]];
-    }
+/** The k best (row, score) pairs seen, kept in a min-heap: a score below the k-th best costs one comparison. */
+class TopK {
+  private readonly rows: Int32Array;
+  private readonly scores: Float32Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.rows = new Int32Array(k);
+    this.scores = new Float32Array(k);
   }
-  return keep.sort((a, b) => scores[b] - scores[a]).slice(0, k);
+
+  offer(row: number, score: number): void {
+    if (this.size < this.k) {
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (this.scores[parent] <= score) break;
+        this.rows[i] = this.rows[parent];
+        this.scores[i] = this.scores[parent];
+        i = parent;
+      }
+      this.rows[i] = row;
+      this.scores[i] = score;
+      return;
+    }
+    if (this.k === 0 || score <= this.scores[0]) return;
+    // Replace the smallest and sift it down.
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.k) break;
+      const c = l + 1 < this.k && this.scores[l + 1] < this.scores[l] ? l + 1 : l;
+      if (this.scores[c] >= score) break;
+      this.rows[i] = this.rows[c];
+      this.scores[i] = this.scores[c];
+      i = c;
+    }
+    this.rows[i] = row;
+    this.scores[i] = score;
+  }
+
+  /** Best first. */
+  best(): { row: number; score: number }[] {
+    const out = Array.from({ length: this.size }, (_, i) => ({ row: this.rows[i], score: this.scores[i] }));
+    return out.sort((a, b) => b.score - a.score || a.row - b.row);
+  }
 }
