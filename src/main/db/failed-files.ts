@@ -337,7 +337,10 @@ export class FailedFilesRepo {
     }
     if (filter.folder) {
       const { lo, hi } = folderRange(filter.folder);
-      clauses.push('file_path >= @folderLo AND file_path < @folderHi');
+      // A row is under the folder by its path or by a copy of it skipped there (failed_paths), as the coverage map counts it.
+      clauses.push(
+        '(file_path >= @folderLo AND file_path < @folderHi OR file_hash IN (SELECT file_hash FROM failed_paths WHERE file_path >= @folderLo AND file_path < @folderHi))',
+      );
       params.folderLo = lo;
       params.folderHi = hi;
     }
