@@ -17,6 +17,7 @@ const LIFECYCLE = ['test/engine/failure-lifecycle.test.ts'];
 const CLI_LIFECYCLE = ['test/cli/failed-commands.test.ts'];
 const SERVER = ['test/web/server.test.ts'];
 const WATCH = ['test/reliability/watch-edges.test.ts'];
+const WATCHED_APP = 'test/service/watched-failed.test.ts';
 
 /**
  * file, the exact text to find (once), what to put instead, the tests that must fail, and
@@ -34,8 +35,8 @@ const MUTANTS = [
   { name: 'Reset reads before it takes the write lock (deferred transaction)', file: 'src/main/db/failed-files.ts', from: "removed.push({ ...toFailedFile(row), stack: row.stack });\n      }\n    }).immediate();", to: "removed.push({ ...toFailedFile(row), stack: row.stack });\n      }\n    })();", tests: ['test/reliability/two-writers-reset.test.ts'] },
   // Watching (intake ingest --watch).
   { name: 'watch takes a file at first sight, before it stops changing', file: 'src/main/engine/watch.ts', from: 'if (lastSeen.get(e.path) === sig) {', to: 'if (true) {', tests: WATCH, grep: 'written in one go' },
-  { name: 'watch tries a failed file again at every poll', file: 'src/main/engine/watch.ts', from: 'return documents.idForHash(hash) !== undefined || failed.failedIdForHash(hash) !== undefined;', to: 'return documents.idForHash(hash) !== undefined;', tests: WATCH, grep: 'fails while watched' },
-  { name: 'watch never takes a reset file again', file: 'src/main/engine/watch.ts', from: 'return documents.idForHash(hash) !== undefined || failed.failedIdForHash(hash) !== undefined;', to: 'return true;', tests: WATCH, grep: 'fails while watched' },
+  { name: 'watch tries a failed file again at every poll', file: 'src/main/engine/watch.ts', from: "library.documents.idForHash(hash) !== undefined || library.failed.failedIdForHash(hash) !== undefined ? 'recorded' : 'open'", to: "library.documents.idForHash(hash) !== undefined ? 'recorded' : 'open'", tests: [...WATCH, WATCHED_APP], grep: 'fails while watched' },
+  { name: 'watch never takes a reset file again', file: 'src/main/engine/watch.ts', from: "library.documents.idForHash(hash) !== undefined || library.failed.failedIdForHash(hash) !== undefined ? 'recorded' : 'open'", to: "'recorded'", tests: [...WATCH, WATCHED_APP], grep: 'fails while watched' },
   { name: 'watch keeps quiet about a watched folder that is gone', file: 'src/main/engine/watch.ts', from: 'hooks.onPollError?.(`The watched folder ${e.path} ${what}; watching goes on and takes it up again when it is back.`, e);', to: 'void what;', tests: WATCH, grep: 'removed' },
   { name: "an edited file's path stays with its old version", file: 'src/main/db/documents.ts', from: 'this.takePath(id, d.filePath);', to: '', tests: WATCH, grep: 'edited' },
   // Security fixes of this round.

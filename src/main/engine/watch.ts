@@ -97,15 +97,11 @@ export function watchFolders(engine: Engine, library: Library, options: RunOptio
       }
     }
   };
-  /**
-   * True when this version of the file has its outcome in the library: stored, or failed and not
-   * reset. A file handed to a run whose hashing failed is known by its unhashed row.
-   */
+  /** A file handed to a run whose hashing failed is known by its unhashed row (by path) until that is reset. */
   const hasOutcome = (path: string, size: number, mtimeMs: number, sig: string): boolean => {
-    const { fileIndex, documents, failed } = library;
-    const hash = fileIndex.hashIfUnchanged(path, size, mtimeMs);
-    if (hash) return documents.idForHash(hash) !== undefined || failed.failedIdForHash(hash) !== undefined;
-    return submitted.get(path) === sig && failed.hasUnhashedRow(path);
+    const outcome = outcomeOf(library, path, size, mtimeMs);
+    if (outcome !== 'unknown') return outcome === 'recorded';
+    return submitted.get(path) === sig && library.failed.hasUnhashedRow(path);
   };
 
   timer = setTimeout(() => void poll(), intervalMs);
@@ -117,6 +113,17 @@ export function watchFolders(engine: Engine, library: Library, options: RunOptio
     const finish = running ? running.finished.then(() => undefined) : Promise.resolve();
     void finish.then(() => hooks.onStop?.());
   };
+}
+
+/**
+ * Whether this version of a file (path, size, mtime) has its outcome in the library: 'recorded'
+ * (stored, or failed and not reset: not taken again), 'open' (hashed, but no outcome: its failed
+ * row was reset, or its run stopped first: taken again), 'unknown' (never hashed at this size and time).
+ */
+export function outcomeOf(library: Library, path: string, size: number, mtimeMs: number): 'recorded' | 'open' | 'unknown' {
+  const hash = library.fileIndex.hashIfUnchanged(path, size, mtimeMs);
+  if (!hash) return 'unknown';
+  return library.documents.idForHash(hash) !== undefined || library.failed.failedIdForHash(hash) !== undefined ? 'recorded' : 'open';
 }
 
 function pollErrorMessage(e: unknown): string {

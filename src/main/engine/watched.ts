@@ -27,6 +27,7 @@ import type { Engine } from './engine';
 import type { Library } from './library';
 import type { Run } from './run';
 import { scan } from './scan';
+import { outcomeOf } from './watch';
 
 /** Names of files still being written by a browser or an editor. */
 const PARTIAL = /(\.(crdownload|part|partial|download|opdownload|tmp|temp)$)|(^~\$)|(^\.~lock\.)/i;
@@ -149,7 +150,9 @@ class FolderWatcher {
         continue;
       }
       const sig = `${e.size}:${e.mtimeMs}`;
-      if (this.submitted.get(e.path) === sig || library.fileIndex.hashIfUnchanged(e.path, e.size, e.mtimeMs)) {
+      // Taken again when it changed, or when its failed row was reset (not at every poll while it stays failed).
+      const outcome = outcomeOf(library, e.path, e.size, e.mtimeMs);
+      if (outcome === 'recorded' || (outcome === 'unknown' && this.submitted.get(e.path) === sig)) {
         this.lastSeen.delete(e.path);
         continue;
       }
