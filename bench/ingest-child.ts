@@ -36,6 +36,8 @@ export interface ChildEmbedding {
   ms: number;
   /** The engine's event-loop delay while the encoder thread embedded, ms. */
   eld: { p50: number; p99: number; max: number; mean: number };
+  /** The same process idle right after (encoder loaded, nothing to do), as long (≤ 20 s): what the machine's load alone costs. */
+  idleEld: { p50: number; p99: number; max: number; mean: number };
   /** Chunks still pending when the measurement stopped. */
   left: number;
 }
@@ -111,10 +113,15 @@ async function measureEmbedding(engine: Engine, limit: number): Promise<ChildEmb
   const ms = performance.now() - t0;
   h.disable();
   const end = engine.embedder.status();
+  const idle = monitorEventLoopDelay({ resolution: 10 });
+  idle.enable();
+  await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20_000)));
+  idle.disable();
   return {
     chunks: end.current - start.current,
     ms,
     eld: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 },
+    idleEld: { p50: idle.percentile(50) / 1e6, p99: idle.percentile(99) / 1e6, max: idle.max / 1e6, mean: idle.mean / 1e6 },
     left: end.pending,
   };
 }

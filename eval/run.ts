@@ -226,7 +226,7 @@ async function main(): Promise<void> {
   out.push(`  date                                       ${pct(fields.date)}   (target ≥ 85 %)`);
   out.push(`  language                                   ${pct(fields.language)}`);
   out.push('');
-  out.push('Search                 sentence encoder                 hashed baseline');
+  out.push(`Search                 ${(aiBaseUrl ? 'server embeddings' : 'sentence encoder').padEnd(33)}hashed baseline`);
   out.push('  mode           recall@3    MRR   ≤5 hits        recall@3    MRR   ≤5 hits');
   for (const m of SEARCH_MODES) {
     const a = modes[m];
