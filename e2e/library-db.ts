@@ -50,6 +50,7 @@ export function oldestDocument(dbPath: string): { filename: string } {
   }
 }
 
+const KINDS = ['invoice', 'letter', 'receipt', 'contract', 'statement'];
 const CODES = [
   ['extract_text', 'pdf_encrypted', 'input', 'This PDF is password-protected'],
   ['extract_text', 'pdf_corrupt', 'input', 'The PDF is damaged'],
@@ -58,42 +59,44 @@ const CODES = [
   ['classify', 'ai_rate_limited', 'transient', 'The AI server kept answering 429'],
 ] as const;
 
+/** CASE i % n WHEN 0 THEN 'a' … END, for picking from a list inside SQL. */
+const pickSql = (expr: string, values: readonly string[]): string => `CASE ${expr} % ${values.length} ${values.map((v, k) => `WHEN ${k} THEN '${v.replace(/'/g, "''")}'`).join(' ')} END`;
+
 /**
- * `failures` failed files and `documents` documents written in one transaction each, with
- * distinct hashes and times a minute apart (the newest now). The app must be started on the
- * library first (it runs the migrations); then reload the page.
+ * `failures` failed files and `documents` documents, each set by one INSERT … SELECT over a
+ * counter (no per-row round trips),
+ * with distinct hashes and times a minute apart (the newest now). The app must be started on the
+ * library first (it runs the migrations); then load the page.
  */
 export function seedLibrary(dbPath: string, { failures, documents }: { failures: number; documents: number }): void {
   const db = new Database(dbPath);
   try {
     db.pragma('busy_timeout = 10000');
+    db.pragma('synchronous = OFF');
     const now = Math.floor(Date.now() / 1000);
     // Today's settings (the fixture's: OCR off, eng, 50 pages); one row in ten failed under the old extractor, so may work now.
     const today = { extractorVersion: EXTRACTOR_VERSION, ocr: false, ocrLanguages: ['eng'], pageCap: 50 };
     const fps = [JSON.stringify(today), JSON.stringify({ ...today, extractorVersion: '1' })];
-    const insertFailed = db.prepare(`INSERT INTO failed_files (file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at, attempts, first_failed_at,
-      run_id, failure_class, error_code, stack, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?)`);
-    const insertDoc = db.prepare(`INSERT INTO documents (file_hash, file_path, filename, size, mime_type, content, content_source, title, doc_type,
-      correspondent, doc_date, tags, language, summary, ai_provider, ai_model, created_at, updated_at)
-      VALUES (?, ?, ?, ?, 'text/plain', ?, 'text', ?, ?, ?, ?, ?, 'en', ?, 'local', 'local-rules-v1', ?, ?)`);
-    const kinds = ['invoice', 'letter', 'receipt', 'contract', 'statement'];
-    db.transaction(() => {
-      for (let i = 0; i < failures; i++) {
-        const [stage, code, cls, reason] = CODES[i % CODES.length];
-        const name = `${kinds[i % kinds.length]}-${String(i).padStart(6, '0')}.pdf`;
-        const hash = `f${i.toString(16).padStart(63, '0')}`;
-        const at = now - i * 60;
-        insertFailed.run(`/archive/${2000 + (i % 25)}/${name}`, name, hash, stage, reason, code, `${reason} (${name})`, at, 1 + (i % 3), at, cls, code, fps[i % 10 === 7 ? 1 : 0]);
-      }
-      for (let i = 0; i < documents; i++) {
-        const kind = kinds[i % kinds.length];
-        const name = `${kind}-${String(i).padStart(6, '0')}.txt`;
-        const hash = `d${i.toString(16).padStart(63, '0')}`;
-        const at = now - i * 60;
-        const text = `${kind} number ${i} from Example Ltd. Amount due EUR ${(i % 997) + 0.5}.`;
-        insertDoc.run(hash, `/archive/docs/${name}`, name, text.length, text, `${kind[0].toUpperCase()}${kind.slice(1)} ${i}`, kind, 'Example Ltd', '2024-03-15', JSON.stringify([kind]), text, at, at);
-      }
-    })();
+    const counter = 'WITH RECURSIVE n(i) AS (SELECT 0 WHERE @rows > 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < @rows)';
+    const kind = pickSql('i', KINDS);
+    const col = (k: number) => pickSql('i', CODES.map((c) => c[k]));
+    db.prepare(
+      `${counter}
+       INSERT INTO failed_files (file_path, filename, file_hash, stage, reason, error_type, error_message, failed_at, attempts, first_failed_at,
+         run_id, failure_class, error_code, stack, fingerprint)
+       SELECT '/archive/' || (2000 + i % 25) || '/' || name, name, printf('f%063x', i), ${col(0)}, ${col(3)}, ${col(1)}, ${col(3)} || ' (' || name || ')',
+         @now - i * 60, 1 + i % 3, @now - i * 60, NULL, ${col(2)}, ${col(1)}, NULL, CASE WHEN i % 10 = 7 THEN @old ELSE @today END
+       FROM (SELECT i, ${kind} || printf('-%06d.pdf', i) AS name FROM n)`,
+    ).run({ rows: failures, now, today: fps[0], old: fps[1] });
+    db.prepare(
+      `${counter}
+       INSERT INTO documents (file_hash, file_path, filename, size, mime_type, content, content_source, title, doc_type,
+         correspondent, doc_date, tags, language, summary, ai_provider, ai_model, created_at, updated_at)
+       SELECT printf('d%063x', i), '/archive/docs/' || name, name, length(text), 'text/plain', text, 'text', upper(substr(kind, 1, 1)) || substr(kind, 2) || ' ' || i,
+         kind, 'Example Ltd', '2024-03-15', json_array(kind), 'en', text, 'local', 'local-rules-v1', @now - i * 60, @now - i * 60
+       FROM (SELECT i, kind, kind || printf('-%06d.txt', i) AS name, kind || ' number ' || i || ' from Example Ltd. Amount due EUR ' || (i % 997) || '.5.' AS text
+             FROM (SELECT i, ${kind} AS kind FROM n))`,
+    ).run({ rows: documents, now });
   } finally {
     db.close();
   }

@@ -10,6 +10,7 @@ import { test, expect } from '../fixtures';
 import { FAILING, ingestCorpus } from '../journey';
 import { libraryFacts, oldestDocument, oldestFailure, seedLibrary } from '../library-db';
 import { captureBothThemes } from '../screens';
+import { overflow } from '../layout';
 import { IngestPage, countIn } from '../pages/ingest';
 import { FailedFilesPage } from '../pages/failed';
 import { DocumentsPage } from '../pages/documents';
@@ -85,6 +86,9 @@ test.describe('run states, checked against the library', () => {
       await expect(runRow.getByRole('cell').nth(1)).toHaveText('Paused');
       await expect(runRow.getByRole('cell').nth(3)).toHaveText('2');
       await expect(runRow.getByRole('cell').nth(4)).toHaveText('3');
+      // Its duration is the card's elapsed time (it said "—" beside "Elapsed: 16.6 s"), standing still while paused.
+      const elapsed = (await card.textContent())?.match(/Elapsed: (.+? s)/)?.[1];
+      await expect(runRow.getByRole('cell').nth(5)).toHaveText(elapsed ?? 'no Elapsed on the card');
       facts = libraryFacts(workspace.dbPath);
       expect([facts.documents, facts.failed, facts.runs[0].status]).toEqual([2, 3, 'paused']);
       expect(facts.runs[0].counts).toMatchObject({ ingested: 2, failed: 3 });
@@ -160,7 +164,7 @@ test.describe('run states, checked against the library', () => {
   });
 
   test('100 000 failed files and 100 000 documents: counts, groups and the last row match the library; the grid stays virtual', async ({ page, server, workspace }) => {
-    test.setTimeout(300_000); // writing 200 000 rows first takes a while on a busy machine
+    test.setTimeout(600_000); // 200 000 rows with their indexes and search index: ≈ 90 s at load 20 on 2 cores
     const total = 100_000;
     seedLibrary(workspace.dbPath, { failures: total, documents: total });
     const facts = libraryFacts(workspace.dbPath);
@@ -171,6 +175,9 @@ test.describe('run states, checked against the library', () => {
     await failed.open();
     const totalText = await shown(page, total);
     await expect(failed.shell.failedBadge()).toContainText(totalText);
+    // The sidebar holds "100,000" and the whole label beside it (the badge was squeezed, its text spilling out).
+    expect((await overflow(failed.shell.failedBadge())).x, 'badge text cut').toBeLessThanOrEqual(0);
+    expect((await overflow(failed.shell.nav().locator('.nav-label', { hasText: 'Failed files' }))).x, 'label cut').toBeLessThanOrEqual(0);
     await expect(page.getByText(`${totalText} failed files`)).toBeVisible();
     // The By-error card: each group's count is the library's.
     const groups = page.getByRole('region', { name: 'By error' }).locator('li.group');

@@ -249,7 +249,8 @@ export function isLive(progress: RunProgress | null, summary: RunSummary | null)
 
 export function liveRuns(runs: RunRow[], progress: RunProgress | null, summary: RunSummary | null): RunRow[] {
   if (!isLive(progress, summary)) return runs;
-  return runs.map((r) => (r.id === progress.runId ? { ...r, status: progress.status, counts: countsOf(progress) } : r));
+  // The live row reads the card's own numbers: status, counts, and the time it has worked so far.
+  return runs.map((r) => (r.id === progress.runId ? { ...r, status: progress.status, counts: countsOf(progress), durationMs: progress.elapsedMs } : r));
 }
 
 function countsOf(s: RunSummary | RunProgress) {
