@@ -177,6 +177,29 @@ describe('the extractor process', () => {
     }
   });
 
+  it('two OCR jobs run at once in one process on two tesseract threads, each reading its own page; the process dying under both fails neither', async () => {
+    const ex = createExtractor({ ocrLanguages: ['eng'], workers: 2, ocrPerProcess: 2, pageCap: 1, timeoutMs: 240_000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache') });
+    try {
+      const a = file('two-a.png', fx.makeTextPng('The quarterly invoice from Acme Corporation totals four hundred dollars'));
+      const b = file('two-b.png', fx.makeTextPng('Northwind Traders confirms the delivery of twelve garden chairs'));
+      const reads = await Promise.all([ex.ocr(a, 'image'), ex.ocr(b, 'image')]);
+      expect(reads[0].text).toContain('Acme');
+      expect(reads[1].text).toContain('Northwind');
+      expect(ex.pids()).toHaveLength(1);
+      // Killed with both jobs in flight, neither file is blamed: each is tried again alone.
+      const pid = ex.pids()[0];
+      const ticksBefore = cpuTicks(pid) ?? 0;
+      const jobs = [ex.ocr(a, 'image'), ex.ocr(b, 'image')];
+      await waitFor(() => (cpuTicks(pid) ?? Infinity) >= ticksBefore + 20);
+      process.kill(pid, 'SIGKILL');
+      const again = await Promise.all(jobs);
+      expect(again[0].text).toContain('Acme');
+      expect(again[1].text).toContain('Northwind');
+    } finally {
+      await ex.close();
+    }
+  });
+
   it('close() ends every child', async () => {
     const ex = createExtractor({ ocrLanguages: ['eng'], workers: 2, pageCap: 1, timeoutMs: 240_000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache') });
     const textFile = file('a.txt', fx.utf8('hello'));

@@ -155,6 +155,8 @@ export class Engine {
       const options: ExtractorOptions = {
         ocrLanguages: o.ocrLanguages,
         workers: Math.max(1, Math.min(cpus().length, 4)),
+        // Two tesseract threads per extraction process: half the processes, ≈ 40 % less memory (issue 15).
+        ocrPerProcess: 2,
         pageCap: o.ocrPageCap,
         timeoutMs: o.ocrTimeoutMs,
         memoryLimitMb: 1024,

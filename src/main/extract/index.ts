@@ -13,6 +13,8 @@ export { forkChild } from './pool';
 
 /** With the engine's own ≈ 300 MB, one extraction keeps the process tree under 1.5 GB. */
 export const DEFAULT_RSS_LIMIT_MB = 1024;
+/** What the memory limit grows by for each tesseract thread past the first in one process. */
+export const RSS_PER_EXTRA_THREAD_MB = 384;
 
 export interface ProcessExtractorOptions extends ExtractorOptions {
   /** Starts a child; default `child_process.fork`. The Electron shell passes a utilityProcess adapter. */
@@ -27,9 +29,12 @@ export interface ProcessExtractorOptions extends ExtractorOptions {
   textTimeoutMs?: number;
   /** A text job still reporting progress (pages read) may run this many times `textTimeoutMs`. Default 10. */
   textProgressFactor?: number;
-  /** Parallel text jobs per child beside its OCR job. Default 1: a bomb must not take other files' jobs down with it. */
+  /**
+   * Parallel text jobs per child beside its OCR jobs. Default: its OCR jobs (ocrPerProcess), so one process
+   * reads as many PDFs at once as two did; a bomb that takes the process down has the others retried alone.
+   */
   maxLightPerChild?: number;
-  /** Resident memory a child may reach before it is killed (`extractor_oom`). Default 1024 MB. */
+  /** Resident memory a child may reach before it is killed (`extractor_oom`). Default 1024 MB, + 384 MB per OCR thread past the first. */
   rssLimitMb?: number;
   /** How often the watchdog reads the children's memory. Default 100 ms. */
   rssPollMs?: number;
@@ -38,8 +43,10 @@ export interface ProcessExtractorOptions extends ExtractorOptions {
 }
 
 /**
- * Extraction in separate processes: `workers` children, each with one
- * tesseract worker thread, so an OCR job, a crash or a timeout touches one file.
+ * Extraction in separate processes: `workers` OCR jobs at once, `ocrPerProcess`
+ * of them (each on its own tesseract thread) per child. A crash, a timeout or
+ * a memory overrun ends one child; the jobs in flight beside the culprit are
+ * retried alone, so only the file to blame fails.
  */
 export class ProcessExtractor implements Extractor {
   private readonly pool: ExtractorPool;
@@ -47,13 +54,17 @@ export class ProcessExtractor implements Extractor {
   constructor(private readonly opts: ProcessExtractorOptions) {
     mkdirSync(opts.cachePath, { recursive: true, mode: 0o700 });
     const { entry, execArgv } = resolveEntry(opts.workerEntry);
+    const workers = Math.max(1, Math.floor(opts.workers || cpus().length));
+    const perProcess = Math.max(1, Math.min(workers, Math.floor(opts.ocrPerProcess ?? 1)));
     this.pool = new ExtractorPool({
       entry,
       execArgv: [...execArgv, `--max-old-space-size=${Math.max(128, Math.floor(opts.memoryLimitMb))}`],
-      config: { ocrLanguages: opts.ocrLanguages, pageCap: opts.pageCap, cachePath: opts.cachePath, debug: opts.debug },
-      children: Math.max(1, Math.floor(opts.workers || cpus().length)),
-      maxLightPerChild: opts.maxLightPerChild ?? 1,
-      rssLimitMb: opts.rssLimitMb ?? DEFAULT_RSS_LIMIT_MB,
+      config: { ocrLanguages: opts.ocrLanguages, pageCap: opts.pageCap, cachePath: opts.cachePath, ocrThreads: perProcess, debug: opts.debug },
+      children: Math.ceil(workers / perProcess),
+      maxHeavyPerChild: perProcess,
+      maxLightPerChild: opts.maxLightPerChild ?? perProcess,
+      // Each further OCR thread may hold one more rendered page: a child of two still stays below two children's limits.
+      rssLimitMb: opts.rssLimitMb ?? DEFAULT_RSS_LIMIT_MB + (perProcess - 1) * RSS_PER_EXTRA_THREAD_MB,
       rssPollMs: opts.rssPollMs ?? 100,
       recycleAfter: opts.recycleAfter ?? 300,
       recycleRssMb: opts.recycleRssMb ?? Math.max(400, Math.floor(opts.memoryLimitMb * 0.6)),

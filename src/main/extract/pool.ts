@@ -58,8 +58,10 @@ export interface PoolOptions {
   entry: string;
   execArgv: string[];
   config: ChildConfig;
-  /** Extractor processes; each runs one OCR job at a time. */
+  /** Extractor processes. */
   children: number;
+  /** OCR jobs a child runs at once (its tesseract threads). */
+  maxHeavyPerChild: number;
   /** Text/PDF/DOCX jobs a child may run at once beside its OCR job. */
   maxLightPerChild: number;
   /** Requests a child serves before it is replaced (caps leaks and fragmentation). */
@@ -250,7 +252,7 @@ export class ExtractorPool {
       const jobs = [...c.inFlight.values()];
       if (jobs.some((j) => j.suspect)) continue;
       if (job.suspect && jobs.length) continue;
-      if (heavy && jobs.some((j) => !isTextOp(j.op))) continue;
+      if (heavy && jobs.filter((j) => !isTextOp(j.op)).length >= this.opts.maxHeavyPerChild) continue;
       if (!heavy && jobs.filter((j) => isTextOp(j.op)).length >= this.opts.maxLightPerChild) continue;
       if (!best || c.inFlight.size < best.inFlight.size) best = c;
     }

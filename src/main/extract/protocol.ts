@@ -29,6 +29,8 @@ export type ExtractReply =
 
 /** What the child needs to know, passed as its first argument (JSON). */
 export interface ChildConfig extends Pick<ExtractorOptions, 'ocrLanguages' | 'pageCap' | 'cachePath'> {
+  /** Tesseract worker threads in this process: the OCR jobs it runs at once. Default 1. */
+  ocrThreads?: number;
   debug?: boolean;
 }
 
