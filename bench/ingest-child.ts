@@ -12,6 +12,7 @@ import { Engine, defaultRunOptions } from '../src/main/engine/engine';
 import { createAiProvider } from '../src/main/ai';
 import { sharedEncoder } from '../src/main/ai/encoder';
 import { LocalProvider } from '../src/main/ai/local';
+import { treeCpuMs } from './proc';
 
 export interface ChildConfig {
   db: string;
@@ -44,6 +45,8 @@ export interface ChildEmbedding {
 
 export interface ChildRun {
   ms: number;
+  /** CPU time of this process and its extraction children during the run (user + system), ms. */
+  cpuMs: number;
   summary: RunSummary;
   /** Event-loop delay during the run, ms. */
   eld: { p50: number; p99: number; max: number; mean: number };
@@ -80,12 +83,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < cfg.runs; i++) {
       const h = monitorEventLoopDelay({ resolution: 10 });
       h.enable();
+      const cpu0 = treeCpuMs(process.pid);
       const t0 = performance.now();
       // A progress listener, as the CLI and the app have one.
       const summary = await engine.ingest(options, { onProgress: () => undefined });
       const ms = performance.now() - t0;
+      const cpuMs = treeCpuMs(process.pid) - cpu0;
       h.disable();
-      runs.push({ ms, summary, eld: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 } });
+      runs.push({ ms, cpuMs, summary, eld: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 } });
     }
     if (cfg.encoder === 'use' && cfg.embedChunks) embedding = await measureEmbedding(engine, cfg.embedChunks);
   } finally {

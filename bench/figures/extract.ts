@@ -5,7 +5,7 @@
 import { loadavg } from 'node:os';
 import { freshDb, runIngestChild, type Ctx } from '../context';
 import type { ChildRun } from '../ingest-child';
-import { timeShell } from '../proc';
+import { timeShell, timeShellCpu } from '../proc';
 import { sample, type Row } from '../report';
 
 const quote = (ps: string[]) => ps.map((p) => `'${p}'`).join(' ');
@@ -32,6 +32,7 @@ export async function ocrFigures(ctx: Ctx, only: string[] | null = null): Promis
   const warmup = corpus.killPaths.filter((p) => p.includes('/img/')).slice(0, 2);
   const measure = async (paths: string[], pages: number, label: string, expected: number) => {
     const rates: number[] = [];
+    const cpuPerPage: number[] = [];
     const notes: string[] = [];
     const warm: number[] = [];
     for (let i = 0; i < ctx.reps; i++) {
@@ -41,23 +42,28 @@ export async function ocrFigures(ctx: Ctx, only: string[] | null = null): Promis
       if (r.warmupMs !== undefined) warm.push(r.warmupMs);
       if (run.summary.ingested !== expected) notes.push(`rep ${i + 1}: ingested ${run.summary.ingested} of ${expected} (failed ${JSON.stringify(run.summary.failedByStage)})`);
       rates.push(pages / (run.ms / 1000));
-      ctx.log(`  ${label} rep ${i + 1}: ${(run.ms / 1000).toFixed(1)} s, ${rates.at(-1)!.toFixed(2)} pages/s, event-loop p99 ${run.eld.p99.toFixed(1)} ms (load ${loadavg()[0].toFixed(1)})`);
+      cpuPerPage.push(run.cpuMs / pages);
+      ctx.log(`  ${label} rep ${i + 1}: ${(run.ms / 1000).toFixed(1)} s, ${rates.at(-1)!.toFixed(2)} pages/s, CPU ${(cpuPerPage.at(-1)! / 1000).toFixed(2)} s/page, event-loop p99 ${run.eld.p99.toFixed(1)} ms (load ${loadavg()[0].toFixed(1)})`);
     }
     notes.unshift(`timed after an untimed warm-up of 2 small scans in the same engine (extractor start-up + tesseract init: median ${(sample(warm).median / 1000).toFixed(1)} s)`);
-    return { rates, notes };
+    return { rates, cpuPerPage, notes };
   };
 
   // PNG pages: tesseract reads them directly. The bench's own pages (22 short lines) and text-dense ones (34 full lines).
   const pngRow = async (id: string, paths: string[], what: string): Promise<Row> => {
     const png = await measure(paths, paths.length, `OCR ${id}`, paths.length);
     const native: number[] = [];
+    const nativeCpu: number[] = [];
     if (ctx.native.tesseract) {
-      const cmd = `printf '%s\\n' ${quote(paths)} | xargs -P 2 -I{} tesseract {} - -l eng > /dev/null 2>&1`;
+      const cmd = `printf '%s\\n' ${quote(paths)} | xargs -P 2 -I{} tesseract {} - -l eng 2>/dev/null`;
       for (let i = 0; i < ctx.reps; i++) {
-        native.push(paths.length / (timeShell(cmd, NATIVE_ENV) / 1000));
-        ctx.log(`  ${id} native rep ${i + 1}: ${native.at(-1)!.toFixed(2)} pages/s (load ${loadavg()[0].toFixed(1)})`);
+        const t = timeShellCpu(cmd, NATIVE_ENV);
+        native.push(paths.length / (t.ms / 1000));
+        nativeCpu.push(t.cpuMs / paths.length);
+        ctx.log(`  ${id} native rep ${i + 1}: ${native.at(-1)!.toFixed(2)} pages/s, CPU ${(nativeCpu.at(-1)! / 1000).toFixed(2)} s/page (load ${loadavg()[0].toFixed(1)})`);
       }
     }
+    const cpuRatio = nativeCpu.length ? sample(nativeCpu).median / sample(png.cpuPerPage).median : null;
     const a = sample(png.rates);
     const b = native.length ? sample(native) : null;
     return {
@@ -70,7 +76,11 @@ export async function ocrFigures(ctx: Ctx, only: string[] | null = null): Promis
       ratio: b ? a.median / b.median : null,
       target: `≥ ${OCR_TARGET}× native`,
       met: b ? a.median / b.median >= OCR_TARGET : null,
-      notes: ['engine.ingest (OCR, local classify, store) in a fresh process; native: xargs -P 2 tesseract <png> - -l eng, right after in the same run', ...png.notes],
+      notes: [
+        'engine.ingest (OCR, local classify, store) in a fresh process; native: xargs -P 2 tesseract <png> - -l eng, right after in the same run',
+        `CPU time per page (user + system of the engine and its extraction processes; of every tesseract): Intake ${(sample(png.cpuPerPage).median / 1000).toFixed(2)} s, native ${nativeCpu.length ? (sample(nativeCpu).median / 1000).toFixed(2) : '?'} s — ratio ${cpuRatio?.toFixed(2) ?? '?'}× (what the wall-time ratio is on an idle machine where both keep 2 cores busy; on a loaded one the wall ratio also measures how many threads each side has runnable)`,
+        ...png.notes,
+      ],
     };
   };
   const rows: Row[] = [];

@@ -27,7 +27,7 @@ export async function memoryFigure(ctx: Ctx): Promise<Row> {
   const files = corpus.textPaths.length + corpus.scanPaths.length + corpus.scanPdfPaths.length;
   const peaks: number[] = [];
   const notes: string[] = [];
-  const reps = ctx.quick ? 1 : 2;
+  const reps = ctx.quick ? 1 : Math.min(2, ctx.reps);
   for (let i = 0; i < reps; i++) {
     const r = await runIngestChild(ctx, { db: freshDb(ctx, 'rss'), paths: [corpus.textDir, corpus.scanDir, corpus.scanPdfDir], runs: 1, options: { ocr: true } }, { memory: true });
     const m = r.memory!;
