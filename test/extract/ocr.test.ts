@@ -178,7 +178,8 @@ describe('the extractor process', () => {
   });
 
   it('two OCR jobs run at once in one process on two tesseract threads, each reading its own page; the process dying under both fails neither', async () => {
-    const ex = createExtractor({ ocrLanguages: ['eng'], workers: 2, ocrPerProcess: 2, pageCap: 1, timeoutMs: 240_000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache') });
+    // A cache of its own: both threads start together and find the language data still packed.
+    const ex = createExtractor({ ocrLanguages: ['eng'], workers: 2, ocrPerProcess: 2, pageCap: 1, timeoutMs: 240_000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache-two-threads') });
     try {
       const a = file('two-a.png', fx.makeTextPng('The quarterly invoice from Acme Corporation totals four hundred dollars'));
       const b = file('two-b.png', fx.makeTextPng('Northwind Traders confirms the delivery of twelve garden chairs'));

@@ -285,14 +285,26 @@ export class OcrEngine {
   }
 }
 
-/** Unpacks `<code>.traineddata.gz` into the cache once (atomically: concurrent children may race). */
-async function unpackLanguage(lang: LanguageData, cacheDir: string): Promise<void> {
+/** Unpacks in flight in this process, by target: two tesseract threads starting together share one. */
+const unpacking = new Map<string, Promise<void>>();
+
+/**
+ * Unpacks `<code>.traineddata.gz` into the cache once (atomically: concurrent children may race,
+ * and so may two threads of one process — they wait for the same unpack).
+ */
+function unpackLanguage(lang: LanguageData, cacheDir: string): Promise<void> {
   const target = join(cacheDir, `${lang.code}.traineddata`);
-  if (existsSync(target) && !lang.file) return;
-  const data = lang.file ? await readFile(lang.file) : gunzipSync(await readFile(join(lang.dir, `${lang.code}.traineddata.gz`)));
-  const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, target);
+  const running = unpacking.get(target);
+  if (running) return running;
+  const job = (async () => {
+    if (existsSync(target) && !lang.file) return;
+    const data = lang.file ? await readFile(lang.file) : gunzipSync(await readFile(join(lang.dir, `${lang.code}.traineddata.gz`)));
+    const tmp = `${target}.${process.pid}.tmp`;
+    await writeFile(tmp, data);
+    await rename(tmp, target);
+  })().finally(() => unpacking.delete(target));
+  unpacking.set(target, job);
+  return job;
 }
 
 /** The orientation model on disk; missing, it is a configuration error like a missing language. */
