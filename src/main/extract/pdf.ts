@@ -1,11 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Extraction } from '../../shared/domain';
 import { IntakeError, errorMessage } from '../../shared/errors';
 import { inkShare } from './blank';
 import { greyPgm } from './downscale';
+import { renderCapped, textItemsCapped } from './page-limits';
 import type { ExtractResult, PageVerdict, PdfPageLayer } from './types';
 
 /** Characters of text layer kept; the pipeline stores far less. */
@@ -71,6 +72,7 @@ export async function openPdf(path: string): Promise<PDFDocumentProxy> {
 }
 
 function pdfError(e: unknown): IntakeError {
+  if (e instanceof IntakeError) return e; // a page over its limits says so itself
   const name = (e as { name?: string } | null)?.name;
   if (name === 'PasswordException') {
     return new IntakeError('pdf_encrypted', 'PDF is password-protected', { message: errorMessage(e), cause: e });
@@ -126,9 +128,9 @@ export async function hasFormFields(doc: PDFDocumentProxy): Promise<boolean> {
 export async function readPdfPage(doc: PDFDocumentProxy, n: number, withFields = true): Promise<PdfPageText> {
   const page = await doc.getPage(n);
   try {
-    const content = await page.getTextContent();
+    const items = (await textItemsCapped(page, n)) as Awaited<ReturnType<PDFPageProxy['getTextContent']>>['items'];
     let text = '';
-    for (const item of content.items) {
+    for (const item of items) {
       if (!('str' in item)) continue;
       text += item.str;
       if (item.hasEOL) text += '\n';
@@ -285,7 +287,7 @@ export async function renderPdfPageInked(doc: PDFDocumentProxy, pageNumber: numb
       const ctx = entry.context;
       ctx.fillStyle = '#ffffff';
       ctx.fillRect(0, 0, w, h);
-      await page.render({ canvas: entry.canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport }).promise;
+      await renderCapped(page.render({ canvas: entry.canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport }), pageNumber);
       const pixels = ctx.getImageData(0, 0, w, h).data;
       return { image: greyPgm(pixels, w, h), ink: inkShare(pixels, w, h) };
     } finally {
