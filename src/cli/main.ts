@@ -362,7 +362,7 @@ async function ingestCommand(args: string[]): Promise<number> {
     const summary = await runs.finished(runId);
     progress?.clear();
     printSummary(summary, { json, db: v.db, used: describeOptions(options) });
-    if (!interrupted && (await service.handlers['library.embedding']({})).running) await embedWithProgress(service, json);
+    if (!interrupted && service.embedding()) await embedWithProgress(service, json);
     if (v.watch && !interrupted && summary.status === 'completed') {
       if (!json) process.stdout.write(`Watching ${positionals.join(', ')} for new and changed files (Ctrl-C to stop)…\n`);
       await new Promise<void>((resolve) => {

@@ -54,6 +54,8 @@ export interface LocalIntakeService extends IntakeService {
   watchPaths(paths: string[], hooks: { onRunStart?: (runId: number) => void; onRunEnd?: (summary: RunSummary) => void; onPollError?: (message: string) => void; onNotice?: (message: string) => void; onStop?: () => void }): () => void;
   /** Resolves when the background embedder has nothing left to do (or was stopped). */
   embedded(): Promise<EmbeddingStatus>;
+  /** True while background embedding runs (cheap: the counts behind `library.embedding` read every chunk). */
+  embedding(): boolean;
   /** Stops background embedding after the current batch; what is left stays pending. */
   stopEmbedding(): Promise<void>;
   /** Ctrl-C: every run of this service stops after its files in progress and is recorded as interrupted. */

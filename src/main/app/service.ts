@@ -20,7 +20,6 @@ import { coverageOf, unsupportedUnder } from '../engine/coverage';
 import { Engine, type EngineOptions } from '../engine/engine';
 import { Library } from '../engine/library';
 import type { Run } from '../engine/run';
-import { LANGUAGE_CODE, installedLanguages, userLanguageDir } from '../extract/ocr';
 import { NoticeThrottle, WatchManager } from '../engine/watched';
 import { watchFolders } from '../engine/watch';
 import { describeZodError } from './dispatch';
@@ -56,7 +55,9 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
     throw e;
   }
   const settings = new SettingsStore(library.db, opts.dataDir, opts.platform.secrets);
-  const tables = new TableBrowser(library.db);
+  // Built on first use (the Tables screen): it reads every table's columns.
+  let tableBrowser: TableBrowser | null = null;
+  const tables = () => (tableBrowser ??= new TableBrowser(library.db));
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
   const inboxDir = inboxDirFor(opts.dbPath);
@@ -66,7 +67,11 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
   );
 
   // OCR languages added as .traineddata files live in the data folder, where the extractor looks.
-  const languageDir = userLanguageDir(join(opts.dataDir, 'ocr-cache'));
+  // The OCR module loads tesseract.js: read it when languages are asked about, not at every start.
+  const ocr = async () => {
+    const m = await import('../extract/ocr');
+    return { ...m, languageDir: m.userLanguageDir(join(opts.dataDir, 'ocr-cache')) };
+  };
   const emit = <E extends EventName>(event: E, payload: Events[E]) => emitter.emit(event, payload);
   // Searches and the background embedder follow the saved settings; chunks left pending by a
   // kill (or by the CLI) are embedded now.
@@ -313,27 +318,28 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
       };
     },
 
-    'db.tables': () => tables.list(),
-    'db.rows': (input) => tables.rows(input.table, input),
+    'db.tables': () => tables().list(),
+    'db.rows': (input) => tables().rows(input.table, input),
     'db.insert': ({ table, values }) => {
-      const id = tables.insert(table, values);
+      const id = tables().insert(table, values);
       afterTableWrite(table);
       return { id };
     },
     'db.update': ({ table, id, values }) => {
-      const changed = tables.update(table, id, values);
+      const changed = tables().update(table, id, values);
       afterTableWrite(table);
       return { changed };
     },
     'db.delete': ({ table, id }) => {
-      const changed = tables.delete(table, id);
+      const changed = tables().delete(table, id);
       afterTableWrite(table);
       return { changed };
     },
 
     'settings.get': () => settings.get(),
-    'settings.set': (input) => {
+    'settings.set': async (input) => {
       if (input.ocrLanguages) {
+        const { installedLanguages, languageDir } = await ocr();
         const installed = installedLanguages(languageDir).map((l) => l.code);
         const unknown = input.ocrLanguages.filter((l) => !installed.includes(l));
         if (unknown.length) {
@@ -357,8 +363,12 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
       }
     },
 
-    'settings.languages': () => installedLanguages(languageDir),
+    'settings.languages': async () => {
+      const { installedLanguages, languageDir } = await ocr();
+      return installedLanguages(languageDir);
+    },
     'settings.addLanguage': async ({ path }) => {
+      const { LANGUAGE_CODE, installedLanguages, languageDir } = await ocr();
       const file = LANGUAGE_SOURCES.some((d) => path.startsWith(d + sep)) ? normalize(path) : await grantedPath(path);
       const name = basename(file);
       const code = name.replace(/\.traineddata$/, '');
@@ -443,6 +453,7 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
       await engine.embedder.idle();
       return engine.embedder.status();
     },
+    embedding: () => engine.embedder.running,
     stopEmbedding: () => engine.embedder.close(),
     interrupt: () => {
       for (const run of engine.activeRuns()) run.cancel('interrupted');

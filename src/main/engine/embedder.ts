@@ -80,12 +80,14 @@ export class BackgroundEmbedder {
     this.loop = this.pass(opts)
       .catch(() => undefined)
       .finally(() => {
+        // A pass that found nothing to embed changed nothing: no counts, no progress to send.
+        const worked = this.live !== null;
         this.loop = null;
         this.live = null;
         const next = this.again;
         this.again = null;
         if (next && !this.stopped) this.start(next);
-        else this.emit(true);
+        else if (worked) this.emit(true);
       });
   }
 
@@ -93,12 +95,15 @@ export class BackgroundEmbedder {
     const { documents, writer } = this.library;
     const provider = this.provider();
     const model = provider.embedModel;
-    this.live = { ...this.status(), running: true };
-    this.emit(true);
     let afterId = 0;
     while (!this.stopped) {
       const page = documents.chunksToEmbed(model, { outdated: opts.outdated, maxAttempts: MAX_EMBED_ATTEMPTS, afterId, limit: PAGE });
       if (!page.length) return;
+      // Counted once there is work (the counts read every chunk: a start with nothing to do skips them).
+      if (!this.live) {
+        this.live = { ...this.status(), running: true };
+        this.emit(true);
+      }
       afterId = page[page.length - 1].id;
       for (let i = 0; i < page.length && !this.stopped; i += BATCH) {
         const batch = page.slice(i, i + BATCH);

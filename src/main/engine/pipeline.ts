@@ -176,6 +176,15 @@ export class FilePipeline {
     // hash — the file_index shortcut skips re-hashing unchanged files.
     let hash = rehash ? undefined : library.fileIndex.hashIfUnchanged(path, entry.size, entry.mtimeMs);
     let content: Buffer | undefined;
+    // A rerun's common case: unchanged since it was hashed and already a document, so nothing of
+    // the file is read again (not even a stat: its identity matters only to a file that goes on).
+    const known = hash && !this.inRunHashes.has(hash) ? library.documents.idForHash(hash) : undefined;
+    if (hash && known !== undefined) {
+      this.run.setStage(path, 'skip_check');
+      void library.writer.run(() => library.documents.addPath(known, path, nowSec())).catch(() => undefined);
+      this.run.settle({ path, hash, status: 'skipped_existing' });
+      return;
+    }
     if (hash) {
       try {
         await this.rememberIdentity(path);
