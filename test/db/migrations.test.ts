@@ -77,6 +77,22 @@ describe('library migrations', () => {
     library.close();
   });
 
+  it('a command that only looks (intake failed list) at a library from an older Intake upgrades it first and answers', async () => {
+    const file = join(dir, 'old-look.db');
+    libraryAtMigration1(file);
+    const r = await runCli(['failed', 'list', '--db', file, '--json'], { INTAKE_DATA_DIR: join(dir, 'data') });
+    expect(r.stderr).not.toMatch(/no such table/);
+    expect(r.code).toBe(0);
+    const listed = JSON.parse(r.stdout) as unknown;
+    expect(JSON.stringify(listed)).toContain('/docs/scan.png');
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a library from a newer Intake is refused with a clear message and left untouched (byte for byte)', async () => {
     const file = join(dir, 'newer.db');
     const db = new Database(file);

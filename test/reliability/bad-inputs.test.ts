@@ -92,7 +92,7 @@ describe('the bad-input corpus in one run', () => {
         outcomes.set(f.path, f);
       },
     });
-  });
+  }, 900_000); // a generous deadline: this one run reads the whole bad corpus, OCR included, and took over 300 s at load 25
   afterAll(async () => {
     await ws.close();
   });

@@ -47,7 +47,7 @@ describe('--watch survives library faults', () => {
       other.exec('BEGIN EXCLUSIVE');
       try {
         writeFileSync(join(docs, 'second.txt'), letter('Second letter, written while the library is locked'));
-        expect(await waitFor(() => /locked by another program/.test(w.stderr()), 120_000, 100)).toBe(true);
+        expect(await waitFor(() => /locked by another program/.test(w.stderr()), 240_000, 100)).toBe(true);
         expect(w.child.exitCode).toBeNull();
       } finally {
         other.exec('COMMIT');
@@ -59,7 +59,7 @@ describe('--watch survives library faults', () => {
       w.child.kill('SIGINT');
       expect((await w.done).code).toBe(130);
     }
-  }, 300_000);
+  }, 480_000);
 
   it('the disk holding the library is full: the poll reports it, keeps watching, and ingests once there is room (a 3 MiB tmpfs)', async () => {
     const disk = join(root, 'disk');

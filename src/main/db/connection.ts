@@ -93,13 +93,40 @@ function openReadOnly(file: string, opts: OpenOptions): Db {
       throw e;
     }
   };
+  const openLooking = (): Db => {
+    try {
+      return open(abs);
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || !existsSync(abs)) throw e;
+      return open(`file:${encodeURI(abs).replace(/[?#]/g, encodeURIComponent)}?immutable=1`);
+    }
+  };
+  const db = openLooking();
+  const version = db.pragma('user_version', { simple: true }) as number;
   try {
-    return open(abs);
+    checkIsOurs(db, file);
   } catch (e) {
-    const code = (e as { code?: string }).code ?? '';
-    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code) || !existsSync(abs)) throw e;
-    return open(`file:${encodeURI(abs).replace(/[?#]/g, encodeURIComponent)}?immutable=1`);
+    db.close();
+    throw e;
   }
+  if (version >= MIGRATIONS.length) return db;
+  // A library from an older Intake lacks tables this build reads (e.g. failed_paths): a command that
+  // only looks upgrades it first, as opening it in the app would, then looks.
+  db.close();
+  try {
+    openDatabase(file, { busyTimeoutMs: opts.busyTimeoutMs }).close();
+  } catch (e) {
+    if (e instanceof LibraryRefused) throw e;
+    const code = (e as { code?: string }).code ?? '';
+    if (/^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)|^E(ACCES|PERM|ROFS)$/.test(code)) {
+      throw new LibraryRefused(
+        `${file} was made by an older version of Intake (library version ${version}; this one needs ${MIGRATIONS.length}) and must be upgraded once, which needs write access to it and its folder. Open it once with write access (the app or intake ingest); it was left untouched.`,
+      );
+    }
+    throw e;
+  }
+  return openLooking();
 }
 
 export function migrate(db: Db): void {
