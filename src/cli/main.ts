@@ -249,20 +249,14 @@ async function openLibrary(flag: string | undefined, o: OpenOptions = {}): Promi
   const created = !existsSync(db);
   if (created && !o.create) throw new UsageError(`no library at ${db} (only intake ingest, serve and watch add create one; or pass --db FILE)`);
   if (!created && statSync(db).isDirectory()) throw new UsageError(`${db} is a folder, not a library file (pass --db FILE, e.g. ${join(db, 'library.db')})`);
-  const [{ createIntakeService }, { keyFileSecretBox }] = await Promise.all([import('../main/app/service'), import('../main/web/secrets')]);
+  const [{ createIntakeService }, { headlessPlatform }] = await Promise.all([import('../main/app/service'), import('../main/app/platform')]);
   let service: LocalIntakeService;
   try {
     service = await createIntakeService({
       dbPath: db,
       dataDir,
       // A terminal: no window, no folder picker, the API key in the same key file as browser mode.
-      platform: {
-        mode: 'browser',
-        chooseFolder: async () => null,
-        showInFolder: async () => undefined,
-        openExternal: async () => undefined,
-        secrets: keyFileSecretBox(dataDir),
-      },
+      platform: headlessPlatform(dataDir),
       version: packageVersion(),
       allowedRoots: [parsePath(process.cwd()).root],
       watch: { enabled: false },

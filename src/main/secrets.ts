@@ -5,7 +5,7 @@
  */
 import { safeStorage } from 'electron';
 import type { SecretBox } from './app/service-api';
-import { keyFileSecretBox } from './web/secrets';
+import { keyFileSecretBox } from './app/secrets';
 
 export function isSafeStorageUsable(): boolean {
   if (!safeStorage.isEncryptionAvailable()) return false;

@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIntakeService } from '../../src/main/app/service';
 import { SettingsStore } from '../../src/main/app/settings';
 import { Library } from '../../src/main/engine/library';
-import { browserPlatform } from '../../src/main/web/main';
-import { keyFileSecretBox } from '../../src/main/web/secrets';
+import { headlessPlatform } from '../../src/main/app/platform';
+import { keyFileSecretBox } from '../../src/main/app/secrets';
 import { runCli } from '../support/cli';
 import { Workspace, letter } from '../support/workspace';
 
@@ -55,7 +55,7 @@ describe('intake ingest and the saved Settings', () => {
     expect(fp).toMatchObject({ ocr: false, ocrLanguages: ['eng', 'fra'], pageCap: 7 });
 
     // What the Failed-files screen asks for: no failure is "eligible for retry (OCR turned on)".
-    const service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.root], watch: { enabled: false } });
+    const service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: headlessPlatform(ws.dataDir), allowedRoots: [ws.root], watch: { enabled: false } });
     try {
       const page = await service.handlers['failed.list']({ offset: 0, limit: 100, sort: 'failed_at', dir: 'desc', filter: {} });
       expect(page.total).toBe(1);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../src/main/app/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService } from '../../src/main/app/service-api';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import { startWebServer, type WebServer } from '../../src/main/web/server';
 import { contract, type Envelope } from '../../src/shared/contract';
 import { Workspace, letter } from '../support/workspace';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   ws.write('tiny.txt', 'x');
   outsideLink = join(ws.docs, 'etc-link');
   symlinkSync('/etc', outsideLink);
-  service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.docs] });
+  service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: headlessPlatform(ws.dataDir), allowedRoots: [ws.docs] });
   // Something to aim at: a run with one document and one failed row.
   const done = new Promise((r) => service.on('run.finished', r));
   expect(await dispatch(service.handlers, 'ingest.start', { paths: [ws.docs], ocr: false })).toMatchObject({ ok: true });

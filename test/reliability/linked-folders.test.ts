@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events } from '../../src/shared/contract';
 import type { RunSummary } from '../../src/shared/domain';
 import { createIntakeService } from '../../src/main/app/service';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import { callThrough } from '../support/dispatch';
 import { cli, goodLetter, withDb } from './support';
 
@@ -79,7 +79,7 @@ describe('linked folders, in browser mode with the Settings field', () => {
     symlinkSync(privateDir, join(docs, 'to-private'));
     const dataDir = join(root, 'data');
     const dbPath = join(root, 'intake.db');
-    const service = await createIntakeService({ dbPath, dataDir, platform: browserPlatform(dataDir), allowedRoots: [docs, granted] });
+    const service = await createIntakeService({ dbPath, dataDir, platform: headlessPlatform(dataDir), allowedRoots: [docs, granted] });
     try {
       const call = <T = unknown>(channel: string, input: unknown): Promise<T> => callThrough<T>(service.handlers, channel, input);
       const run = async (): Promise<Events['run.finished']> => {

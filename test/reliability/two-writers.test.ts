@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/main/db/connection';
 import { dispatch } from '../../src/main/app/dispatch';
 import { Library } from '../../src/main/engine/library';
 import { createIntakeService } from '../../src/main/app/service';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import type { RunSummary } from '../../src/shared/domain';
 import { Workspace, letter } from '../support/workspace';
 import { goodLetter, startCli, waitFor, withDb } from './support';
@@ -39,7 +39,7 @@ describe('two writers on one database', () => {
     for (let i = 0; i < 50; i++) add(`cli/copy-${i}.txt`, goodLetter(i + 25));
     for (let i = 0; i < 40; i++) add(`shared/bad-${i}.txt`, `tiny ${i}`, true);
 
-    const service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.root] });
+    const service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: headlessPlatform(ws.dataDir), allowedRoots: [ws.root] });
     try {
       const finished = new Promise<RunSummary>((resolve) => service.on('run.finished', resolve));
       const cliRun = startCli(['ingest', `${ws.docs}/shared`, `${ws.docs}/cli`, '--db', ws.dbPath, '--no-ocr', '--json', '--concurrency', '4'], {

@@ -7,7 +7,7 @@ import { dispatch } from '../../src/main/app/dispatch';
 import { callThrough } from '../support/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService } from '../../src/main/app/service-api';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import { startWebServer, type WebServer } from '../../src/main/web/server';
 import { encodeInboxManifest, INBOX_UPLOAD_PATH, INBOX_UPLOAD_TYPE } from '../../src/shared/inbox-upload';
 import { waitFor } from '../reliability/support';
@@ -19,7 +19,7 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 beforeEach(async () => {
   ws = new Workspace('intake-inbox-');
-  service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.root], inboxMaxBytes: 64 * 1024 });
+  service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: headlessPlatform(ws.dataDir), allowedRoots: [ws.root], inboxMaxBytes: 64 * 1024 });
 });
 afterEach(async () => {
   await service.close();
@@ -106,7 +106,7 @@ describe('browser mode: dropped files go into the inbox all or nothing', () => {
 describe('browser mode: the inbox sits beside the library in use', () => {
   it('with the library at /elsewhere/lib.db, dropped files go to /elsewhere/inbox and are ingested from there', async () => {
     const elsewhere = join(ws.root, 'elsewhere');
-    const other = await createIntakeService({ dbPath: join(elsewhere, 'lib.db'), dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.docs] });
+    const other = await createIntakeService({ dbPath: join(elsewhere, 'lib.db'), dataDir: ws.dataDir, platform: headlessPlatform(ws.dataDir), allowedRoots: [ws.docs] });
     try {
       const dropped = await dispatch(other.handlers, 'ingest.inbox', { files: [{ relativePath: 'fair.txt', dataBase64: b64(letter('Summer fair', 'The summer fair in the village square opens at ten.')) }] });
       if (!dropped.ok) throw new Error(dropped.error.message);

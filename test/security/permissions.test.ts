@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIntakeService } from '../../src/main/app/service';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import { runCli } from '../support/cli';
 import { Workspace, letter } from '../support/workspace';
 
@@ -44,7 +44,7 @@ describe('the library is private to its user, whoever creates it', () => {
   it('the service (app, browser mode) does the same for its data folder, library, caches and inbox', async () => {
     const dataDir = join(ws.root, 'svc-data');
     const dbPath = join(dataDir, 'lib', 'intake.db');
-    const service = await createIntakeService({ dbPath, dataDir, platform: browserPlatform(dataDir), allowedRoots: [ws.root] });
+    const service = await createIntakeService({ dbPath, dataDir, platform: headlessPlatform(dataDir), allowedRoots: [ws.root] });
     try {
       expect(mode(dataDir)).toBe('700');
       expect(mode(join(dataDir, 'lib'))).toBe('700');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/app/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import { openDatabase } from '../../src/main/db/connection';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import { redactSecrets } from '../../src/shared/redact';
 import { startAiServer } from '../support/ai-server';
 import { Workspace, letter } from '../support/workspace';
@@ -14,7 +14,7 @@ describe('stored and shown messages never carry credentials from a URL', () => {
     ai.script(() => ({ status: 500, message: 'boom' }), 'chat');
     const port = ai.port;
     await ai.down(); // nothing listens: every call fails with the URL in its message
-    const service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.root] });
+    const service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: headlessPlatform(ws.dataDir), allowedRoots: [ws.root] });
     const call = async <T,>(channel: string, input: unknown): Promise<T> => {
       const env = await dispatch(service.handlers, channel, input);
       if (!env.ok) throw new Error(env.error.message);

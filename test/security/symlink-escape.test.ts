@@ -6,7 +6,7 @@ import { callThrough } from '../support/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService } from '../../src/main/app/service-api';
 import { scan } from '../../src/main/engine/scan';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import { letter, Workspace } from '../support/workspace';
 
 let ws: Workspace;
@@ -21,7 +21,7 @@ beforeEach(async () => {
   mkdirSync(join(outside, 'sub'), { recursive: true });
   writeFileSync(join(outside, 'diary.txt'), letter('Diary', `${MARKER} the private words of a diary that lives outside the granted folder.`));
   writeFileSync(join(outside, 'sub', 'more.txt'), letter('More', `${MARKER} another private note in a folder outside the granted one.`));
-  service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: browserPlatform(ws.dataDir), allowedRoots: [ws.docs] });
+  service = await createIntakeService({ dbPath: ws.dbPath, dataDir: ws.dataDir, platform: headlessPlatform(ws.dataDir), allowedRoots: [ws.docs] });
 });
 afterEach(async () => {
   await service.close();

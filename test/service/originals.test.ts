@@ -5,7 +5,7 @@ import type { Events, FsListing, OriginalFile } from '../../src/shared/contract'
 import { dispatch } from '../../src/main/app/dispatch';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService, Platform } from '../../src/main/app/service-api';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import { INVOICE, Workspace, letter } from '../support/workspace';
 
 let ws: Workspace;
@@ -16,7 +16,7 @@ let desktop: { opened: string[]; revealed: string[] };
 function desktopPlatform(): Platform {
   desktop = { opened: [], revealed: [] };
   return {
-    ...browserPlatform(ws.dataDir),
+    ...headlessPlatform(ws.dataDir),
     mode: 'electron',
     showInFolder: async (p) => void desktop.revealed.push(p),
     openPath: async (p) => void desktop.opened.push(p),
@@ -77,7 +77,7 @@ describe('Documents: open the original, show it in its folder, or download it', 
     const outside = join(ws.root, 'outside');
     mkdirSync(outside);
     writeFileSync(join(outside, 'secret.txt'), letter('Secret', 'Nothing to see here, this letter is outside the granted folder.'));
-    await start(browserPlatform(ws.dataDir));
+    await start(headlessPlatform(ws.dataDir));
     const note = ws.write('sub/note.txt', letter('Garden', 'The hedge and the lawn will be trimmed in spring by the gardener.'));
     await ingest([ws.docs]);
     const id = await docId('note.txt');
@@ -90,7 +90,7 @@ describe('Documents: open the original, show it in its folder, or download it', 
   });
 
   it('browser mode downloads the bytes, says when the file changed since ingest, and refuses to open the desktop', async () => {
-    await start(browserPlatform(ws.dataDir));
+    await start(headlessPlatform(ws.dataDir));
     const invoice = ws.write('invoice.txt', INVOICE);
     await ingest([ws.docs]);
     const id = await docId('invoice.txt');
@@ -111,7 +111,7 @@ describe('browser mode’s folder picker', () => {
   it('lists every granted root, climbs within them, offers recent folders and hidden ones on request', async () => {
     const other = join(ws.root, 'other-root');
     mkdirSync(join(other, 'deep', 'deeper'), { recursive: true });
-    await start(browserPlatform(ws.dataDir), [ws.docs, other]);
+    await start(headlessPlatform(ws.dataDir), [ws.docs, other]);
     ws.write('letters/a.txt', letter('Insurance', 'Your household insurance renews in May at the same premium.'));
     ws.write('.hidden-folder/b.txt', 'b');
 

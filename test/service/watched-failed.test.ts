@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIntakeService } from '../../src/main/app/service';
 import type { IntakeService } from '../../src/main/app/service-api';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import type { FailedFile, WatchedFolder } from '../../src/shared/domain';
 import type { Page } from '../../src/shared/contract';
 import { waitFor, withDb } from '../reliability/support';
@@ -19,7 +19,7 @@ beforeEach(async () => {
   service = await createIntakeService({
     dbPath: ws.dbPath,
     dataDir: ws.dataDir,
-    platform: browserPlatform(ws.dataDir),
+    platform: headlessPlatform(ws.dataDir),
     allowedRoots: [ws.root],
     engine: { extractorOptions: { workers: 1 } },
     watch: { pollMs: 100, osEvents: false },

@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../src/main/app/dispatch';
-import { browserPlatform } from '../../src/main/web/main';
+import { headlessPlatform } from '../../src/main/app/platform';
 import { libraryFile } from '../../src/main/app/paths';
 import { fakeService } from '../shell/fake-service';
 
 describe('browser mode stands in for what only the desktop can do', () => {
   it('has no native folder picker, refuses "Show in folder" with not_supported, and opens nothing', async () => {
-    const platform = browserPlatform(fs.mkdtempSync(path.join(os.tmpdir(), 'intake-bp-')));
+    const platform = headlessPlatform(fs.mkdtempSync(path.join(os.tmpdir(), 'intake-bp-')));
     expect(platform.mode).toBe('browser');
     expect(await platform.chooseFolder()).toBeNull();
     await expect(platform.openExternal('https://example.com/')).resolves.toBeUndefined();
@@ -17,13 +17,13 @@ describe('browser mode stands in for what only the desktop can do', () => {
     service.handlers['shell.showInFolder'].mockImplementation(({ path: p }: { path: string }) => platform.showInFolder(p));
     expect(await dispatch(service.handlers, 'shell.showInFolder', { path: '/tmp/a.pdf' })).toEqual({
       ok: false,
-      error: { code: 'not_supported', message: 'Show in folder is not available in browser mode' },
+      error: { code: 'not_supported', message: 'Show in folder is not available without the desktop app' },
     });
   });
 
   it('keeps the API key with the key-file box in the data folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-bp-'));
-    const { secrets } = browserPlatform(dir);
+    const { secrets } = headlessPlatform(dir);
     expect(secrets.decrypt(secrets.encrypt('sk-1'))).toBe('sk-1');
     expect(fs.existsSync(path.join(dir, 'secret.key'))).toBe(true);
   });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { keyFileSecretBox } from '../../src/main/web/secrets';
+import { keyFileSecretBox } from '../../src/main/app/secrets';
 
 describe('browser mode keeps the API key encrypted with a key file only the user can read', () => {
   it('round-trips, never stores the plain text, and writes the key with mode 0600', () => {

@@ -1,15 +1,14 @@
 /**
- * Browser mode entry: the real service with a browser Platform, served by startWebServer.
+ * Browser mode entry: the real service with the headless Platform (app/platform.ts, shared with the CLI), served by startWebServer.
  * Used by `intake serve`, by `npm start` where Electron is missing, and by the e2e tests.
  * Run directly: `tsx src/main/web/main.ts [--port N] [--db FILE] [--data-dir DIR]`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../../shared/errors';
 import { defaultDataDir, libraryFile } from '../app/paths';
-import type { IntakeService, Platform } from '../app/service-api';
-import { keyFileSecretBox } from './secrets';
+import type { IntakeService } from '../app/service-api';
+import { headlessPlatform } from '../app/platform';
 import { startWebServer, type WebServer } from './server';
 
 export interface BrowserModeOptions {
@@ -44,22 +43,6 @@ export function defaultRendererDir(): string {
   return process.env.INTAKE_RENDERER_DIR ? path.resolve(process.env.INTAKE_RENDERER_DIR) : path.join(packageRoot(), 'out', 'renderer');
 }
 
-function notSupported(what: string): Error {
-  return new ApiError('not_supported', `${what} is not available in browser mode`);
-}
-
-export function browserPlatform(dataDir: string): Platform {
-  return {
-    mode: 'browser',
-    chooseFolder: async () => null,
-    showInFolder: async () => {
-      throw notSupported('Show in folder');
-    },
-    openExternal: async () => undefined,
-    secrets: keyFileSecretBox(dataDir),
-  };
-}
-
 export async function runBrowserMode(opts: BrowserModeOptions = {}): Promise<BrowserMode> {
   const dataDir = path.resolve(opts.dataDir ?? defaultDataDir());
   const dbPath = libraryFile({ given: opts.dbPath, dataDir });
@@ -72,7 +55,7 @@ export async function runBrowserMode(opts: BrowserModeOptions = {}): Promise<Bro
   }
 
   const { createIntakeService } = await import('../app/service');
-  const service = await createIntakeService({ dbPath, dataDir, platform: browserPlatform(dataDir), version: readVersion() });
+  const service = await createIntakeService({ dbPath, dataDir, platform: headlessPlatform(dataDir), version: readVersion() });
   let server: WebServer;
   try {
     server = await startWebServer({ service, port: opts.port, host: '127.0.0.1', rendererDir });

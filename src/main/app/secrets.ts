@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SecretBox } from '../app/service-api';
+import type { SecretBox } from './service-api';
 
 const KEY_FILE = 'secret.key';
 const VERSION = 1;
