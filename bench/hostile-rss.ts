@@ -9,13 +9,13 @@
  * names (a page of 3 million text operators, DOCX bombs of 300 MB and 1 GB inflated, NUL padding,
  * a name that is not UTF-8). OCR is off unless --ocr (the figures then include page rendering).
  */
-import { once } from 'node:events';
-import { createWriteStream, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import zlib from 'node:zlib';
 import { buildBadCorpus } from '../test/reliability/bad-corpus';
+import { writeDocxBomb } from '../test/support/docx-bomb';
 import { letter } from '../test/support/workspace';
 import { runChild, sampleTree } from './proc';
 
@@ -46,86 +46,6 @@ export function operatorBombPdf(n: number): Buffer {
   return Buffer.concat(parts);
 }
 
-/** A DOCX whose document.xml inflates to `inflated` bytes (written as a stream, never held whole). */
-async function docxBomb(path: string, inflated: number): Promise<void> {
-  const out = createWriteStream(path);
-  const central: Buffer[] = [];
-  let offset = 0;
-  const put = async (b: Buffer) => {
-    offset += b.length;
-    if (!out.write(b)) await once(out, 'drain');
-  };
-  const entry = async (name: string, chunks: () => AsyncGenerator<Buffer>) => {
-    const nameB = Buffer.from(name);
-    const start = offset;
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(20, 4);
-    h.writeUInt16LE(0x0008, 6);
-    h.writeUInt16LE(8, 8);
-    h.writeUInt16LE(nameB.length, 26);
-    await put(Buffer.concat([h, nameB]));
-    let crc = 0;
-    let usize = 0;
-    let csize = 0;
-    const deflate = zlib.createDeflateRaw({ level: 1 });
-    const done = new Promise<void>((res) => deflate.on('end', () => res()));
-    deflate.on('data', (c: Buffer) => {
-      csize += c.length;
-      offset += c.length;
-      out.write(c);
-    });
-    for await (const c of chunks()) {
-      crc = zlib.crc32(c, crc);
-      usize += c.length;
-      if (!deflate.write(c)) await once(deflate, 'drain');
-    }
-    deflate.end();
-    await done;
-    const dd = Buffer.alloc(16);
-    dd.writeUInt32LE(0x08074b50, 0);
-    dd.writeUInt32LE(crc >>> 0, 4);
-    dd.writeUInt32LE(csize >>> 0, 8);
-    dd.writeUInt32LE(usize >>> 0, 12);
-    await put(dd);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(0x0008, 8);
-    c.writeUInt16LE(8, 10);
-    c.writeUInt32LE(crc >>> 0, 16);
-    c.writeUInt32LE(csize >>> 0, 20);
-    c.writeUInt32LE(usize >>> 0, 24);
-    c.writeUInt16LE(nameB.length, 28);
-    c.writeUInt32LE(start, 42);
-    central.push(Buffer.concat([c, nameB]));
-  };
-  const once1 = (s: string) =>
-    async function* () {
-      yield Buffer.from(s);
-    };
-  await entry('[Content_Types].xml', once1('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'));
-  await entry('_rels/.rels', once1('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'));
-  await entry('word/document.xml', async function* () {
-    yield Buffer.from('<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>');
-    const para = Buffer.from('<w:p><w:r><w:t>The quarterly report of the example company lists every invoice paid.</w:t></w:r></w:p>'.repeat(1000));
-    for (let n = 0; n < inflated; n += para.length) yield para;
-    yield Buffer.from('</w:body></w:document>');
-  });
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(central.length, 8);
-  end.writeUInt16LE(central.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  await put(cd);
-  await put(end);
-  out.end();
-  await once(out, 'close');
-}
-
 interface Row {
   file: string;
   bytes: number;
@@ -145,8 +65,8 @@ async function main(): Promise<void> {
   if (readdirSync(corpus).length === 0) {
     await buildBadCorpus(corpus); // writes its files
     writeFileSync(join(corpus, 'operators-3m.pdf'), operatorBombPdf(3_000_000));
-    await docxBomb(join(corpus, 'bomb-300mb.docx'), 300 * 1024 * 1024);
-    await docxBomb(join(corpus, 'bomb-1gb.docx'), 1024 * 1024 * 1024);
+    await writeDocxBomb(join(corpus, 'bomb-300mb.docx'), 300 * 1024 * 1024);
+    await writeDocxBomb(join(corpus, 'bomb-1gb.docx'), 1024 * 1024 * 1024);
     writeFileSync(join(corpus, 'nul-padded.log.txt'), Buffer.concat([Buffer.from(letter('Server log', 'Service started and answered every request.')), Buffer.alloc(1_800_000)]));
     writeFileSync(Buffer.from(join(corpus, 'caf\xe9-latin1.txt'), 'latin1'), letter('Latin-1 name', 'A letter whose file name came from an old zip.'));
   }
