@@ -111,6 +111,8 @@ describe('intake ingest --watch, edge cases through the real CLI', () => {
     expect(documentFor(sha(whole))!.size).toBe(statSync(growing).size);
     expect(eventsFor(growing)).toEqual([]);
     expect(q('SELECT * FROM failed_files')).toEqual([]);
+    // The run that took the last file prints its summary after its document is stored: wait for it.
+    expect(await waitFor(() => w.summaries.reduce((n, s) => n + s.ingested, 0) >= 4, 120_000, 50)).toBe(true);
     expect(w.summaries.every((s) => s.failed === 0 && s.status === 'completed')).toBe(true);
     expect(w.summaries.reduce((n, s) => n + s.ingested, 0)).toBe(4);
     expect(w.child.exitCode).toBeNull();
