@@ -62,8 +62,7 @@ export class LibraryRefused extends Error {
  * "down" or ignoring new columns could lose data) and a SQLite file of another program (tables,
  * but no Intake schema version), leaving either untouched.
  */
-function checkIsOurs(db: Db, file: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
+function checkIsOurs(db: Db, file: string, version = db.pragma('user_version', { simple: true }) as number): void {
   if (version > MIGRATIONS.length) {
     throw new LibraryRefused(`${file} was made by a newer version of Intake (library version ${version}; this one knows up to ${MIGRATIONS.length}). Update Intake to open it; the file was left untouched.`);
   }
@@ -105,7 +104,7 @@ function openReadOnly(file: string, opts: OpenOptions): Db {
   const db = openLooking();
   const version = db.pragma('user_version', { simple: true }) as number;
   try {
-    checkIsOurs(db, file);
+    checkIsOurs(db, file, version);
   } catch (e) {
     db.close();
     throw e;

@@ -28,16 +28,12 @@ export interface CoverageChildren {
  * duplicate · failed · unsupported · not yet seen, in that order).
  */
 export class CoverageRepo {
-  private readonly kept: KeptCoverage | null;
-  private readonly readTime: ReadTimeCoverage | null;
+  private readonly kept: KeptCoverage;
   private readonly unsupportedStmt;
 
   constructor(db: Db) {
-    // A library not yet upgraded to migration 9 and opened read-only (`intake coverage` right after
-    // an update) has no kept map: its numbers are worked out at read time, as before.
-    const hasMap = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'coverage_counts'").get() !== undefined;
-    this.kept = hasMap ? new KeptCoverage(db) : null;
-    this.readTime = hasMap ? null : new ReadTimeCoverage(db);
+    // Every open upgrades the library first (a read-only one too), so the kept map (migration 11) is there.
+    this.kept = new KeptCoverage(db);
     this.unsupportedStmt = db.prepare<{ lo: string; hi: string; limit: number }, { path: string }>(`
       SELECT u.path FROM unsupported_files u WHERE u.path >= @lo AND u.path < @hi
         AND NOT EXISTS (SELECT 1 FROM document_paths p WHERE p.file_path = u.path)
@@ -48,7 +44,7 @@ export class CoverageRepo {
 
   /** The children of `folder` with their counts (recursive for subfolders), and the folder's total. */
   children(folder: string, limit: number): CoverageChildren {
-    return this.kept ? this.kept.children(folder, limit) : this.readTime!.children(folder, limit);
+    return this.kept.children(folder, limit);
   }
 
   /** The unsupported files under `folder` (the ones the map counts as unsupported), path order. */
@@ -59,7 +55,7 @@ export class CoverageRepo {
 
   /** True when any of the tables knows the path (it is in the map already). */
   isKnown(path: string): boolean {
-    return this.kept ? this.kept.isKnown(path) : this.readTime!.isKnown(path);
+    return this.kept.isKnown(path);
   }
 }
 
@@ -126,9 +122,9 @@ class KeptCoverage {
 }
 
 /**
- * The map worked out at read time over the five tables (what migration 11 replaced; the bench's
- * reference, and the answer for a library without the map — a read-only open upgrades one first): each category an index-only range scan leaving out the paths
- * a better category holds, grouped per child. 100 000 paths: 1.1–1.9 s, holding the thread.
+ * The map worked out at read time over the five tables, what migration 11 replaced; kept as the
+ * bench's reference. Each category is an index-only range scan leaving out the paths a better
+ * category holds, grouped per child. 100 000 paths: 1.1–1.9 s, holding the thread.
  */
 export const READ_TIME_CHILDREN_SQL = `
   WITH known (path, cat) AS (
@@ -153,36 +149,3 @@ export const READ_TIME_CHILDREN_SQL = `
   SELECT name, dir, sum(cat = 1) AS ingested, sum(cat = 2) AS duplicate, sum(cat = 3) AS failed,
          sum(cat = 4) AS unsupported, sum(cat = 5) AS unseen
     FROM kids GROUP BY name, dir ORDER BY dir DESC, name`;
-
-class ReadTimeCoverage {
-  private readonly childrenStmt;
-  private readonly knownStmt;
-
-  constructor(db: Db) {
-    this.childrenStmt = db.prepare<{ lo: string; hi: string; n: number }, CoverageCounts & { name: string; dir: number }>(READ_TIME_CHILDREN_SQL);
-    this.knownStmt = db.prepare<[string, string, string, string], { one: number }>(`
-      SELECT 1 AS one FROM document_paths WHERE file_path = ?
-      UNION ALL SELECT 1 FROM failed_files WHERE file_path = ?
-      UNION ALL SELECT 1 FROM unsupported_files WHERE path = ?
-      UNION ALL SELECT 1 FROM file_index WHERE path = ?
-      LIMIT 1`);
-  }
-
-  children(folder: string, limit: number): CoverageChildren {
-    const { lo, hi } = folderRange(folder);
-    const total = emptyCoverage();
-    const entries: CoverageEntry[] = [];
-    let truncated = false;
-    for (const r of this.childrenStmt.iterate({ lo, hi, n: lo.length + 1 })) {
-      const counts: CoverageCounts = { ingested: r.ingested, duplicate: r.duplicate, failed: r.failed, unsupported: r.unsupported, unseen: r.unseen };
-      for (const k of CATEGORIES) total[k] += counts[k];
-      if (entries.length < limit) entries.push({ name: r.name, path: lo + r.name, dir: r.dir === 1, counts });
-      else truncated = true;
-    }
-    return { total, entries, truncated };
-  }
-
-  isKnown(path: string): boolean {
-    return this.knownStmt.get(path, path, path, path) !== undefined;
-  }
-}

@@ -2,6 +2,7 @@ import type { RunProgress, Stage } from '../../../shared/domain';
 import { STAGES } from '../../../shared/domain';
 import { STATUS_TONE, basename, count, duration, plural, rate, stageLabel, statusLabel } from '../format';
 import { Badge, Card } from './common';
+import { RunCounts } from './RunCounts';
 
 interface Props {
   progress: RunProgress;
@@ -78,24 +79,7 @@ export function RunProgressCard({ progress: p, live: active, onPause, onResume, 
       )}
       {/* Once the run is over the Summary below holds these counts: not shown twice. */}
       {active && (
-        <dl className="counts">
-          <div>
-            <dt>Ingested</dt>
-            <dd>{count(p.ingested)}</dd>
-          </div>
-          <div>
-            <dt>Skipped existing</dt>
-            <dd>{count(p.skippedExisting)}</dd>
-          </div>
-          <div>
-            <dt>Skipped (failed)</dt>
-            <dd>{count(p.skippedFailed)}</dd>
-          </div>
-          <div>
-            <dt>Failed</dt>
-            <dd className={p.failed > 0 ? 'text-danger' : undefined}>{count(p.failed)}</dd>
-          </div>
-        </dl>
+        <RunCounts ingested={p.ingested} skippedExisting={p.skippedExisting} skippedFailed={p.skippedFailed} failed={p.failed} />
       )}
       {active && stagesNow.length > 0 && (
         <div className="stage-now" aria-label="Files in each stage">

@@ -2,6 +2,7 @@ import type { RunSummary, Stage, UnsupportedFile } from '../../../shared/domain'
 import { UnsupportedCount } from './UnsupportedFiles';
 import { count, duration, plural, stageLabel, statusLabel } from '../format';
 import { Card } from './common';
+import { RunCounts } from './RunCounts';
 
 interface Props {
   summary: RunSummary;
@@ -24,30 +25,14 @@ export function RunSummaryCard({ summary: s, onShowFailed, onShowUnsupported }: 
           {s.message}
         </p>
       )}
-      <dl className="counts" aria-label="Run summary">
-        <div>
-          <dt>Ingested</dt>
-          <dd>{count(s.ingested)}</dd>
-        </div>
-        <div>
-          <dt>Skipped existing</dt>
-          <dd>{count(s.skippedExisting)}</dd>
-        </div>
-        <div>
-          <dt>Skipped (failed)</dt>
-          <dd>{count(s.skippedFailed)}</dd>
-        </div>
-        <div>
-          <dt>Unsupported</dt>
-          <dd>
-            <UnsupportedCount n={s.unsupported} files={s.unsupportedFiles ?? []} onOpen={onShowUnsupported} />
-          </dd>
-        </div>
-        <div>
-          <dt>Failed</dt>
-          <dd className={s.failed > 0 ? 'text-danger' : undefined}>{count(s.failed)}</dd>
-        </div>
-      </dl>
+      <RunCounts
+        label="Run summary"
+        ingested={s.ingested}
+        skippedExisting={s.skippedExisting}
+        skippedFailed={s.skippedFailed}
+        failed={s.failed}
+        unsupported={<UnsupportedCount n={s.unsupported} files={s.unsupportedFiles ?? []} onOpen={onShowUnsupported} />}
+      />
       {byStage.length > 0 && (
         <div className="failed-by-stage">
           <h3 className="subhead">Failed by stage</h3>
