@@ -114,6 +114,26 @@ export class FilePipeline {
     }
   }
 
+  /**
+   * A rerun's common case, settled in bulk before any queue slot: the files of `entries` unchanged
+   * since they were hashed (file_index size and mtime) whose content is a document already known at
+   * that very path. One query for them all; nothing is read, stat'ed or written. Returns the
+   * entries left for `process` (changed, new, failed before, held by a file of this run, or with
+   * a name that is not UTF-8, whose bytes `process` remembers). Once `held()` turns true (the run
+   * was paused or stopped by a hook meanwhile) the rest are left too.
+   */
+  settleUnchanged(entries: FileEntry[], held: () => boolean): FileEntry[] {
+    const stored = this.deps.library.fileIndex.storedAt(entries.map((e) => e.path));
+    if (!stored.size) return entries;
+    const left: FileEntry[] = [];
+    for (const e of entries) {
+      const s = stored.get(e.path);
+      if (s && !e.raw && s.size === e.size && s.mtimeMs === e.mtimeMs && !this.inRunHashes.has(s.hash) && !held()) this.run.settle({ path: e.path, hash: s.hash, status: 'skipped_existing' });
+      else left.push(e);
+    }
+    return left;
+  }
+
   /** The path to give the file system: the bytes when the name is not UTF-8. */
   private fsPath(path: string): string | Buffer {
     return this.raws.get(path) ?? path;

@@ -17,7 +17,7 @@ import { RunStop } from './ai-gate';
 import type { Library } from './library';
 import { FilePipeline, type FileEntry, type FileOutcome, type InFlightStage, type PipelineDeps } from './pipeline';
 import { drainBounded } from './queue';
-import { scan } from './scan';
+import { scanBatches } from './scan';
 import { etaSeconds } from './eta';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -304,7 +304,7 @@ export class Run {
             this.pipeline.folderRead(dir);
             this.hooks.onFolderRead?.(dir);
           };
-          for await (const entry of scan(this.options.paths, {
+          for await (const batch of scanBatches(this.options.paths, {
             signal: this.abort.signal,
             allowedRoots: this.options.allowedRoots,
             onFolderRead,
@@ -316,16 +316,24 @@ export class Run {
               this.message ??= `Linked folders leading outside the chosen folders were not followed (e.g. ${path} → ${target}); turn on "Follow linked folders" in Settings or pass --follow-symlinks to read them.`;
             },
           })) {
+            // A paused run settles nothing, not even the files it can settle without a worker.
+            while (this.pausedGate && !halted()) await this.pausedGate.promise;
             if (halted()) break;
-            this.counts.scanned++;
-            if (entry.type === 'unsupported') {
-              if (this.unsupportedFiles.length < UNSUPPORTED_LISTED) this.unsupportedFiles.push(unsupportedFile(entry.path));
-              this.settle({ path: entry.path, hash: null, status: 'unsupported' });
-              continue;
+            const files: FileEntry[] = [];
+            for (const entry of batch) {
+              this.counts.scanned++;
+              if (entry.type === 'unsupported') {
+                if (this.unsupportedFiles.length < UNSUPPORTED_LISTED) this.unsupportedFiles.push(unsupportedFile(entry.path));
+                this.settle({ path: entry.path, hash: null, status: 'unsupported' });
+                continue;
+              }
+              this.total++;
+              if (entry.type === 'error') await this.pipeline.recordScanError(entry);
+              else files.push(entry);
             }
-            this.total++;
-            if (entry.type === 'error') await this.pipeline.recordScanError(entry);
-            else {
+            // Unchanged files already stored are settled here in one lookup; the rest go to the workers.
+            for (const entry of this.pipeline.settleUnchanged(files, () => this.pausedGate !== null || halted())) {
+              if (halted()) break;
               this.waitingByKind.set(entry.kind, (this.waitingByKind.get(entry.kind) ?? 0) + 1);
               await push(entry);
             }

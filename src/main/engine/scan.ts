@@ -1,5 +1,5 @@
-import { lstat, opendir, realpath, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { stat as statThen, type Stats } from 'node:fs';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import type { ErrorCode, FileKind } from '../../shared/domain';
 import { osFailure } from '../../shared/errors';
@@ -17,6 +17,8 @@ export type ScanEntry =
 
 /** Stats in flight ahead of the entry being visited: the thread pool works while the pipeline takes the file. */
 const STAT_AHEAD = 32;
+/** Plain files handed on at most at once (a folder's files go out together, up to this many). */
+const BATCH_MAX = 256;
 
 const SYSTEM_NAMES = new Set(['thumbs.db', 'desktop.ini', 'ehthumbs.db', '$recycle.bin', 'system volume information', 'lost+found']);
 
@@ -69,9 +71,19 @@ export interface ScanOptions {
  * `error` entry with the reason, and is never opened.
  */
 export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOptions): AsyncGenerator<ScanEntry> {
+  for await (const batch of scanBatches(roots, optsOrSignal)) yield* batch;
+}
+
+/**
+ * `scan`, its entries handed on a folder's worth at a time, in the same order: a folder's plain
+ * files are taken in its own loop, so a file costs no generator of its own (a rerun over thousands
+ * of unchanged files is mostly this walk).
+ */
+export async function* scanBatches(roots: string[], optsOrSignal?: AbortSignal | ScanOptions): AsyncGenerator<ScanEntry[]> {
   const opts: ScanOptions = optsOrSignal instanceof AbortSignal ? { signal: optsOrSignal } : (optsOrSignal ?? {});
   const { signal, allowedRoots, onFolderRead, rawOf, followSymlinks = false, onLinkNotFollowed } = opts;
   const visitedDirs = new Set<string>();
+  /** Files taken, by real path as text (see realKey): a file reached twice (a link to it, a root inside a root) is taken once. */
   const seenFiles = new Set<string>();
   /** The real paths of the given roots: a linked folder leading into one is read by that root's walk. */
   const rootReals: Buffer[] = [];
@@ -90,7 +102,7 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
     raw?: Buffer,
     /** Where the entry would be if no link led to it (its folder's real path plus its name). */
     unlinkedReal?: Buffer,
-  ): AsyncGenerator<ScanEntry> {
+  ): AsyncGenerator<ScanEntry[]> {
     if (signal?.aborted) return;
     const fsPath = raw ?? path;
     const at = raw ? { path, raw } : { path };
@@ -104,10 +116,10 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
       if (code === 'ENOENT') {
         const isLink = await lstat(fsPath).then((l) => l.isSymbolicLink(), () => false);
         if (isLink && !explicit) return; // dangling symlink inside a folder: not a document
-        yield { type: 'error', ...at, ...osFailure(code), message: `${path}: no such file or directory` };
+        yield [{ type: 'error', ...at, ...osFailure(code), message: `${path}: no such file or directory` }];
         return;
       }
-      yield { type: 'error', ...at, ...osFailure(code), message: errText(e) };
+      yield [{ type: 'error', ...at, ...osFailure(code), message: errText(e) }];
       return;
     }
     if (st.isDirectory()) {
@@ -115,7 +127,7 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
       try {
         real = await realpath(fsPath, { encoding: 'buffer' });
       } catch (e) {
-        yield { type: 'error', ...at, ...osFailure(undefined), message: errText(e) };
+        yield [{ type: 'error', ...at, ...osFailure(undefined), message: errText(e) }];
         return;
       }
       // A folder reached through a link: one leading into a given root is read by that root's walk
@@ -124,7 +136,7 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
       if (linked && rootReals.some((r) => isUnderBytes(real, r))) return;
       const refusedDir = refusalOf(real.toString(), allowedRoots);
       if (refusedDir) {
-        yield { type: 'error', ...at, ...osFailure('EACCES'), message: `folder not read: ${refusedDir}` };
+        yield [{ type: 'error', ...at, ...osFailure('EACCES'), message: `folder not read: ${refusedDir}` }];
         return;
       }
       if (linked && !followSymlinks) {
@@ -132,16 +144,15 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
         return;
       }
       // Keyed by the real path's bytes: two folders whose names differ only in non-UTF-8 bytes stay two.
-      const realKey = real.toString('latin1');
-      if (visitedDirs.has(realKey)) return; // symlink loop or the same folder twice
-      visitedDirs.add(realKey);
-      let dir;
+      const dirKey = real.toString('latin1');
+      if (visitedDirs.has(dirKey)) return; // symlink loop or the same folder twice
+      visitedDirs.add(dirKey);
+      let listing;
       try {
         // Names as bytes: one that is not UTF-8 is kept as it is on disk, not turned into U+FFFD.
-        // The typings know only text encodings for opendir; Node takes 'buffer' as readdir does.
-        dir = await opendir(fsPath, { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
+        listing = await readdir(fsPath, { withFileTypes: true, encoding: 'buffer' });
       } catch (e) {
-        yield { type: 'error', ...at, ...folderFailure((e as NodeJS.ErrnoException).code), message: folderMessage(path, e) };
+        yield [{ type: 'error', ...at, ...folderFailure((e as NodeJS.ErrnoException).code), message: folderMessage(path, e) }];
         return;
       }
       const names: string[] = [];
@@ -149,22 +160,18 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
       /** Display name → bytes, for the names that are not UTF-8. */
       const rawNames = new Map<string, Buffer>();
       const undecodable: { bytes: Buffer; file: boolean }[] = [];
-      try {
-        for await (const d of dir) {
-          const bytes = d.name as unknown as Buffer;
-          const name = utf8Name(bytes);
-          if (name === null) {
-            undecodable.push({ bytes, file: d.isFile() });
-            continue;
-          }
-          if (isHiddenOrSystem(name)) continue;
-          names.push(name);
-          if (d.isFile()) plainFiles.add(name); // not a symlink: its real path is the folder's plus its name
+      for (const d of listing) {
+        const bytes = d.name;
+        const name = utf8Name(bytes);
+        if (name === null) {
+          undecodable.push({ bytes, file: d.isFile() });
+          continue;
         }
-        onFolderRead?.(path);
-      } catch (e) {
-        yield { type: 'error', ...at, ...osFailure(undefined), message: `folder listing failed: ${errText(e)}` };
+        if (isHiddenOrSystem(name)) continue;
+        names.push(name);
+        if (d.isFile()) plainFiles.add(name); // not a symlink: its real path is the folder's plus its name
       }
+      onFolderRead?.(path);
       const taken = new Set(names);
       for (const u of undecodable) {
         const name = readableName(u.bytes, taken);
@@ -179,22 +186,36 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
         const bytes = rawNames.get(name);
         return bytes || raw ? joinRaw(fsPath, bytes ?? name) : undefined;
       };
-      const stats: Promise<Stats>[] = [];
-      const startStat = (i: number) => {
-        if (i < names.length && !stats[i]) {
-          stats[i] = stat(childRaw(names[i]) ?? join(path, names[i]));
-          stats[i].catch(() => undefined); // visit() reports it
-        }
-      };
+      const stats = new StatsAhead((i) => childRaw(names[i]) ?? join(path, names[i]), names.length);
+      // The folder's real path as text: a plain file's real path is it plus the file's name.
+      const realText = utf8Name(real);
+      const batch: ScanEntry[] = [];
       for (let i = 0; i < names.length; i++) {
         if (signal?.aborted) return;
-        for (let j = i; j < i + STAT_AHEAD; j++) startStat(j);
+        stats.startUpTo(i + STAT_AHEAD);
+        const got = stats.take(i) ?? (await stats.wait(i));
         const name = names[i];
-        const bytes = rawNames.get(name) ?? name;
-        const unlinked = joinRaw(real, bytes);
-        yield* visit(join(path, name), false, stats[i], plainFiles.has(name) ? unlinked : undefined, childRaw(name), unlinked);
-        delete stats[i];
+        const childPath = join(path, name);
+        const bytes = rawNames.get(name);
+        if (plainFiles.has(name) && !(got instanceof Error) && got.isFile()) {
+          // A plain file, taken here. Its real path is inside this folder's, which passed refusalOf.
+          const key = realText !== null && bytes === undefined ? joinText(realText, name) : realKey(joinRaw(real, bytes ?? name));
+          if (seenFiles.has(key)) continue;
+          seenFiles.add(key);
+          const childRawPath = childRaw(name);
+          const childAt = childRawPath ? { path: childPath, raw: childRawPath } : { path: childPath };
+          const kind = kindOf(name);
+          batch.push(kind ? { type: 'file', ...childAt, kind, size: got.size, mtimeMs: got.mtimeMs } : { type: 'unsupported', ...childAt });
+          if (batch.length >= BATCH_MAX) yield batch.splice(0);
+          continue;
+        }
+        if (batch.length) yield batch.splice(0);
+        const unlinked = joinRaw(real, bytes ?? name);
+        const prefetched = got instanceof Error ? Promise.reject(got) : Promise.resolve(got);
+        prefetched.catch(() => undefined); // visit() reports it
+        yield* visit(childPath, false, prefetched, plainFiles.has(name) ? unlinked : undefined, childRaw(name), unlinked);
       }
+      if (batch.length) yield batch;
       return;
     }
     if (!st.isFile()) return; // FIFOs, sockets, devices: not documents, and reading one could block forever
@@ -202,23 +223,23 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
     try {
       real = realHint ?? (await realpath(fsPath, { encoding: 'buffer' }));
     } catch (e) {
-      yield { type: 'error', ...at, ...osFailure('ENOENT'), message: errText(e) };
+      yield [{ type: 'error', ...at, ...osFailure('ENOENT'), message: errText(e) }];
       return;
     }
-    const realKey = real.toString('latin1');
-    if (seenFiles.has(realKey) && !explicit) return;
-    seenFiles.add(realKey);
+    const key = realKey(real);
+    if (seenFiles.has(key) && !explicit) return;
+    seenFiles.add(key);
     const refused = refusalOf(real.toString(), allowedRoots);
     if (refused) {
-      yield { type: 'error', ...at, ...osFailure('EACCES'), message: `not read: ${refused}` };
+      yield [{ type: 'error', ...at, ...osFailure('EACCES'), message: `not read: ${refused}` }];
       return;
     }
     const kind = kindOf(path);
     if (!kind) {
-      yield { type: 'unsupported', ...at };
+      yield [{ type: 'unsupported', ...at }];
       return;
     }
-    yield { type: 'file', ...at, kind, size: st.size, mtimeMs: st.mtimeMs };
+    yield [{ type: 'file', ...at, kind, size: st.size, mtimeMs: st.mtimeMs }];
   }
 
   const given = roots.map((root) => {
@@ -230,6 +251,59 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
     if (real) rootReals.push(real);
   }
   for (const g of given) yield* visit(g.path, true, undefined, undefined, g.raw);
+}
+
+/** A real path as a key: its text when its bytes are UTF-8 (as a plain file's is built), else its bytes spelt as latin1. */
+function realKey(real: Buffer): string {
+  return utf8Name(real) ?? `\0${real.toString('latin1')}`;
+}
+
+/** `name` inside the folder `dir`, as text (joinRaw's rule, so keys built either way agree). */
+function joinText(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
+/**
+ * A folder's entries stat'ed in order, up to STAT_AHEAD in flight on libuv's thread pool, still
+ * asynchronous (a slow network share holds a pool thread, never the event loop). Through the
+ * callback API: fs/promises costs a promise and more per call, and a ready result is taken
+ * without awaiting anything.
+ */
+class StatsAhead {
+  private readonly got: (Stats | Error | undefined)[] = [];
+  private started = 0;
+  private waiting: { i: number; wake: () => void } | null = null;
+
+  constructor(
+    private readonly pathOf: (i: number) => string | Buffer,
+    private readonly n: number,
+  ) {}
+
+  startUpTo(end: number): void {
+    for (const last = Math.min(end, this.n); this.started < last; this.started++) {
+      const i = this.started;
+      statThen(this.pathOf(i), (err, st) => {
+        this.got[i] = err ?? st;
+        if (this.waiting?.i === i) {
+          const { wake } = this.waiting;
+          this.waiting = null;
+          wake();
+        }
+      });
+    }
+  }
+
+  /** Entry i's stat or error, once it is in (each is taken once). */
+  take(i: number): Stats | Error | undefined {
+    const r = this.got[i];
+    if (r !== undefined) this.got[i] = undefined;
+    return r;
+  }
+
+  async wait(i: number): Promise<Stats | Error> {
+    await new Promise<void>((wake) => (this.waiting = { i, wake }));
+    return this.take(i)!;
+  }
 }
 
 /** `real` is `root` or inside it, compared as bytes. */
