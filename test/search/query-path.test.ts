@@ -41,6 +41,7 @@ function add(text: string, title = `Document ${next}`): number {
       aiModel: 'test',
       chunks: [{ text, embedding: hashEmbed(text, DIM) }],
       embeddingModel: MODEL,
+      gloss: '',
       at: n,
     }),
   )();

@@ -80,8 +80,11 @@ function compound(w: string, depth = 0): string | undefined {
   return undefined;
 }
 
-/** The English gloss of a German or French passage: meanings for known words, the rest as written. */
-export function glossText(text: string, lang: GlossLanguage): string {
+/**
+ * The English gloss of a German or French passage: meanings for known words, the rest as written
+ * (`translatedOnly`: the meanings alone, for the keyword index, which has the words as written).
+ */
+export function glossText(text: string, lang: GlossLanguage, opts: { translatedOnly?: boolean } = {}): string {
   const out: string[] = [];
   const words = [...text.matchAll(WORD_RE)].map((m) => m[0]);
   for (let i = 0; i < words.length; i++) {
@@ -96,7 +99,8 @@ export function glossText(text: string, lang: GlossLanguage): string {
     }
     if (STOP[lang].has(w)) continue;
     const g = lookup(lang, w) ?? (lang === 'de' ? compound(w) : undefined);
-    out.push(g ?? raw);
+    if (!opts.translatedOnly) out.push(g ?? raw);
+    else if (g !== undefined && g !== w) out.push(g);
   }
   return out.join(' ');
 }
@@ -105,4 +109,18 @@ export function glossText(text: string, lang: GlossLanguage): string {
 export function encoderText(text: string): string {
   const lang = glossLanguage(text);
   return lang ? glossText(text, lang) : text;
+}
+
+/**
+ * What the keyword index holds beside a document's text: the English meanings of its German and
+ * French passages (each passage judged on its own, as the encoder does), so that an English query's
+ * words meet "Steuerbescheid … Erstattung" as "tax assessment notice … refund". Empty for English.
+ */
+export function documentGloss(passages: string[]): string {
+  const out: string[] = [];
+  for (const p of passages) {
+    const lang = glossLanguage(p);
+    if (lang) out.push(glossText(p, lang, { translatedOnly: true }));
+  }
+  return out.join('\n');
 }

@@ -18,6 +18,8 @@ export interface NewDocument {
   /** A chunk's vector, or null when it is embedded later in the background (pending). */
   chunks: { text: string; embedding: Float32Array | null }[];
   embeddingModel: string;
+  /** The English gloss of its German and French passages for the keyword index ('' when none; see ai/gloss.ts). */
+  gloss: string;
   at: number;
 }
 
@@ -56,6 +58,9 @@ export function matchesAsPrefix(term: string): boolean {
   return !/^\p{N}+$/u.test(term);
 }
 
+/** How much a match in a document's gloss (see ai/gloss.ts) counts beside one in its own words. */
+export const GLOSS_WEIGHT = 0.5;
+
 /** An FTS5 query for `terms`: each a quoted phrase (a prefix where matchesAsPrefix says so), joined by AND or OR. */
 function ftsMatch(terms: string[], all: boolean): string {
   return terms.map((t) => `"${t.replace(/"/g, '')}"${matchesAsPrefix(t) ? '*' : ''}`).join(all ? ' AND ' : ' OR ');
@@ -77,9 +82,9 @@ export class DocumentsRepo {
     this.idByHash = db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE file_hash = ?');
     this.insertDoc = db.prepare(`
       INSERT INTO documents (file_hash, file_path, filename, size, mime_type, content, content_source, extraction, title, doc_type,
-        correspondent, doc_date, tags, language, summary, ai_provider, ai_model, created_at, updated_at)
+        correspondent, doc_date, tags, language, summary, ai_provider, ai_model, created_at, updated_at, gloss)
       VALUES (@fileHash, @filePath, @filename, @size, @mimeType, @content, @contentSource, @extraction, @title, @docType,
-        @correspondent, @docDate, @tags, @language, @summary, @aiProvider, @aiModel, @at, @at)`);
+        @correspondent, @docDate, @tags, @language, @summary, @aiProvider, @aiModel, @at, @at, @gloss)`);
     this.insertChunk = db.prepare(
       'INSERT INTO chunks (document_id, chunk_index, text, embedding, embedding_model, embedding_dim) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -147,6 +152,7 @@ export class DocumentsRepo {
         aiProvider: d.aiProvider,
         aiModel: d.aiModel,
         at: d.at,
+        gloss: d.gloss,
       }).lastInsertRowid,
     );
     d.chunks.forEach((ch, i) => {
@@ -157,6 +163,19 @@ export class DocumentsRepo {
     this.takePath(id, d.filePath);
     this.insertPath.run(id, d.filePath, d.at);
     return id;
+  }
+
+  /** Documents not glossed yet (a library from before glosses), with their chunks' text, oldest first. */
+  unglossed(limit: number): { id: number; texts: string[] }[] {
+    const ids = (this.db.prepare('SELECT id FROM documents WHERE gloss IS NULL ORDER BY id LIMIT ?').all(limit) as { id: number }[]).map((r) => r.id);
+    const texts = new Map<number, string[]>(ids.map((id) => [id, []]));
+    for (const ch of this.chunksOf(ids)) texts.get(ch.documentId)!.push(ch.text);
+    return ids.map((id) => ({ id, texts: texts.get(id)! }));
+  }
+
+  /** Stores a document's gloss (the FTS trigger re-indexes it). Call inside a transaction. */
+  setGloss(id: number, gloss: string): void {
+    this.db.prepare('UPDATE documents SET gloss = ? WHERE id = ?').run(gloss, id);
   }
 
   /** The dimension of the vectors stored for an embedding model, or undefined when it has none. */
@@ -268,14 +287,21 @@ export class DocumentsRepo {
 
   /**
    * Full-text candidates, best BM25 first: `all` requires every term, otherwise any term counts.
-   * Title and correspondent weigh more than the body.
+   * Title and correspondent weigh more than the body; the gloss (the body's English meaning, word
+   * by word: a weaker witness than the words themselves) half as much as the body. `own`: the
+   * document's own words match too, not only its gloss.
    */
-  ftsCandidates(terms: string[], all: boolean, limit: number): { id: number; bm25: number }[] {
+  ftsCandidates(terms: string[], all: boolean, limit: number): { id: number; bm25: number; own: boolean }[] {
     if (!terms.length) return [];
     const match = ftsMatch(terms, all);
-    return this.db
-      .prepare('SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0) AS bm25 FROM documents_fts WHERE documents_fts MATCH ? ORDER BY bm25 LIMIT ?')
-      .all(match, limit) as { id: number; bm25: number }[];
+    const rows = this.db
+      .prepare(
+        `SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0, ${GLOSS_WEIGHT}) AS bm25,
+           bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0, 0.0) < 0 AS own
+         FROM documents_fts WHERE documents_fts MATCH ? ORDER BY bm25 LIMIT ?`,
+      )
+      .all(match, limit) as { id: number; bm25: number; own: number }[];
+    return rows.map((r) => ({ id: r.id, bm25: r.bm25, own: r.own === 1 }));
   }
 
   /**

@@ -316,4 +316,37 @@ export const MIGRATIONS: string[] = [
     ) GROUP BY path;
   INSERT INTO coverage_counts (dir, cat, n) SELECT dir, cat, count(*) FROM coverage_files GROUP BY dir, cat;
   `,
+  // 12 (search): the English gloss of a document's German and French passages (ai/gloss.ts), indexed
+  // beside its text so that English query words meet a German or French document. NULL: not glossed
+  // yet — the library's documents not classified English, which the engine glosses in the background;
+  // '' (the default, for writers that know nothing of glosses): none. documents_fts gets the column:
+  // dropped, made again with it, and rebuilt from the documents.
+  `
+  DROP TRIGGER documents_fts_insert;
+  DROP TRIGGER documents_fts_delete;
+  DROP TRIGGER documents_fts_update;
+  DROP TABLE documents_fts;
+  ALTER TABLE documents ADD COLUMN gloss TEXT DEFAULT '';
+  UPDATE documents SET gloss = NULL WHERE language IS NOT 'en';
+  CREATE INDEX documents_unglossed ON documents (id) WHERE gloss IS NULL;
+  CREATE VIRTUAL TABLE documents_fts USING fts5 (
+    title, content, summary, tags, correspondent, filename, gloss,
+    content = 'documents', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts (rowid, title, content, summary, tags, correspondent, filename, gloss)
+    VALUES (new.id, new.title, new.content, new.summary, new.tags, new.correspondent, new.filename, new.gloss);
+  END;
+  CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title, content, summary, tags, correspondent, filename, gloss)
+    VALUES ('delete', old.id, old.title, old.content, old.summary, old.tags, old.correspondent, old.filename, old.gloss);
+  END;
+  CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, content, summary, tags, correspondent, filename, gloss ON documents BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, title, content, summary, tags, correspondent, filename, gloss)
+    VALUES ('delete', old.id, old.title, old.content, old.summary, old.tags, old.correspondent, old.filename, old.gloss);
+    INSERT INTO documents_fts (rowid, title, content, summary, tags, correspondent, filename, gloss)
+    VALUES (new.id, new.title, new.content, new.summary, new.tags, new.correspondent, new.filename, new.gloss);
+  END;
+  INSERT INTO documents_fts (documents_fts) VALUES ('rebuild');
+  `,
 ];

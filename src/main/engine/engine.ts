@@ -24,6 +24,7 @@ import { createExtractor } from '../extract';
 import type { Extractor, ExtractorOptions } from '../extract/types';
 import { nowSec } from '../db/connection';
 import { BackgroundEmbedder } from './embedder';
+import { GlossBackfill } from './gloss-backfill';
 import { Library } from './library';
 import { LibrarySearch, type SearchResult } from './search';
 import { Liveness, type LivenessOptions } from './liveness';
@@ -72,6 +73,8 @@ export class Engine {
   readonly search: LibrarySearch;
   /** Fills in vectors after documents are stored (local encoder) and re-embeds on request. */
   readonly embedder: BackgroundEmbedder;
+  /** Glosses the German and French documents of a library from before glosses (migration 12). */
+  readonly glosses: GlossBackfill;
   /** The AI settings the embedder and searches use: the latest run's, or what the service set. */
   private embedAi: AiSettings = DEFAULT_AI;
   /** Background-embedding progress, for the app's status line and `intake reembed`. */
@@ -92,6 +95,8 @@ export class Engine {
     }
     this.search = new LibrarySearch(this.library.db, this.library.documents);
     this.embedder = new BackgroundEmbedder(this.library, () => this.provider(this.embedAi), { onProgress: (s) => this.onEmbedProgress?.(s) });
+    this.glosses = new GlossBackfill(this.library);
+    if (!opts.readonly) this.glosses.start().catch(() => undefined);
   }
 
   /** Writes the heartbeat of every run of this engine, then judges the other running rows. */
@@ -346,6 +351,7 @@ export class Engine {
     for (const run of this.activeRuns()) run.cancel('interrupted');
     await Promise.allSettled(this.activeRuns().map((r) => r.finished));
     await this.embedder.close();
+    await this.glosses.close();
     this.search.close();
     await this.extractorInstance?.extractor.close();
     this.extractorInstance = null;

@@ -7,6 +7,7 @@ import { IntakeError, LibraryFault, errorMessage, isIntakeError, libraryFault, t
 import type { SettingsFingerprint } from '../../shared/retry';
 import { insufficientWhy } from '../../shared/text-quality';
 import { dimensionChanged } from '../ai/openai';
+import { documentGloss } from '../ai/gloss';
 import type { AiProvider } from '../ai/types';
 import { nowSec } from '../db/connection';
 import { quickTextResult } from '../extract/text';
@@ -387,6 +388,7 @@ export class FilePipeline {
         aiModel: provider.chatModel,
         chunks: w.pieces.map((t, i) => ({ text: t, embedding: w.vectors[i] ?? null })),
         embeddingModel: provider.embedModel,
+        gloss: documentGloss(w.pieces),
         at,
       });
       library.failed.clearOnSuccess(hash, path, this.run.id, at);

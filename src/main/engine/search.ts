@@ -4,7 +4,7 @@
 import type { DocumentRow, SearchHighlight, SearchMode } from '../../shared/domain';
 import { STOPWORDS } from '../ai/lexicon';
 import type { Db } from '../db/connection';
-import { matchesAsPrefix, type DocumentsRepo } from '../db/documents';
+import { GLOSS_WEIGHT, matchesAsPrefix, type DocumentsRepo } from '../db/documents';
 import { VectorIndex, type VectorHit } from './vector-index';
 
 /** Reciprocal-rank-fusion constant: the usual 60 keeps one list's top hit from drowning the other. */
@@ -184,7 +184,8 @@ export class LibrarySearch {
       for (const { t } of rare) {
         for (const h of this.documents.ftsCandidates([t], true, POOL)) {
           const p = partial.get(h.id) ?? { found: 0, bm25: 0 };
-          p.found++;
+          // A word found only through the document's gloss is weaker evidence than its own words.
+          p.found += h.own ? 1 : GLOSS_WEIGHT;
           p.bm25 += h.bm25;
           partial.set(h.id, p);
         }
