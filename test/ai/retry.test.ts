@@ -1,7 +1,11 @@
 import { APIConnectionError, APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, withRetry, type RetryPolicy } from '../../src/main/ai/retry';
+import { openaiSdk } from '../../src/main/ai/sdk';
 import { IntakeError } from '../../src/shared/errors';
+
+// The provider loads the client package on first use; errors of its classes exist only after that.
+await openaiSdk();
 
 const ctx = { operation: 'classify', model: 'm', baseUrl: 'http://127.0.0.1:1/v1' };
 

@@ -1,11 +1,12 @@
 // Any OpenAI-compatible server (OpenAI, Ollama, LM Studio, vLLM, llama.cpp) via the official client.
-import OpenAI, { APIError } from 'openai';
+import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { AiSettings, Classification } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { l2normalize } from './hash-embed';
 import { CLASSIFICATION_JSON_SCHEMA, DEFAULT_MAX_INPUT_TOKENS, PROMPT_VERSION, SYSTEM_PROMPT, buildUserMessage, parseClassification, trimToTokenBudget } from './prompt';
 import { DEFAULT_RETRY, classifyFailure, formatMs, withRetry, type RetryContext, type RetryPolicy } from './retry';
+import { loadedSdk, openaiSdk } from './sdk';
 import type { AiProvider, CallOptions } from './types';
 
 /** Inputs per embeddings request: OpenAI allows more, small local servers choke on more. */
@@ -39,7 +40,8 @@ type ResponseFormatMode = 'json_schema' | 'json_object';
 class BadAnswer extends Error {}
 
 function isResponseFormatRejection(e: unknown): boolean {
-  if (!(e instanceof APIError) || (e.status !== 400 && e.status !== 422)) return false;
+  const APIError = loadedSdk()?.APIError;
+  if (!APIError || !(e instanceof APIError) || (e.status !== 400 && e.status !== 422)) return false;
   const text = `${e.message} ${JSON.stringify(e.error ?? '')} ${e.param ?? ''}`.toLowerCase();
   return text.includes('response_format') || text.includes('json_schema');
 }
@@ -56,7 +58,7 @@ export class OpenAiProvider implements AiProvider {
   readonly promptVersion = PROMPT_VERSION;
   readonly embedsInBackground = false;
 
-  private readonly client: OpenAI;
+  private readonly client: () => Promise<OpenAI>;
   private readonly policy: RetryPolicy;
   private readonly baseUrl: string;
   private readonly maxInputTokens: number;
@@ -78,14 +80,19 @@ export class OpenAiProvider implements AiProvider {
     };
     this.maxInputTokens = opts.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS;
     this.batchSize = Math.max(1, Math.min(opts.embedBatchSize ?? EMBED_BATCH, 2048));
-    this.client = new OpenAI({
-      baseURL: this.baseUrl,
-      // Local servers need no key, but the client insists on one.
-      apiKey: settings.apiKey || 'no-key',
-      timeout: this.policy.timeoutMs,
-      maxRetries: 0, // retry.ts is the only retry loop
-      fetch: cappedFetch(opts.fetch ?? fetch, opts.maxResponseBytes ?? MAX_RESPONSE_BYTES),
-    });
+    let client: Promise<OpenAI> | undefined;
+    this.client = () =>
+      (client ??= openaiSdk().then(
+        ({ default: OpenAI }) =>
+          new OpenAI({
+            baseURL: this.baseUrl,
+            // Local servers need no key, but the client insists on one.
+            apiKey: settings.apiKey || 'no-key',
+            timeout: this.policy.timeoutMs,
+            maxRetries: 0, // retry.ts is the only retry loop
+            fetch: cappedFetch(opts.fetch ?? fetch, opts.maxResponseBytes ?? MAX_RESPONSE_BYTES),
+          }),
+      ));
   }
 
   /** The response format currently used (json_object after a json_schema rejection). */
@@ -130,7 +137,7 @@ export class OpenAiProvider implements AiProvider {
       };
       try {
         const res = await withRetry(
-          (s) => this.client.chat.completions.create(body, { signal: s, timeout: this.policy.timeoutMs, maxRetries: 0 }),
+          async (s) => (await this.client()).chat.completions.create(body, { signal: s, timeout: this.policy.timeoutMs, maxRetries: 0 }),
           this.ctx('classify', this.chatModel, signal),
           this.policy,
         );
@@ -161,7 +168,7 @@ export class OpenAiProvider implements AiProvider {
     let problem = '';
     for (let ask = 1; ask <= 2; ask++) {
       const res = await withRetry(
-        (s) => this.client.embeddings.create({ model: this.embedModel, input: batch, encoding_format: 'float' }, { signal: s, timeout: this.policy.timeoutMs, maxRetries: 0 }),
+        async (s) => (await this.client()).embeddings.create({ model: this.embedModel, input: batch, encoding_format: 'float' }, { signal: s, timeout: this.policy.timeoutMs, maxRetries: 0 }),
         this.ctx('embeddings', this.embedModel, signal),
         this.policy,
       );
@@ -216,7 +223,7 @@ export class OpenAiProvider implements AiProvider {
     try {
       let ids: string[] | null = null;
       try {
-        const page = await withRetry((s) => this.client.models.list({ signal: s, timeout: timeoutMs, maxRetries: 0 }), this.ctx('list models', this.chatModel), once);
+        const page = await withRetry(async (s) => (await this.client()).models.list({ signal: s, timeout: timeoutMs, maxRetries: 0 }), this.ctx('list models', this.chatModel), once);
         ids = page.data.map((m) => m.id);
       } catch (e) {
         // Some servers have no /models (404): fall through to a tiny chat call.
@@ -231,7 +238,7 @@ export class OpenAiProvider implements AiProvider {
         return { ok: true, message: `Connected to ${this.baseUrl}: models "${this.chatModel}" and "${this.embedModel}" available.` };
       }
       await withRetry(
-        (s) => this.client.chat.completions.create({ model: this.chatModel, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }, { signal: s, timeout: timeoutMs, maxRetries: 0 }),
+        async (s) => (await this.client()).chat.completions.create({ model: this.chatModel, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }, { signal: s, timeout: timeoutMs, maxRetries: 0 }),
         this.ctx('test chat', this.chatModel),
         once,
       );
@@ -307,7 +314,8 @@ function connectionAdvice(e: unknown, baseUrl: string, timeoutMs: number): strin
   // The IntakeError carries the code; its cause (the client's error) the server's own words.
   const code = e instanceof IntakeError ? e.code : classifyFailure(e, false, timeoutMs).code;
   const f = classifyFailure(e instanceof IntakeError && e.cause !== undefined ? e.cause : e, false, timeoutMs);
-  const said = e instanceof IntakeError && e.cause instanceof APIError ? e.cause.message : f.short;
+  const APIError = loadedSdk()?.APIError;
+  const said = e instanceof IntakeError && APIError && e.cause instanceof APIError ? e.cause.message : f.short;
   switch (code) {
     case 'ai_auth':
       return 'The server rejected the API key (check the key in Settings).';

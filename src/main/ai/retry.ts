@@ -7,9 +7,9 @@
 //   refused / reset → backoff, spends a try          → ai_connection
 //   401/403, 404    → at once, not retried           → ai_auth / ai_model_missing
 //   other 4xx       → at once                        → ai_bad_output (400/413/422) / unknown
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ErrorCode } from '../../shared/domain';
 import { IntakeError, errorMessage } from '../../shared/errors';
+import { loadedSdk } from './sdk';
 
 export interface RetryPolicy {
   /** Tries in total (first call included) for transient errors other than 429. */
@@ -149,16 +149,18 @@ export function classifyFailure(e: unknown, timedOut: boolean, timeoutMs: number
   // Our own verdicts (an answer too large) come back wrapped by the client as a connection error.
   const own = ownError(e);
   if (own) return { code: own.code, retryable: own.transient, short: own.reason, detail: own.message, cause: own };
-  if (timedOut || e instanceof APIConnectionTimeoutError) {
+  // The client's error classes: none can be thrown before its package was loaded.
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = loadedSdk() ?? {};
+  if (timedOut || (APIConnectionTimeoutError && e instanceof APIConnectionTimeoutError)) {
     return { code: 'ai_timeout', retryable: true, short: `no answer within ${formatMs(timeoutMs)}`, detail: `request timed out after ${timeoutMs} ms`, cause: e };
   }
-  if (e instanceof APIUserAbortError) {
+  if (APIUserAbortError && e instanceof APIUserAbortError) {
     return { code: 'ai_timeout', retryable: true, short: 'request aborted', detail: deepMessage(e), cause: e };
   }
-  if (e instanceof APIConnectionError) {
+  if (APIConnectionError && e instanceof APIConnectionError) {
     return { code: 'ai_connection', retryable: true, short: connectionCause(e), detail: deepMessage(e), cause: e };
   }
-  if (e instanceof APIError && typeof e.status === 'number') {
+  if (APIError && e instanceof APIError && typeof e.status === 'number') {
     const status = e.status;
     const detail = `HTTP ${status}: ${e.message}`;
     if (status === 429) return { code: 'ai_rate_limited', retryable: true, status, retryAfterMs: parseRetryAfter(e.headers), short: '429', detail, cause: e };
