@@ -73,6 +73,7 @@ export async function aiLatencyFigure(ctx: Ctx): Promise<Row> {
   server.setLatency(100);
   const rates: number[] = [];
   const callsPerFile: number[] = [];
+  const peaks: number[] = [];
   const notes: string[] = [];
   try {
     for (let i = 0; i < ctx.reps; i++) {
@@ -92,7 +93,10 @@ export async function aiLatencyFigure(ctx: Ctx): Promise<Row> {
       if (run.summary.ingested !== files.length) notes.push(`rep ${i + 1}: ingested ${run.summary.ingested} of ${files.length}: ${run.summary.message ?? ''}`);
       rates.push(run.summary.ingested / (run.ms / 1000));
       callsPerFile.push((server.calls.chat + server.calls.embeddings) / Math.max(1, run.summary.ingested));
-      ctx.log(`  AI latency rep ${i + 1}: ${rates.at(-1)!.toFixed(1)} files/s, ${server.calls.chat} chat + ${server.calls.embeddings} embeddings calls`);
+      peaks.push(server.peakInFlight.chat);
+      ctx.log(
+        `  AI latency rep ${i + 1}: ${rates.at(-1)!.toFixed(1)} files/s, ${server.calls.chat} chat + ${server.calls.embeddings} embeddings calls, at most ${server.peakInFlight.chat} chat in flight, ${(run.cpuMs / Math.max(1, run.summary.ingested)).toFixed(1)} ms CPU per file`,
+      );
     }
   } finally {
     await server.close();
@@ -105,10 +109,11 @@ export async function aiLatencyFigure(ctx: Ctx): Promise<Row> {
     intake: a,
     native: null,
     ratio: a.median / 80,
-    target: '≥ 90 % of 80 files/s (72)',
-    met: a.median >= 72,
+    target: '≥ 95 % of 80 files/s (76)',
+    met: a.median >= 76,
     notes: [
       'ratio = files/s ÷ the 80 files/s bound (8 files in flight / 0.1 s)',
+      `at most ${Math.max(...peaks)} classify requests in flight at the server at once (the run's concurrency is the limit)`,
       `${sample(callsPerFile).median.toFixed(2)} requests per file (classify + embeddings, both answered after 100 ms): two sequential calls per file bound the rate at 40 files/s; 80 files/s needs the two calls of a file in flight together`,
       ...notes,
     ],

@@ -9,6 +9,7 @@
  *   ai.setLatency(100);                             // every answer waits 100 ms (the bench)
  *   await ai.down(); … await ai.up();              // refuse connections on the same port, then reopen
  *   expect(ai.calls.chat).toBe(4);                  // requests received, per kind (faults included)
+ *   expect(ai.peakInFlight.chat).toBe(8);           // most requests of a kind read and not yet answered at once
  *   await ai.close();                               // destroys open sockets: vitest never hangs
  *
  * Endpoints (OpenAI wire format):
@@ -108,7 +109,11 @@ export interface LoggedRequest {
   authorization: string | undefined;
   /** 1-based count within its kind. */
   n: number;
+  /** When the request had been read (Date.now()). */
   at: number;
+  /** performance.now() when the request had been read, and when its answer was finished or its socket closed (undefined while open). */
+  readAt: number;
+  endedAt?: number;
 }
 
 export interface AiServer {
@@ -117,6 +122,10 @@ export interface AiServer {
   readonly port: number;
   /** Requests received per kind, faults included. Live counters. */
   readonly calls: Record<AiCallKind, number>;
+  /** Requests of each kind read and not yet answered (or dropped): live. */
+  readonly inFlight: Record<AiCallKind, number>;
+  /** The most requests of each kind that were in flight at once since the start (or resetCalls). */
+  readonly peakInFlight: Record<AiCallKind, number>;
   /** Every request, in arrival order. */
   readonly requests: LoggedRequest[];
   /** Queue faults (used once each, in order) for one kind or any kind; or install a script function. */
@@ -193,6 +202,8 @@ export async function startAiServer(opts: AiServerOptions = {}): Promise<AiServe
   const classify = opts.classify ?? defaultClassification;
   let latencyMs = opts.latencyMs ?? 0;
   const calls: Record<AiCallKind, number> = { chat: 0, embeddings: 0, models: 0 };
+  const inFlight: Record<AiCallKind, number> = { chat: 0, embeddings: 0, models: 0 };
+  const peakInFlight: Record<AiCallKind, number> = { chat: 0, embeddings: 0, models: 0 };
   const requests: LoggedRequest[] = [];
   const queues: Record<AiCallKind | 'any', AiFault[]> = { chat: [], embeddings: [], models: [], any: [] };
   let scriptFn: AiScript | undefined;
@@ -361,8 +372,21 @@ export async function startAiServer(opts: AiServerOptions = {}): Promise<AiServe
           }
         }
         const n = kind === 'other' ? 0 : ++calls[kind];
-        requests.push({ kind, method, path, body: raw && opts.logBodies !== false ? body : undefined, authorization: req.headers.authorization, n, at: Date.now() });
+        const logged: LoggedRequest = { kind, method, path, body: raw && opts.logBodies !== false ? body : undefined, authorization: req.headers.authorization, n, at: Date.now(), readAt: performance.now() };
+        requests.push(logged);
         if (kind === 'other') return sendError(res, 404, `No route for ${method} ${path}`, { code: 'not_found' });
+        // In flight from the request read to its answer sent (or its socket gone), whatever the fault.
+        inFlight[kind]++;
+        peakInFlight[kind] = Math.max(peakInFlight[kind], inFlight[kind]);
+        let ended = false;
+        const end = (): void => {
+          if (ended) return;
+          ended = true;
+          inFlight[kind]--;
+          logged.endedAt = performance.now();
+        };
+        res.once('finish', end);
+        res.once('close', end);
         const fault = pick(kind, body, n);
         if (fault !== 'hang') await wait(latencyMs);
         if (opts.apiKey !== undefined && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
@@ -406,6 +430,8 @@ export async function startAiServer(opts: AiServerOptions = {}): Promise<AiServe
     url,
     port,
     calls,
+    inFlight,
+    peakInFlight,
     requests,
     get isUp() {
       return listening;
@@ -424,6 +450,8 @@ export async function startAiServer(opts: AiServerOptions = {}): Promise<AiServe
       calls.embeddings = 0;
       calls.models = 0;
       requests.length = 0;
+      // Requests still open stay counted in flight; the peak starts again from them.
+      for (const k of Object.keys(peakInFlight) as AiCallKind[]) peakInFlight[k] = inFlight[k];
     },
     setLatency(ms) {
       latencyMs = ms;

@@ -25,12 +25,60 @@ export interface AiDownFile {
   error: IntakeError;
 }
 
+/** The run was cancelled while a file waited for a classify slot: the file is left for the next run. */
+export class SlotWaitCancelled extends Error {
+  constructor() {
+    super('the run was cancelled while the file waited for the AI');
+  }
+}
+
+/** At most `size` holders at once; waiters get a freed slot in arrival order, handed over directly. */
+class Slots {
+  private free: number;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = Math.max(1, size);
+  }
+
+  async take(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw new SlotWaitCancelled();
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = (): void => {
+        signal.removeEventListener('abort', cancelled);
+        resolve();
+      };
+      const cancelled = (): void => {
+        const at = this.waiters.indexOf(grant);
+        if (at >= 0) this.waiters.splice(at, 1);
+        reject(new SlotWaitCancelled());
+      };
+      this.waiters.push(grant);
+      signal.addEventListener('abort', cancelled, { once: true });
+    });
+  }
+
+  give(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
 /**
  * The run's circuit breaker around AI calls: a rejected key or missing model
  * stops the run (nothing recorded); an unreachable or rate-limiting endpoint for
  * AI_DOWN_LIMIT files in a row pauses it, and those files are left untouched.
  * Until a call has succeeded, calls go one at a time, so a bad key or a dead
  * endpoint costs one request (with its retries), not one per worker.
+ *
+ * At most `classifySlots` (the run's concurrency) classify calls are in flight at once,
+ * whatever the number of workers: the run keeps a few more files read and extracted
+ * than that, so a freed slot is taken by a file that is ready, not one still being read.
  */
 export class AiGate {
   /** Set once a call succeeded; until then calls are serialized (one probe at a time). */
@@ -40,13 +88,36 @@ export class AiGate {
   private halted = false;
   private streak: AiDownFile[] = [];
 
+  private readonly classifySlots: Slots;
+
   constructor(
     private readonly signal: AbortSignal,
+    /** Classify calls in flight at most (the run's concurrency). */
+    classifySlots: number,
     /** Files that found the AI down, but fewer than the limit in a row: recorded as genuine failures. */
     private readonly onStreakBroken: (files: AiDownFile[]) => Promise<void>,
-  ) {}
+  ) {
+    this.classifySlots = new Slots(classifySlots);
+  }
 
   async call<T>(file: { path: string; hash: string; stage: Stage }, call: () => Promise<T>): Promise<T> {
+    if (file.stage !== 'classify') return this.guarded(file, call, () => undefined);
+    await this.classifySlots.take(this.signal);
+    let held = true;
+    const free = (): void => {
+      if (!held) return;
+      held = false;
+      this.classifySlots.give();
+    };
+    try {
+      return await this.guarded(file, call, free);
+    } finally {
+      free();
+    }
+  }
+
+  /** One call through the breaker; `answered` frees the caller's slot as soon as the call has settled. */
+  private async guarded<T>(file: { path: string; hash: string; stage: Stage }, call: () => Promise<T>, answered: () => void): Promise<T> {
     while (!this.proven && this.probe) await this.probe;
     if (this.halted) throw new DeferredAiDown(); // the run is stopping: leave the file for the next one
     let probeDone: (() => void) | undefined;
@@ -54,9 +125,11 @@ export class AiGate {
     try {
       const v = await call();
       this.proven = true;
+      answered();
       await this.flush();
       return v;
     } catch (e) {
+      answered();
       if (!isIntakeError(e) || this.signal.aborted) throw e;
       if (e.code === 'ai_bad_output') this.proven = true; // it answered: key, model and endpoint work
       if (e.failureClass === 'config') {

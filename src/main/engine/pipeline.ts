@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import type { Classification, FileKind, RunOptions, Stage } from '../../shared/domain';
 import { cleanExtractedText } from '../../shared/clean-text';
 import { IntakeError, LibraryFault, errorMessage, isIntakeError, libraryFault, toFailure } from '../../shared/errors';
+import { LIMITS } from '../../shared/limits';
 import type { SettingsFingerprint } from '../../shared/retry';
 import { insufficientWhy } from '../../shared/text-quality';
 import { dimensionChanged } from '../ai/openai';
@@ -55,6 +56,20 @@ export interface PipelineHost {
   reuseFailedId(hash: string | null, path: string): number | undefined;
 }
 
+/** Classify calls in flight at most: the run's concurrency, within the limits of Settings. */
+export function classifySlots(concurrency: number): number {
+  return Math.max(LIMITS.concurrency.min, Math.min(LIMITS.concurrency.max, Math.floor(concurrency) || LIMITS.concurrency.min));
+}
+
+/**
+ * Workers of a run: `concurrency` files in flight at the AI, and, when classify waits on a
+ * server, half as many again read, hashed and extracted ahead of a free classify slot.
+ */
+export function runWorkers(concurrency: number, provider: AiProvider): number {
+  const slots = classifySlots(concurrency);
+  return provider.name === 'local' ? slots : slots + Math.ceil(slots / 2);
+}
+
 /** One file on its way through the stages. */
 interface FileWork {
   entry: FileEntry;
@@ -97,7 +112,7 @@ export class FilePipeline {
     private readonly deps: PipelineDeps,
     private readonly run: PipelineHost,
   ) {
-    this.gate = new AiGate(run.signal, (files) => this.failAiDown(files));
+    this.gate = new AiGate(run.signal, classifySlots(run.options.concurrency), (files) => this.failAiDown(files));
   }
 
   /**

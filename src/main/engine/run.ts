@@ -12,10 +12,9 @@ import {
   type UnsupportedFile,
 } from '../../shared/domain';
 import { LibraryFault, errorMessage, libraryFault } from '../../shared/errors';
-import { LIMITS } from '../../shared/limits';
 import { RunStop } from './ai-gate';
 import type { Library } from './library';
-import { FilePipeline, type FileEntry, type FileOutcome, type InFlightStage, type PipelineDeps } from './pipeline';
+import { FilePipeline, classifySlots, runWorkers, type FileEntry, type FileOutcome, type InFlightStage, type PipelineDeps } from './pipeline';
 import { drainBounded } from './queue';
 import { scanBatches } from './scan';
 import { etaSeconds } from './eta';
@@ -38,7 +37,7 @@ export interface RunHooks {
 
 /**
  * One ingestion run: its lifecycle (start, pause, cancel, finish), the bounded
- * queue from the scanner to `concurrency` workers, and progress. Each file goes
+ * queue from the scanner to the workers (see runWorkers), and progress. Each file goes
  * through the FilePipeline; every file ends as a document, a skip, or a
  * failed_files row — never half stored.
  */
@@ -161,8 +160,9 @@ export class Run {
     return etaSeconds({ waiting: this.waitingByKind, working: [...this.working.values()], cost: this.costByKind, workers: this.workers(), now });
   }
 
+  /** Files worked on at once (the ETA's parallelism): the run's concurrency. */
   private workers(): number {
-    return Math.max(LIMITS.concurrency.min, Math.min(LIMITS.concurrency.max, this.options.concurrency));
+    return classifySlots(this.options.concurrency);
   }
 
   progress(): RunProgress {
@@ -284,10 +284,10 @@ export class Run {
     }
   }
 
-  /** The scanner feeds a bounded queue; `concurrency` workers drain it through the pipeline. */
+  /** The scanner feeds a bounded queue; workers drain it through the pipeline (see runWorkers). */
   private async processAll(): Promise<void> {
     await drainBounded<FileEntry>({
-      workers: this.workers(),
+      workers: runWorkers(this.options.concurrency, this.deps.provider),
       highWater: QUEUE_HIGH_WATER,
       signal: this.abort.signal,
       stopped: () => this.stopRequested !== null,
