@@ -44,7 +44,10 @@ describe('the English gloss in the keyword index', () => {
     expect(glosses.get('loyer.txt')).toMatch(/\brent\b/);
 
     // Every word of the query is in the German invoice's gloss, none in its text.
-    expect(filenames(await engine.search.search('heating invoice', { mode: 'keyword', offset: 0, limit: 10 }))).toEqual(['heizung.txt']);
+    const [hit] = (await engine.search.search('heating invoice', { mode: 'keyword', offset: 0, limit: 10 })).rows;
+    expect(hit.filename).toBe('heizung.txt');
+    // Its passage marks the German words that mean the query's words.
+    expect(hit.highlights.map((h) => hit.snippet.slice(h.start, h.end))).toEqual(['Rechnung', 'Heizung']);
     expect(filenames(await engine.search.search('rent receipt', { mode: 'keyword', offset: 0, limit: 10 }))).toEqual(['loyer.txt']);
     // The German words still find it, and an English word shared with an English note finds both.
     expect(filenames(await engine.search.search('Heizung', { mode: 'keyword', offset: 0, limit: 10 }))).toEqual(['heizung.txt']);

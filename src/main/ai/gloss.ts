@@ -105,6 +105,14 @@ export function glossText(text: string, lang: GlossLanguage, opts: { translatedO
   return out.join(' ');
 }
 
+/** The English meaning of one German or French word as written ("Heizung" → "heating"), or undefined when none is known. */
+export function wordGloss(raw: string, lang: GlossLanguage): string | undefined {
+  const w = fold(lang === 'fr' ? raw.replace(FR_ELISION, '') : raw);
+  if (STOP[lang].has(w)) return undefined;
+  const g = lookup(lang, w) ?? (lang === 'de' ? compound(w) : undefined);
+  return g !== undefined && g !== w ? g : undefined;
+}
+
 /** What the encoder reads for a passage: its English gloss when it is German or French, else the passage. */
 export function encoderText(text: string): string {
   const lang = glossLanguage(text);

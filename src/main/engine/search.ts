@@ -2,6 +2,7 @@
 // rank, grouped by document, cut by a relevance floor, each hit shown with its best passage and
 // the query's terms marked as ranges (the UI renders them; no markers travel in the text).
 import type { DocumentRow, SearchHighlight, SearchMode } from '../../shared/domain';
+import { glossLanguage, wordGloss } from '../ai/gloss';
 import { STOPWORDS } from '../ai/lexicon';
 import type { Db } from '../db/connection';
 import { GLOSS_WEIGHT, matchesAsPrefix, type DocumentsRepo } from '../db/documents';
@@ -319,16 +320,23 @@ const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').to
 /** Whether a folded word is one a folded term finds (see matchesAsPrefix: "plumber" finds "plumbers", "1" finds only "1"). */
 const finds = (term: string, word: string): boolean => (matchesAsPrefix(term) ? word.startsWith(term) : word === term);
 
-/** Ranges of the words of `text` the terms find (case- and accent-insensitive). */
+/**
+ * Ranges of the words of `text` the terms find (case- and accent-insensitive). In a German or
+ * French passage a word also counts when its English gloss holds a term ("Heizung" for
+ * "heating"): the keyword index found the document through that gloss (ai/gloss.ts).
+ */
 export function termHits(text: string, terms: string[]): SearchHighlight[] {
   const folded = terms.map(fold);
   const hits: SearchHighlight[] = [];
+  const lang = glossLanguage(text);
   // Folding the whole text at once keeps every offset when it keeps the length (it nearly always does).
   const whole = fold(text);
   const same = whole.length === text.length;
   for (const m of (same ? whole : text).matchAll(WORD_RE)) {
     const w = same ? m[0] : fold(m[0]);
-    if (folded.some((t) => finds(t, w))) hits.push({ start: m.index!, end: m.index! + m[0].length });
+    const gloss = lang && !folded.some((t) => finds(t, w)) ? wordGloss(text.slice(m.index!, m.index! + m[0].length), lang) : undefined;
+    const found = gloss === undefined ? folded.some((t) => finds(t, w)) : gloss.split(' ').some((g) => folded.some((t) => finds(t, g)));
+    if (found) hits.push({ start: m.index!, end: m.index! + m[0].length });
   }
   return hits;
 }
