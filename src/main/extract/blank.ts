@@ -31,6 +31,23 @@ export function inkShare(rgba: Uint8Array | Uint8ClampedArray, width: number, he
   return seen ? ink / seen : 0;
 }
 
+/** inkShare over 8-bit grey pixels (one byte a pixel, `offset` bytes in: a PGM's header), sampled the same way. */
+export function inkShareGrey(grey: Uint8Array, width: number, height: number, offset = 0): number {
+  const x0 = Math.floor(width * MARGIN);
+  const x1 = Math.ceil(width * (1 - MARGIN));
+  const y0 = Math.floor(height * MARGIN);
+  const y1 = Math.ceil(height * (1 - MARGIN));
+  let ink = 0;
+  let seen = 0;
+  for (let y = y0; y < y1; y += 2) {
+    for (let x = x0, i = offset + y * width + x0; x < x1; x += 2, i += 2) {
+      if (grey[i] < INK_LUMA) ink++;
+      seen++;
+    }
+  }
+  return seen ? ink / seen : 0;
+}
+
 export function isBlank(share: number): boolean {
   return share < BLANK_INK_SHARE;
 }

@@ -8,6 +8,7 @@ import { checkImage } from './image';
 import { OcrEngine, type OcrText } from './ocr';
 import type { Extraction } from '../../shared/domain';
 import { blankError, inkShare, isBlank } from './blank';
+import { EmbeddedPageImages } from './pdf-image';
 import { DEFAULT_RENDER, extractPdfText, hasFormFields, openPdf, pageContent, readPdfPage, renderPdfPageInked, type PdfPageText } from './pdf';
 import { extractTextFile } from './text';
 import { openTiff } from './tiff';
@@ -194,8 +195,14 @@ export class ExtractionCore {
       // Page n+1 renders (pdf.js, this thread) while tesseract (a worker thread) reads page n.
       const renders = new Map<number, Promise<{ image: Buffer; ink: number }>>();
       let rendered = 0;
+      // A page that is one scanned image is read from the image itself, without pdf.js drawing it (pdf-image.ts).
+      let images: Promise<EmbeddedPageImages | null> | null = null;
+      const render = async (n: number) => {
+        images ??= EmbeddedPageImages.open(path, doc);
+        return (await (await images)?.render(doc, n, DEFAULT_RENDER)) ?? renderPdfPageInked(doc, n, DEFAULT_RENDER);
+      };
       const startRender = (n: number) => {
-        const job = renderPdfPageInked(doc, n, DEFAULT_RENDER);
+        const job = render(n);
         job.catch(() => undefined);
         renders.set(n, job);
         rendered++;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { IntakeError } from '../../shared/errors';
-import { inkShare } from './blank';
+import { inkShare, inkShareGrey } from './blank';
+import { pngToGrey } from './grey-scale';
 import type { ImageInfo } from './image';
 import { decodesSafely } from './safe-decode';
 
@@ -47,6 +48,14 @@ export async function prepareImage(bytes: Buffer, info: ImageInfo, limits: OcrIm
   if (info.format === 'tiff') return { image: bytes, ink: null };
   const scale = ocrScale(info.width, info.height, limits);
   const resize = scale < 1 || info.format === 'gif';
+  if (info.format === 'png' && scale < 1) {
+    // Decoded and scaled row by row in JavaScript (grey-scale.ts): the 300 dpi page is never whole in
+    // memory (≈ 35 MB of RGBA, twice, through the canvas), and no native decoder sees the file.
+    const w = Math.max(1, Math.floor(info.width * scale));
+    const h = Math.max(1, Math.floor(info.height * scale));
+    const pgm = await pngToGrey(bytes, w, h);
+    if (pgm) return { image: pgm, ink: inkShareGrey(pgm, w, h, pgm.length - w * h) };
+  }
   // A damaged PNG or JPEG can crash the native decoder (and the process with it): those are never decoded here.
   const safe = info.format === 'gif' || info.format === 'webp' || info.format === 'bmp' ? resize : await decodesSafely(bytes, info);
   if (!safe) return { image: bytes, ink: null };
@@ -126,10 +135,10 @@ async function loadDrawable(image: Uint8Array): Promise<{ source: Drawable; widt
 
 type Drawable = Parameters<import('@napi-rs/canvas').SKRSContext2D['drawImage']>[0];
 
-/** `source` (width × height) drawn at `scale` on white with high-quality smoothing. */
-function drawScaled(source: Drawable, width: number, height: number, scale: number) {
-  const w = Math.max(1, Math.floor(width * scale));
-  const h = Math.max(1, Math.floor(height * scale));
+/** `source` (width × height) drawn at `scale` (or onto exactly `to`) on white with high-quality smoothing. */
+export function drawScaled(source: Drawable, width: number, height: number, scale: number, to?: { width: number; height: number }) {
+  const w = to?.width ?? Math.max(1, Math.floor(width * scale));
+  const h = to?.height ?? Math.max(1, Math.floor(height * scale));
   const canvas = napiCanvas().createCanvas(w, h);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
