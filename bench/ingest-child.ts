@@ -21,6 +21,8 @@ export interface ChildConfig {
   runs: number;
   options: { ocr?: boolean; concurrency?: number; skipFailed?: boolean; ai?: Partial<AiSettings> };
   extractorWorkers?: number;
+  /** The extraction process's entry: default the TypeScript sources through tsx; a built `extract-worker.js` runs as the app and the CLI run it. */
+  extractorEntry?: string;
   /** Ingested once, untimed, before the measured runs: starts the extraction processes (and their OCR workers). */
   warmup?: string[];
   /**
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
   const engine = new Engine({
     library: cfg.db,
     dataDir: cfg.dataDir,
-    ...(cfg.extractorWorkers ? { extractorOptions: { workers: cfg.extractorWorkers } } : {}),
+    extractorOptions: { ...(cfg.extractorWorkers ? { workers: cfg.extractorWorkers } : {}), ...(cfg.extractorEntry ? { workerEntry: cfg.extractorEntry } : {}) },
     createProvider: (s) => (s.provider === 'local' ? new LocalProvider(cfg.encoder === 'use' ? sharedEncoder() : null) : createAiProvider(s)),
   });
   const { ai, ...rest } = cfg.options;
