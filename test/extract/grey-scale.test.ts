@@ -107,7 +107,10 @@ describe('images decoded and scaled row by row (grey-scale.ts)', () => {
     expect(meanDiff(image, before)).toBeLessThan(2);
     const old = pgmInfo(before)!;
     const rgba = new Uint8Array(old.width * old.height * 4);
-    for (let i = 0; i < old.width * old.height; i++) rgba.fill(before[old.offset + i], i * 4, i * 4 + 3), (rgba[i * 4 + 3] = 255);
+    for (let i = 0; i < old.width * old.height; i++) {
+      rgba.fill(before[old.offset + i], i * 4, i * 4 + 3);
+      rgba[i * 4 + 3] = 255;
+    }
     expect(ink).toBeGreaterThan(0);
     expect(Math.abs(ink! - inkShare(rgba, old.width, old.height))).toBeLessThan(ink! * 0.2);
     expect(inkShareGrey(image, info.width, info.height, info.offset)).toBe(ink);
