@@ -403,7 +403,8 @@ export class FilePipeline {
         aiModel: provider.chatModel,
         chunks: w.pieces.map((t, i) => ({ text: t, embedding: w.vectors[i] ?? null })),
         embeddingModel: provider.embedModel,
-        gloss: documentGloss(w.pieces),
+        // As the upgrade does (migration 12): a document classified English has no gloss to index.
+        gloss: w.classification!.language === 'en' ? '' : documentGloss(w.pieces),
         at,
       });
       library.failed.clearOnSuccess(hash, path, this.run.id, at);
