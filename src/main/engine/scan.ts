@@ -1,5 +1,5 @@
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { stat as statThen, type Stats } from 'node:fs';
+import { lstat, readdir, realpath, stat, statfs } from 'node:fs/promises';
+import { stat as statThen, statSync, type Stats } from 'node:fs';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import type { ErrorCode, FileKind } from '../../shared/domain';
 import { osFailure } from '../../shared/errors';
@@ -19,6 +19,38 @@ export type ScanEntry =
 const STAT_AHEAD = 32;
 /** Plain files handed on at most at once (a folder's files go out together, up to this many). */
 const BATCH_MAX = 256;
+
+/**
+ * Linux file systems on a local device (statfs f_type), whose entries are stat'ed synchronously in
+ * short slices (see StatsAhead): thousands of thread-pool round trips cost more than the stats. Any
+ * other (NFS, SMB/CIFS, FUSE, 9p, Ceph, …, or any other OS) is stat'ed asynchronously: a network
+ * share that stalls holds a pool thread, never the event loop.
+ */
+const LOCAL_FS_TYPES = new Set([
+  0xef53, // ext2/3/4
+  0x58465342, // xfs
+  0x9123683e, // btrfs
+  0x2fc12fc1, // zfs
+  0xf2f52010, // f2fs
+  0x01021994, // tmpfs
+  0x794c7630, // overlayfs (containers)
+  0x3153464a, // jfs
+  0x52654973, // reiserfs
+  0x4d44, // vfat
+  0x2011bab0, // exfat
+  0x5346544e, // ntfs3
+  0x137d, // ext (old)
+  0x858458f6, // ramfs
+]);
+/** May a folder on a file system of this statfs type be stat'ed in synchronous slices? Only a local one, on Linux. */
+export function syncStatsOn(fsType: number, platform: NodeJS.Platform = process.platform): boolean {
+  return platform === 'linux' && LOCAL_FS_TYPES.has(fsType);
+}
+
+/** A synchronous slice ends after this long, and the event loop runs before the next one. */
+const SYNC_SLICE_MS = 4;
+/** One stat slower than this (a failing disk, a device that spins up) turns its file system back to asynchronous stats. */
+const SYNC_SLOW_MS = 20;
 
 const SYSTEM_NAMES = new Set(['thumbs.db', 'desktop.ini', 'ehthumbs.db', '$recycle.bin', 'system volume information', 'lost+found']);
 
@@ -53,6 +85,8 @@ export interface ScanOptions {
   onFolderRead?: (path: string) => void;
   /** The bytes of a given path whose name is not UTF-8 (a failed row being reprocessed), as the library kept them. */
   rawOf?: (path: string) => Buffer | undefined;
+  /** 'async': every stat through the thread pool, even on a local disk (tests compare the two ways). */
+  stats?: 'auto' | 'async';
   /**
    * Follow a linked folder met inside the walk whose real path is outside every given root (the
    * user's choice: Settings or --follow-symlinks). Off: it is not read, and `onLinkNotFollowed` says so.
@@ -82,6 +116,20 @@ export async function* scan(roots: string[], optsOrSignal?: AbortSignal | ScanOp
 export async function* scanBatches(roots: string[], optsOrSignal?: AbortSignal | ScanOptions): AsyncGenerator<ScanEntry[]> {
   const opts: ScanOptions = optsOrSignal instanceof AbortSignal ? { signal: optsOrSignal } : (optsOrSignal ?? {});
   const { signal, allowedRoots, onFolderRead, rawOf, followSymlinks = false, onLinkNotFollowed } = opts;
+  /** Per device: may its folders' entries be stat'ed synchronously (a local file system on Linux)? */
+  const syncByDev = new Map<number, Promise<boolean>>();
+  const syncStatsFor = (dev: number, folder: string | Buffer): Promise<boolean> => {
+    if (opts.stats === 'async' || process.platform !== 'linux') return Promise.resolve(false);
+    let known = syncByDev.get(dev);
+    if (!known) {
+      known = statfs(folder).then(
+        (f) => syncStatsOn(f.type),
+        () => false,
+      );
+      syncByDev.set(dev, known);
+    }
+    return known;
+  };
   const visitedDirs = new Set<string>();
   /** Files taken, by real path as text (see realKey): a file reached twice (a link to it, a root inside a root) is taken once. */
   const seenFiles = new Set<string>();
@@ -186,7 +234,9 @@ export async function* scanBatches(roots: string[], optsOrSignal?: AbortSignal |
         const bytes = rawNames.get(name);
         return bytes || raw ? joinRaw(fsPath, bytes ?? name) : undefined;
       };
-      const stats = new StatsAhead((i) => childRaw(names[i]) ?? join(path, names[i]), names.length);
+      const stats = new StatsAhead((i) => childRaw(names[i]) ?? join(path, names[i]), names.length, await syncStatsFor(st.dev, fsPath), () =>
+        syncByDev.set(st.dev, Promise.resolve(false)),
+      );
       // The folder's real path as text: a plain file's real path is it plus the file's name.
       const realText = utf8Name(real);
       const batch: ScanEntry[] = [];
@@ -264,10 +314,11 @@ function joinText(dir: string, name: string): string {
 }
 
 /**
- * A folder's entries stat'ed in order, up to STAT_AHEAD in flight on libuv's thread pool, still
- * asynchronous (a slow network share holds a pool thread, never the event loop). Through the
- * callback API: fs/promises costs a promise and more per call, and a ready result is taken
- * without awaiting anything.
+ * A folder's entries stat'ed in order. On a local file system (`sync`), in synchronous slices of at
+ * most SYNC_SLICE_MS, with the event loop running between slices; a stat slower than SYNC_SLOW_MS
+ * turns the rest to asynchronous stats. Elsewhere, up to STAT_AHEAD in flight on libuv's thread
+ * pool (a slow network share holds a pool thread, never the event loop), through the callback API:
+ * fs/promises costs a promise and more per call, and a ready result is taken without awaiting.
  */
 class StatsAhead {
   private readonly got: (Stats | Error | undefined)[] = [];
@@ -277,9 +328,13 @@ class StatsAhead {
   constructor(
     private readonly pathOf: (i: number) => string | Buffer,
     private readonly n: number,
+    private sync: boolean,
+    /** Called when a synchronous stat was slow: this file system is stat'ed asynchronously from now on. */
+    private readonly onSlow: () => void,
   ) {}
 
   startUpTo(end: number): void {
+    if (this.sync) return;
     for (const last = Math.min(end, this.n); this.started < last; this.started++) {
       const i = this.started;
       statThen(this.pathOf(i), (err, st) => {
@@ -301,8 +356,37 @@ class StatsAhead {
   }
 
   async wait(i: number): Promise<Stats | Error> {
+    if (this.sync) {
+      // The event loop runs between two slices (a timer, a progress message, a cancel).
+      if (i > 0) await new Promise<void>((r) => setImmediate(r));
+      this.slice(i);
+      if (this.got[i] !== undefined) return this.take(i)!;
+      this.startUpTo(i + STAT_AHEAD); // the slice found the file system slow: asynchronous from here on
+    }
     await new Promise<void>((wake) => (this.waiting = { i, wake }));
     return this.take(i)!;
+  }
+
+  /** Stats entries from i on, synchronously, until SYNC_SLICE_MS has passed. */
+  private slice(i: number): void {
+    const start = performance.now();
+    let before = start;
+    for (let j = i; j < this.n; j++) {
+      try {
+        this.got[j] = statSync(this.pathOf(j));
+      } catch (e) {
+        this.got[j] = e as Error;
+      }
+      const now = performance.now();
+      this.started = j + 1;
+      if (now - before > SYNC_SLOW_MS) {
+        this.sync = false;
+        this.onSlow();
+        return;
+      }
+      if (now - start > SYNC_SLICE_MS) return;
+      before = now;
+    }
   }
 }
 
