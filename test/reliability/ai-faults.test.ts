@@ -3,6 +3,8 @@
 // asserts the run's outcome, the rows it leaves, and the number of requests it spent.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAiProvider } from '../../src/main/ai';
+import { httpFetch } from '../../src/main/ai/http-fetch';
+import { MAX_RESPONSE_BYTES } from '../../src/main/ai/openai';
 import type { AiSettings, RunSummary } from '../../src/shared/domain';
 import { startAiServer, type AiFault, type AiServer } from '../support/ai-server';
 import { Workspace, letter } from '../support/workspace';
@@ -35,9 +37,11 @@ function openai(over: Partial<AiSettings> = {}): AiSettings {
   return { provider: 'openai', baseUrl: ai.url, chatModel: 'test-chat', embedModel: 'test-embed', apiKey: 'sk-test', timeoutMs: 2000, maxRetries: MAX_TRIES - 1, ...over };
 }
 
+/** The provider's own transport (node:http, answers read whole and capped), counted. */
+const transport = httpFetch(MAX_RESPONSE_BYTES);
 const countingFetch: typeof fetch = (input, init) => {
   attempts++;
-  return fetch(input, init);
+  return transport(input, init);
 };
 
 function engine() {

@@ -4,6 +4,7 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import type { AiSettings, Classification } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { l2normalize } from './hash-embed';
+import { answerTooLarge, httpFetch } from './http-fetch';
 import { CLASSIFICATION_JSON_SCHEMA, DEFAULT_MAX_INPUT_TOKENS, PROMPT_VERSION, SYSTEM_PROMPT, buildUserMessage, parseClassification, trimToTokenBudget } from './prompt';
 import { DEFAULT_RETRY, classifyFailure, formatMs, withRetry, type RetryContext, type RetryPolicy } from './retry';
 import { loadedSdk, openaiSdk } from './sdk';
@@ -28,7 +29,7 @@ export interface OpenAiProviderOptions {
   maxInputTokens?: number;
   /** Inputs per embeddings request (≤ 64 by default). */
   embedBatchSize?: number;
-  /** Custom fetch (proxies, tests). */
+  /** Custom fetch (proxies, tests); the default is httpFetch (node:http, answers read whole). */
   fetch?: typeof fetch;
   /** Answer size cap in bytes (tests shrink it). */
   maxResponseBytes?: number;
@@ -80,6 +81,7 @@ export class OpenAiProvider implements AiProvider {
     };
     this.maxInputTokens = opts.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS;
     this.batchSize = Math.max(1, Math.min(opts.embedBatchSize ?? EMBED_BATCH, 2048));
+    const maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     let client: Promise<OpenAI> | undefined;
     this.client = () =>
       (client ??= openaiSdk().then(
@@ -90,7 +92,7 @@ export class OpenAiProvider implements AiProvider {
             apiKey: settings.apiKey || 'no-key',
             timeout: this.policy.timeoutMs,
             maxRetries: 0, // retry.ts is the only retry loop
-            fetch: cappedFetch(opts.fetch ?? fetch, opts.maxResponseBytes ?? MAX_RESPONSE_BYTES),
+            fetch: opts.fetch ? cappedFetch(opts.fetch, maxBytes) : httpFetch(maxBytes),
           }),
       ));
   }
@@ -282,10 +284,7 @@ function oneLineOf(body: string): string {
  * read after decompression (a 2 MB gzip can inflate to gigabytes). Over the cap → ai_response_too_large.
  */
 export function cappedFetch(inner: typeof fetch, maxBytes: number): typeof fetch {
-  const tooLarge = (url: string, what: string): IntakeError =>
-    new IntakeError('ai_response_too_large', 'AI answer too large', {
-      message: `The answer from ${url} ${what}, more than the ${Math.round(maxBytes / 1048576)} MiB an answer may have; it was not read.`,
-    });
+  const tooLarge = (url: string, what: string): IntakeError => answerTooLarge(url, what, maxBytes);
   return async (input, init) => {
     const res = await inner(input, init);
     const url = res.url || String(input instanceof Request ? input.url : input);
