@@ -5,7 +5,7 @@ import { MIN_MEANINGFUL_CHARS, meaningfulChars } from '../../shared/text-quality
 import { extractDocx } from './docx';
 import { prepareImage, rgbaToOcrImage, rotateImage } from './downscale';
 import { checkImage } from './image';
-import { OcrEngine, type OcrText } from './ocr';
+import { OcrEngine, type OcrJob, type OcrText } from './ocr';
 import type { Extraction } from '../../shared/domain';
 import { blankError, inkShare, isBlank } from './blank';
 import { EmbeddedPageImages } from './pdf-image';
@@ -58,14 +58,38 @@ export class ExtractionCore {
   }
 
   /**
-   * OCR of an image or of the first `pageCap` pages of a PDF, within `deadline`
-   * (epoch ms). `whereNeeded`: a PDF keeps the text layer of the pages where it
-   * is good and only the others are OCR'd (see ocrPdf).
+   * OCR of an image or of the first `pageCap` pages of a PDF, within `timeoutMs` — not counting
+   * the time it waits for a tesseract thread (`onWait` hears when that starts and ends). The
+   * image's decode and scale (a PDF's first page) happen before it takes a thread, so a third
+   * file handed to a two-thread process is prepared while both threads read. `whereNeeded`: a
+   * PDF keeps the text layer of the pages where it is good and only the others are OCR'd (see ocrPdf).
    */
-  async ocr(path: string, kind: FileKind, deadline: number, whereNeeded = false, layers?: PdfPageText[]): Promise<ExtractResult> {
-    if (kind === 'image') return this.ocrImage(path, deadline);
-    if (kind === 'pdf') return this.ocrPdf(path, deadline, whereNeeded, layers ?? []);
-    throw new IntakeError('ocr_failed', `cannot OCR a ${kind} file`);
+  async ocr(path: string, kind: FileKind, timeoutMs: number, whereNeeded = false, layers?: PdfPageText[], onWait?: (waiting: boolean) => void): Promise<ExtractResult> {
+    if (kind !== 'image' && kind !== 'pdf') throw new IntakeError('ocr_failed', `cannot OCR a ${kind} file`);
+    const job = this.engine().job(timeoutMs, onWait);
+    try {
+      if (kind === 'image') return await this.ocrImage(path, job);
+      return await this.ocrPdf(path, job, whereNeeded, layers ?? []);
+    } finally {
+      job.release();
+    }
+  }
+
+  /**
+   * Test hook: holds a tesseract thread until another file has waited `waitMs` for one, then gives
+   * it back — or, with `hang`, stops this process's main thread for good (a stuck process).
+   */
+  async holdThread(waitMs: number, hang: boolean): Promise<ExtractResult> {
+    const engine = this.engine();
+    const job = engine.job(24 * 3600_000);
+    try {
+      await job.hold();
+      while ((engine.longestWait() ?? -1) < waitMs) await new Promise((r) => setTimeout(r, 20));
+      if (hang) for (;;);
+      return { text: `held a thread until another file had waited ${waitMs} ms`, source: 'text' };
+    } finally {
+      job.release();
+    }
   }
 
   async close(): Promise<void> {
@@ -78,19 +102,18 @@ export class ExtractionCore {
    * asked how the page lies, and a confident turn is read again; the better
    * reading wins. Upright pages pay nothing extra.
    */
-  private async readUpright(image: Uint8Array, deadline: number, decodable = true): Promise<OcrText & { turned?: 90 | 180 | 270 }> {
-    const engine = this.engine();
-    const first = await engine.recognize(image, deadline);
+  private async readUpright(image: Uint8Array, job: OcrJob, decodable = true): Promise<OcrText & { turned?: 90 | 180 | 270 }> {
+    const first = await job.recognize(image);
     if (meaningfulChars(first.text) >= ORIENTATION_CHECK_CHARS && first.confidence >= MIN_OCR_CONFIDENCE + 10) return first;
-    const o = await engine.detectOrientation(image, deadline).catch((e: unknown) => {
+    const o = await job.detectOrientation(image).catch((e: unknown) => {
       if (e instanceof IntakeError && (e.code === 'ocr_timeout' || e.code === 'ocr_language_missing')) throw e;
       return null;
     });
     if (!o || o.degrees === 0 || o.confidence < ORIENTATION_MIN_CONFIDENCE) return first;
     // A quarter turn changes the page's shape: tesseract's own rotation keeps the old frame and cuts the lines, so the image is turned here.
     let turned: OcrText;
-    if (decodable) turned = await engine.recognize(await rotateImage(image, o.degrees), deadline);
-    else if (o.degrees === 180) turned = await engine.recognize(image, deadline, Math.PI);
+    if (decodable) turned = await job.recognize(await rotateImage(image, o.degrees));
+    else if (o.degrees === 180) turned = await job.recognize(image, Math.PI);
     else return first;
     const score = (r: OcrText) => meaningfulChars(r.text) * r.confidence;
     return score(turned) > score(first) ? { ...turned, turned: o.degrees } : first;
@@ -101,18 +124,18 @@ export class ExtractionCore {
     return this.ocrEngine;
   }
 
-  private async ocrImage(path: string, deadline: number): Promise<ExtractResult> {
+  private async ocrImage(path: string, job: OcrJob): Promise<ExtractResult> {
     const { size } = await stat(path);
     if (size > IMAGE_BYTE_CAP) throw new IntakeError('file_too_large', 'image file too large', { message: `Image is ${size} bytes; the limit is ${IMAGE_BYTE_CAP}.` });
     const bytes = await readFile(path);
     const info = checkImage(bytes);
-    if (info.format === 'tiff') return this.ocrTiff(bytes, deadline);
+    if (info.format === 'tiff') return this.ocrTiff(bytes, job);
     // Scans above ≈ 200 dpi are downscaled first: as accurate, ≈ 2× faster, less WASM heap.
     const { image, ink } = await prepareImage(bytes, info);
     // A blank scan fails at once and the same way every time, without a tesseract pass.
     if (ink !== null && isBlank(ink)) throw blankError(1);
     // Only an image decoded safely here (ink measured) may be turned by the canvas.
-    const page = await this.readUpright(image, deadline, ink !== null);
+    const page = await this.readUpright(image, job, ink !== null);
     return usable([page], { source: 'ocr', ocrPages: 1, extraction: { ocrPages: [1], ...(page.turned ? { rotations: [{ page: 1, degrees: page.turned }] } : {}) } });
   }
 
@@ -120,7 +143,7 @@ export class ExtractionCore {
    * Every page of a TIFF within the page cap, in order; later pages are listed
    * as unread. Page n+1 is decoded while tesseract reads page n.
    */
-  private async ocrTiff(bytes: Buffer, deadline: number): Promise<ExtractResult> {
+  private async ocrTiff(bytes: Buffer, job: OcrJob): Promise<ExtractResult> {
     const tiff = openTiff(bytes);
     const total = tiff.pages;
     const count = Math.min(total, Math.max(1, this.opts.pageCap));
@@ -135,9 +158,9 @@ export class ExtractionCore {
     const rotations: NonNullable<Extraction['rotations']> = [];
     let next: Promise<{ image: Buffer | null }> | null = prepare(1);
     for (let n = 1; n <= count; n++) {
-      if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${n - 1} of ${count} pages.` });
+      job.check(`Timed out after ${n - 1} of ${count} pages.`);
       const { image } = await next!;
-      const reading = image ? this.readUpright(image, deadline) : null;
+      const reading = image ? this.readUpright(image, job) : null;
       reading?.catch(() => undefined);
       // Decoded once tesseract has the page: utif2 is synchronous JavaScript on this thread.
       next = n < count ? new Promise<void>((r) => setImmediate(r)).then(() => prepare(n + 1)) : null;
@@ -169,8 +192,7 @@ export class ExtractionCore {
    * maps glyphs to the wrong letters. Two agreements in a row end the checks for
    * that document. Blank pages (by ink) are skipped, not OCR'd.
    */
-  private async ocrPdf(path: string, deadline: number, whereNeeded: boolean, known: PdfPageText[]): Promise<ExtractResult> {
-    const engine = this.engine();
+  private async ocrPdf(path: string, job: OcrJob, whereNeeded: boolean, known: PdfPageText[]): Promise<ExtractResult> {
     const doc = await openPdf(path);
     try {
       const total = doc.numPages;
@@ -216,7 +238,7 @@ export class ExtractionCore {
         }
       };
       for (let n = 1; n <= total; n++) {
-        if (Date.now() >= deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', { message: `Timed out after ${n - 1} of ${total} pages.` });
+        job.check(`Timed out after ${n - 1} of ${total} pages.`);
         const page = layers[n - 1];
         formFields += page.fields.length;
         if (!needsRender(n)) {
@@ -244,7 +266,7 @@ export class ExtractionCore {
           continue;
         }
         // A check of a text layer reads the page as it lies; a page OCR'd for its content is turned upright if need be.
-        const read: OcrText & { turned?: 90 | 180 | 270 } = check(n) ? await engine.recognize(image, deadline) : await this.readUpright(image, deadline);
+        const read: OcrText & { turned?: 90 | 180 | 270 } = check(n) ? await job.recognize(image) : await this.readUpright(image, job);
         if (read.turned) rotations.push({ page: n, degrees: read.turned });
         ocrCount++;
         if (check(n)) {

@@ -38,6 +38,12 @@ export interface ProcessExtractorOptions extends ExtractorOptions {
   rssLimitMb?: number;
   /** How often the watchdog reads the children's memory. Default 100 ms. */
   rssPollMs?: number;
+  /**
+   * OCR files handed to a process beyond its tesseract threads: such a file's image is decoded and scaled
+   * (its first PDF page rendered) while the threads read, and it waits for a thread without its time running.
+   * Default 1 when a process has two threads or more, else 0.
+   */
+  ocrQueuedPerProcess?: number;
   /** Enables test-only failure operations in the child (see `debug()`). */
   debug?: boolean;
 }
@@ -61,7 +67,7 @@ export class ProcessExtractor implements Extractor {
       execArgv: [...execArgv, `--max-old-space-size=${Math.max(128, Math.floor(opts.memoryLimitMb))}`],
       config: { ocrLanguages: opts.ocrLanguages, pageCap: opts.pageCap, cachePath: opts.cachePath, ocrThreads: perProcess, debug: opts.debug },
       children: Math.ceil(workers / perProcess),
-      maxHeavyPerChild: perProcess,
+      maxHeavyPerChild: perProcess + Math.max(0, Math.floor(opts.ocrQueuedPerProcess ?? (perProcess >= 2 ? 1 : 0))),
       maxLightPerChild: opts.maxLightPerChild ?? perProcess,
       // Each further OCR thread may hold one more rendered page: a child of two still stays below two children's limits.
       rssLimitMb: opts.rssLimitMb ?? DEFAULT_RSS_LIMIT_MB + (perProcess - 1) * RSS_PER_EXTRA_THREAD_MB,
@@ -90,9 +96,9 @@ export class ProcessExtractor implements Extractor {
     return this.pool.pids();
   }
 
-  /** Test hook: makes a child crash, hang or exhaust its heap (needs `debug: true`). */
-  debug(op: DebugOp, timeoutMs?: number): Promise<ExtractResult> {
-    return this.pool.run(op, '', 'text', timeoutMs);
+  /** Test hook: makes a child crash, hang or exhaust its heap (needs `debug: true`); `arg` for `debug_hold_thread` is `<ms>[:hang]`. */
+  debug(op: DebugOp, timeoutMs?: number, arg = ''): Promise<ExtractResult> {
+    return this.pool.run(op, arg, 'text', timeoutMs);
   }
 
   close(): Promise<void> {

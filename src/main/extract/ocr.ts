@@ -125,6 +125,8 @@ export class OcrEngine {
   private readonly langs: LanguageData[];
   private readonly slots: Slot[];
   private readonly waiting: ((slot: Slot) => void)[] = [];
+  /** When each job in `waiting` began to wait (epoch ms), in the same order. */
+  private readonly waitingSince: number[] = [];
   private readonly cacheDir: string;
   private closed = false;
   private osdWorker: Promise<TessWorker> | null = null;
@@ -175,33 +177,76 @@ export class OcrEngine {
     return turn;
   }
 
-  /** Recognizes one encoded image (PNG, JPEG, …); rejects with `ocr_timeout` at `deadline` (epoch ms). `rotateRadians` turns it first. */
-  async recognize(image: Uint8Array, deadline: number, rotateRadians = 0): Promise<OcrText> {
-    const slot = await this.acquire();
-    try {
-      const worker = await this.workerOf(slot);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw timeoutError();
-      let timer: NodeJS.Timeout | undefined;
-      const stopped = new Promise<never>((_, reject) => {
-        slot.failJob = reject;
-        timer = setTimeout(() => {
-          this.discard(slot);
-          reject(timeoutError());
-        }, remaining);
-      });
-      try {
-        const { data } = await Promise.race([worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), rotateRadians ? { rotateRadians } : {}), stopped]);
-        return { text: data.text ?? '', confidence: typeof data.confidence === 'number' ? data.confidence : 0 };
-      } catch (e) {
-        throw ocrError(e);
-      } finally {
-        clearTimeout(timer);
-        slot.failJob = null;
-      }
-    } finally {
-      this.release(slot);
+  /**
+   * One file's OCR: its clock of `timeoutMs` runs from now, except while it waits for a tesseract
+   * thread (another file's page may hold both); its first recognition takes a thread and keeps it
+   * until `release()`. `onWait` hears when it starts and stops waiting (the parent pauses its own
+   * kill timer meanwhile).
+   */
+  job(timeoutMs: number, onWait?: (waiting: boolean) => void): OcrJob {
+    return new OcrJob(this, Date.now() + timeoutMs, onWait);
+  }
+
+  /** A thread for a job: at once when one is free; `waited` says how long it took. */
+  async take(onWait?: (waiting: boolean) => void): Promise<{ slot: Slot; waited: number }> {
+    if (this.closed) throw new IntakeError('ocr_failed', 'OCR engine closed');
+    const free = this.slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return { slot: free, waited: 0 };
     }
+    const t0 = Date.now();
+    onWait?.(true);
+    this.waitingSince.push(t0);
+    const slot = await new Promise<Slot>((resolve) => this.waiting.push(resolve));
+    onWait?.(false);
+    return { slot, waited: Date.now() - t0 };
+  }
+
+  /** Recognizes one encoded image (PNG, JPEG, PGM …) on the job's thread; rejects with `ocr_timeout` at `deadline` (epoch ms). `rotateRadians` turns it first. */
+  async recognizeOn(slot: Slot, image: Uint8Array, deadline: number, rotateRadians = 0): Promise<OcrText> {
+    const worker = await this.workerOf(slot);
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw timeoutError();
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      slot.failJob = reject;
+      timer = setTimeout(() => {
+        void this.discard(slot);
+        reject(timeoutError());
+      }, remaining);
+    });
+    try {
+      const { data } = await Promise.race([worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), rotateRadians ? { rotateRadians } : {}), stopped]);
+      return { text: data.text ?? '', confidence: typeof data.confidence === 'number' ? data.confidence : 0 };
+    } catch (e) {
+      throw ocrError(e);
+    } finally {
+      clearTimeout(timer);
+      slot.failJob = null;
+    }
+  }
+
+  /** Recognizes one image as a job of its own (tests, tools): a thread taken, used and given back. */
+  async recognize(image: Uint8Array, deadline: number, rotateRadians = 0): Promise<OcrText> {
+    const job = new OcrJob(this, deadline);
+    try {
+      return await job.recognize(image, rotateRadians);
+    } finally {
+      job.release();
+    }
+  }
+
+  /** How long the job first in line has waited for a thread, ms; null when none waits. */
+  longestWait(): number | null {
+    return this.waitingSince.length ? Date.now() - this.waitingSince[0] : null;
+  }
+
+  release(slot: Slot): void {
+    this.waitingSince.shift();
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else slot.busy = false;
   }
 
   async close(): Promise<void> {
@@ -225,22 +270,6 @@ export class OcrEngine {
       // Without an errorHandler tesseract.js throws from its message listener and takes the process down.
       errorHandler: () => undefined,
     });
-  }
-
-  private acquire(): Promise<Slot> {
-    if (this.closed) return Promise.reject(new IntakeError('ocr_failed', 'OCR engine closed'));
-    const free = this.slots.find((s) => !s.busy);
-    if (free) {
-      free.busy = true;
-      return Promise.resolve(free);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(slot: Slot): void {
-    const next = this.waiting.shift();
-    if (next) next(slot);
-    else slot.busy = false;
   }
 
   private workerOf(slot: Slot): Promise<TessWorker> {
@@ -282,6 +311,65 @@ export class OcrEngine {
     slot.worker = null;
     if (!w) return;
     await w.then((x) => x.terminate()).catch(() => undefined);
+  }
+}
+
+/**
+ * One file's use of the OCR engine: a deadline that does not run while the file waits for a
+ * tesseract thread, and the thread it holds from its first recognition to `release()`.
+ */
+export class OcrJob {
+  private slot: Slot | null = null;
+  private taking: Promise<Slot> | null = null;
+  private released = false;
+
+  constructor(
+    private readonly engine: OcrEngine,
+    /** Epoch ms at which the file's OCR stops with `ocr_timeout`; moved on by every wait for a thread. */
+    public deadline: number,
+    private readonly onWait?: (waiting: boolean) => void,
+  ) {}
+
+  /** Past the deadline: throws `ocr_timeout` (checked between pages). */
+  check(message?: string): void {
+    if (Date.now() >= this.deadline) throw new IntakeError('ocr_timeout', 'OCR timed out', message ? { message } : undefined);
+  }
+
+  async recognize(image: Uint8Array, rotateRadians = 0): Promise<OcrText> {
+    return this.engine.recognizeOn(await this.thread(), image, this.deadline, rotateRadians);
+  }
+
+  detectOrientation(image: Uint8Array): Promise<Orientation | null> {
+    return this.engine.detectOrientation(image, this.deadline);
+  }
+
+  /** Takes a thread without reading anything (tests: a thread kept busy). */
+  async hold(): Promise<void> {
+    await this.thread();
+  }
+
+  release(): void {
+    this.released = true;
+    const slot = this.slot;
+    this.slot = null;
+    // A thread still being waited for is handed back as soon as it comes (see thread()).
+    if (slot) this.engine.release(slot);
+  }
+
+  private thread(): Promise<Slot> {
+    if (this.released) return Promise.reject(new IntakeError('ocr_failed', 'OCR job already ended'));
+    if (this.slot) return Promise.resolve(this.slot);
+    this.taking ??= this.engine.take(this.onWait).then(({ slot, waited }) => {
+      // The wait for a thread is not the file's time.
+      this.deadline += waited;
+      if (this.released) {
+        this.engine.release(slot);
+        throw new IntakeError('ocr_failed', 'OCR job already ended');
+      }
+      this.slot = slot;
+      return slot;
+    });
+    return this.taking;
   }
 }
 

@@ -104,6 +104,9 @@ interface Job {
   timer?: NodeJS.Timeout;
   /** Epoch ms after which progress no longer renews the limit. */
   hardDeadline?: number;
+  /** OCR: ms of its limit left when its clock last stopped, and since when it runs again (unset while it waits for a thread). */
+  left?: number;
+  runningSince?: number;
   child?: Child;
 }
 
@@ -300,12 +303,41 @@ export class ExtractorPool {
   }
 
   private send(child: Child, job: Job): void {
-    const deadline = Date.now() + job.timeoutMs;
-    child.proc.send({ id: job.id, op: job.op, path: job.path, kind: job.kind, deadline, ...(job.layers ? { layers: job.layers } : {}) });
-    // OCR stops itself at the deadline; the kill is the backstop for a stuck process.
+    child.proc.send({ id: job.id, op: job.op, path: job.path, kind: job.kind, timeoutMs: job.timeoutMs, ...(job.layers ? { layers: job.layers } : {}) });
     job.hardDeadline = Date.now() + job.timeoutMs * this.opts.textProgressFactor;
-    job.timer = setTimeout(() => this.onTimeout(child, job), job.timeoutMs + (job.op === 'ocr' || job.op === 'ocrWhereNeeded' ? this.opts.ocrGraceMs : 0));
+    if (isTextOp(job.op)) {
+      this.arm(child, job, job.timeoutMs);
+      return;
+    }
+    // OCR stops itself when its time is up; the kill is the backstop for a stuck process. Both clocks pause while the
+    // file waits for a tesseract thread (onWait).
+    job.left = job.timeoutMs;
+    job.runningSince = Date.now();
+    this.arm(child, job, job.timeoutMs + this.opts.ocrGraceMs);
+  }
+
+  private arm(child: Child, job: Job, ms: number): void {
+    clearTimeout(job.timer);
+    job.timer = setTimeout(() => this.onTimeout(child, job), Math.max(0, ms));
     job.timer.unref?.();
+  }
+
+  /**
+   * An OCR file waits for (or got) a tesseract thread in its process: its time stops (or runs on). A
+   * wait is still bounded — it lasts at most until another file's time is up — so a process that
+   * stops answering while a file waits is killed all the same.
+   */
+  private onWait(child: Child, job: Job, waiting: boolean): void {
+    if (job.settled || isTextOp(job.op) || job.left === undefined) return;
+    const now = Date.now();
+    if (waiting && job.runningSince !== undefined) {
+      job.left -= now - job.runningSince;
+      job.runningSince = undefined;
+      this.arm(child, job, job.timeoutMs + this.opts.ocrGraceMs);
+    } else if (!waiting && job.runningSince === undefined) {
+      job.runningSince = now;
+      this.arm(child, job, job.left + this.opts.ocrGraceMs);
+    }
   }
 
   /** A text job that is still reading pages is slow, not stuck: its limit starts again. */
@@ -330,6 +362,10 @@ export class ExtractorPool {
     if (!job) return;
     if ('progress' in msg) {
       this.renew(child, job);
+      return;
+    }
+    if ('waiting' in msg) {
+      this.onWait(child, job, msg.waiting);
       return;
     }
     child.inFlight.delete(msg.id);

@@ -28,8 +28,13 @@ async function handle(req: ExtractRequest): Promise<void> {
   try {
     let result;
     if (req.op === 'extractText') result = await core.extractText(req.path, req.kind, progressOf(req.id));
-    else if (req.op === 'ocr' || req.op === 'ocrWhereNeeded') result = await core.ocr(req.path, req.kind, req.deadline ?? Date.now() + 300_000, req.op === 'ocrWhereNeeded', req.layers);
+    else if (req.op === 'ocr' || req.op === 'ocrWhereNeeded') {
+      // The parent's kill timer pauses while the file waits for a tesseract thread, as its OCR clock does here.
+      const onWait = (waiting: boolean) => reply({ id: req.id, waiting });
+      result = await core.ocr(req.path, req.kind, req.timeoutMs ?? 300_000, req.op === 'ocrWhereNeeded', req.layers, onWait);
+    }
     else if (config.debug && req.op === 'debug_progress') result = await slowWithProgress(progressOf(req.id));
+    else if (config.debug && req.op === 'debug_hold_thread') result = await core.holdThread(Number(req.path.split(':')[0]), req.path.endsWith(':hang'));
     else if (config.debug) result = debug(req.op);
     else throw new IntakeError('unknown', `unknown operation ${String(req.op)}`);
     reply({ id: req.id, ok: true, result, rssMb: rssMb() });
