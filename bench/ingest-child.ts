@@ -22,6 +22,8 @@ export interface ChildConfig {
   runs: number;
   options: { ocr?: boolean; concurrency?: number; skipFailed?: boolean; ai?: Partial<AiSettings> };
   extractorWorkers?: number;
+  /** OCR files queued in an extraction process beyond its threads (default: the extractor's own). */
+  extractorQueued?: number;
   /** The extraction process's entry: default the TypeScript sources through tsx; a built `extract-worker.js` runs as the app and the CLI run it. */
   extractorEntry?: string;
   /** Ingested once, untimed, before the measured runs: starts the extraction processes (and their OCR workers). */
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
   const engine = new Engine({
     library: cfg.db,
     dataDir: cfg.dataDir,
-    extractorOptions: { ...(cfg.extractorWorkers ? { workers: cfg.extractorWorkers } : {}), ...(cfg.extractorEntry ? { workerEntry: cfg.extractorEntry } : {}) },
+    extractorOptions: { ...(cfg.extractorWorkers ? { workers: cfg.extractorWorkers } : {}), ...(cfg.extractorEntry ? { workerEntry: cfg.extractorEntry } : {}), ...(cfg.extractorQueued !== undefined ? { ocrQueuedPerProcess: cfg.extractorQueued } : {}) },
     createProvider: (s) => (s.provider === 'local' ? new LocalProvider(cfg.encoder === 'use' ? sharedEncoder() : null) : createAiProvider(s)),
   });
   const { ai, ...rest } = cfg.options;

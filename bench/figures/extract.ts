@@ -36,7 +36,9 @@ export async function ocrFigures(ctx: Ctx, only: string[] | null = null): Promis
     const notes: string[] = [];
     const warm: number[] = [];
     for (let i = 0; i < ctx.reps; i++) {
-      const r = await runIngestChild(ctx, { db: freshDb(ctx, 'ocr'), paths, runs: 1, options: { ocr: true }, warmup });
+      // INTAKE_BENCH_OCR_QUEUED=0 measures without the third file queued in the two-thread process (before → after).
+      const queued = process.env.INTAKE_BENCH_OCR_QUEUED;
+      const r = await runIngestChild(ctx, { db: freshDb(ctx, 'ocr'), paths, runs: 1, options: { ocr: true }, warmup, ...(queued ? { extractorQueued: Number(queued) } : {}) });
       const run = r.runs[0];
       runs.push(run);
       if (r.warmupMs !== undefined) warm.push(r.warmupMs);
