@@ -67,3 +67,32 @@ describe('PDF pages: text layer where it is good, OCR where it is not', () => {
     expect(judgePageText('Уважаемый Иван Петрович, направляем вам счёт на оплату')).toBe('good');
   });
 });
+
+describe('the text layer without the standard font programs', () => {
+  it('reads the same text from the 14 standard fonts (Helvetica, Times, Courier, Symbol) with and without loading their font files', async () => {
+    const { PDFDocument, StandardFonts } = await import('pdf-lib');
+    const { openPdf, readPdfPage } = await import('../../src/main/extract/pdf');
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([612, 792]);
+    let y = 740;
+    for (const name of [StandardFonts.Helvetica, StandardFonts.TimesRomanBoldItalic, StandardFonts.Courier]) {
+      page.drawText(`Invoice 4711 from Northwind Traders, in ${name}: façade, naïve, 30 €`, { x: 40, y, size: 12, font: await doc.embedFont(name) });
+      y -= 30;
+    }
+    page.drawText('αβγ', { x: 40, y, size: 12, font: await doc.embedFont(StandardFonts.Symbol) });
+    const path = ws.file('standard-fonts.pdf', await doc.save());
+    const read = async (textOnly: boolean) => {
+      const d = await openPdf(path, { textOnly });
+      try {
+        return (await readPdfPage(d, 1, false)).text;
+      } finally {
+        await d.destroy();
+      }
+    };
+    const text = await read(true);
+    expect(text).toContain('Invoice 4711 from Northwind Traders, in Helvetica: façade, naïve, 30 €');
+    expect(text).toContain('in Courier:');
+    expect(text).toContain('αβγ');
+    expect(text).toBe(await read(false));
+  });
+});

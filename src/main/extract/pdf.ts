@@ -40,8 +40,13 @@ function pdfAssets(): { fonts: string; cmaps: string; wasm: string } {
   return assetDirs;
 }
 
-/** Opens a PDF, mapping pdf.js failures to stable codes. The caller destroys it. */
-export async function openPdf(path: string): Promise<PDFDocumentProxy> {
+/**
+ * Opens a PDF, mapping pdf.js failures to stable codes. The caller destroys it. `textOnly`: the
+ * document is only read for its text layer, so the 14 standard fonts are not loaded from their font
+ * files (their widths and encodings are built into pdf.js; only drawing needs the outlines) — each
+ * document otherwise reads and converts the font program of every standard font it names.
+ */
+export async function openPdf(path: string, opts: { textOnly?: boolean } = {}): Promise<PDFDocumentProxy> {
   const { size } = await stat(path);
   if (size === 0) throw new IntakeError('pdf_corrupt', 'PDF is empty', { message: 'The PDF file has zero bytes.' });
   if (size > PDF_BYTE_CAP) {
@@ -53,7 +58,9 @@ export async function openPdf(path: string): Promise<PDFDocumentProxy> {
   const task = pdfjs.getDocument({
     data,
     isEvalSupported: false,
-    useSystemFonts: false,
+    // "System fonts" here only means: no standard font program is fetched (Symbol and ZapfDingbats still are); with
+    // disableFontFace nothing is ever installed as a font.
+    useSystemFonts: !!opts.textOnly,
     disableFontFace: true,
     useWorkerFetch: false,
     stopAtErrors: false,
@@ -188,7 +195,7 @@ export function pageContent(p: Pick<PdfPageText, 'text' | 'fields'>, useText = t
  * against OCR (`suspect`) are listed too, but keep their text if OCR is off.
  */
 export async function extractPdfText(path: string, charCap = PDF_TEXT_CHAR_CAP, onProgress?: () => void): Promise<ExtractResult> {
-  const doc = await openPdf(path);
+  const doc = await openPdf(path, { textOnly: true });
   onProgress?.();
   try {
     const parts: string[] = [];
