@@ -6,7 +6,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalProvider } from '../../src/main/ai/local';
+import { documentGloss } from '../../src/main/ai/gloss';
 import { MIGRATIONS } from '../../src/main/db/migrations';
+import { glossDocument } from '../../src/main/engine/glosses';
 import { Workspace } from '../support/workspace';
 
 let ws: Workspace;
@@ -56,6 +58,19 @@ describe('the English gloss in the keyword index', () => {
     const ids = new Map(ws.library(engine).documents.list(0, 10).map((d) => [d.id, d.filename]));
     const own = ws.library(engine).documents.ftsCandidates(['heating'], true, 10).map((h) => [ids.get(h.id), h.own]);
     expect(own.sort()).toEqual([['fence.txt', true], ['heizung.txt', false]]);
+  });
+
+  it('a long document is glossed a passage at a time, with a chance for other work after each', async () => {
+    const passages = [HEIZUNG, FENCE, LOYER];
+    let ticks = 0;
+    let otherWork = 0;
+    const gloss = await glossDocument(passages, async () => {
+      ticks++;
+      await new Promise<void>((r) => setImmediate(() => (otherWork++, r())));
+    });
+    expect(gloss).toBe(documentGloss(passages));
+    expect(gloss.split('\n')).toHaveLength(2); // the English note has none
+    expect([ticks, otherWork]).toEqual([3, 3]);
   });
 
   it('a library from before glosses (version 11) is upgraded: its German document is glossed in the background and found by English words', async () => {

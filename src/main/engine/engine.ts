@@ -24,7 +24,7 @@ import { createExtractor } from '../extract';
 import type { Extractor, ExtractorOptions } from '../extract/types';
 import { nowSec } from '../db/connection';
 import { BackgroundEmbedder } from './embedder';
-import { GlossBackfill } from './gloss-backfill';
+import { GlossBackfill } from './glosses';
 import { Library } from './library';
 import { LibrarySearch, type SearchResult } from './search';
 import { Liveness, type LivenessOptions } from './liveness';

@@ -8,7 +8,6 @@ import { LIMITS } from '../../shared/limits';
 import type { SettingsFingerprint } from '../../shared/retry';
 import { insufficientWhy } from '../../shared/text-quality';
 import { dimensionChanged } from '../ai/openai';
-import { documentGloss } from '../ai/gloss';
 import type { AiProvider } from '../ai/types';
 import { nowSec } from '../db/connection';
 import { quickTextResult } from '../extract/text';
@@ -16,6 +15,7 @@ import type { ExtractResult, Extractor, OcrOptions } from '../extract/types';
 import { MIME_BY_EXT } from '../extract/types';
 import { AiGate, DeferredAiDown, RunStop, type AiDownFile } from './ai-gate';
 import { chunkText } from './chunk';
+import { glossDocument } from './glosses';
 import { sha256File } from './hash';
 import type { Library } from './library';
 import { withTextPath } from './raw-names';
@@ -382,6 +382,8 @@ export class FilePipeline {
     const { entry, hash } = w;
     const path = entry.path;
     const at = nowSec();
+    // As the upgrade does (migration 12): a document classified English has no gloss to index.
+    const gloss = w.classification!.language === 'en' ? '' : await glossDocument(w.pieces);
     const stored = await library.writer.run(() => {
       // Another writer on this library (the app and the CLI share it) may have stored the same content meanwhile.
       const existing = library.documents.idForHash(hash);
@@ -403,8 +405,7 @@ export class FilePipeline {
         aiModel: provider.chatModel,
         chunks: w.pieces.map((t, i) => ({ text: t, embedding: w.vectors[i] ?? null })),
         embeddingModel: provider.embedModel,
-        // As the upgrade does (migration 12): a document classified English has no gloss to index.
-        gloss: w.classification!.language === 'en' ? '' : documentGloss(w.pieces),
+        gloss,
         at,
       });
       library.failed.clearOnSuccess(hash, path, this.run.id, at);
