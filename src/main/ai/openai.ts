@@ -5,7 +5,7 @@ import type { AiSettings, Classification } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import { l2normalize } from './hash-embed';
 import { answerTooLarge, httpFetch } from './http-fetch';
-import { CLASSIFICATION_JSON_SCHEMA, DEFAULT_MAX_INPUT_TOKENS, PROMPT_VERSION, SYSTEM_PROMPT, buildUserMessage, parseClassification, trimToTokenBudget } from './prompt';
+import { CLASSIFICATION_JSON_SCHEMA, DEFAULT_MAX_INPUT_TOKENS, PROMPT_VERSION, SYSTEM_PROMPT, buildUserMessage, trimToTokenBudget } from './prompt';
 import { DEFAULT_RETRY, classifyFailure, formatMs, withRetry, type RetryContext, type RetryPolicy } from './retry';
 import { loadedSdk, openaiSdk } from './sdk';
 import type { AiProvider, CallOptions } from './types';
@@ -109,6 +109,7 @@ export class OpenAiProvider implements AiProvider {
   async classify(text: string, opts: CallOptions = {}): Promise<Classification> {
     const user = buildUserMessage(text, { filename: opts.filename, maxTokens: this.maxInputTokens });
     let problem = '';
+    const { parseClassification } = await import('./answer');
     // One ask and at most one re-ask for an unusable answer; transport retries happen inside each.
     for (let ask = 1; ask <= 2; ask++) {
       const content = await this.chat(user, opts.signal);

@@ -11,7 +11,6 @@ import { basename, dirname, isAbsolute, join, normalize, parse as parsePath, res
 import type { EventName, Events, Handlers } from '../../shared/contract';
 import type { FailedFilter, RunProgress } from '../../shared/domain';
 import { ApiError } from '../../shared/errors';
-import { inboxManifestSchema } from '../../shared/inbox-upload';
 import { isExternalLink } from '../../shared/links';
 import { redactSecrets } from '../../shared/redact';
 import { TableBrowser } from '../db/table-browser';
@@ -22,7 +21,6 @@ import { Library } from '../engine/library';
 import type { Run } from '../engine/run';
 import { NoticeThrottle, WatchManager } from '../engine/watched';
 import { watchFolders } from '../engine/watch';
-import { describeZodError } from './dispatch';
 import { createInbox } from './inbox';
 import { inboxDirFor } from './paths';
 import { SettingsStore, type RunOverrides } from './settings';
@@ -458,7 +456,9 @@ export async function createIntakeService(opts: CreateServiceOptions): Promise<L
     interrupt: () => {
       for (const run of engine.activeRuns()) run.cancel('interrupted');
     },
-    receiveInbox: (manifest, content) => {
+    receiveInbox: async (manifest, content) => {
+      // zod and the contract load with browser mode's first upload, not at start (a CLI rerun never needs them).
+      const [{ inboxManifestSchema }, { describeZodError }] = await Promise.all([import('../../shared/inbox-upload'), import('./dispatch')]);
       const parsed = inboxManifestSchema.safeParse(manifest);
       if (!parsed.success) throw new ApiError('invalid_input', `Upload manifest: ${describeZodError(parsed.error)}`);
       return inbox.save(parsed.data.files, content);

@@ -2,10 +2,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { AiSettings, RunOptions, Settings } from '../../shared/domain';
-import { settingsInputSchema } from '../../shared/contract';
 import type { Db } from '../db/connection';
 import { DEFAULT_AI, DEFAULT_RUN_SETTINGS, defaultConcurrency } from '../../shared/limits';
 import { decodeBoundKey, encodeBoundKey, keyFor, originOf } from './api-key';
+import { STORED_AI_CHECKS, STORED_FIELD_CHECKS } from './stored-settings-check';
 import type { SecretBox } from './service-api';
 
 type StoredSettings = Omit<Settings, 'ai'> & { ai: Omit<AiSettings, 'apiKey'> };
@@ -78,18 +78,16 @@ export class SettingsStore {
     }
     const invalid: string[] = [];
     const settings = structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, unknown> & { ai: Record<string, unknown> };
-    const fields = settingsInputSchema.shape;
+    // Checked by hand as settingsInputSchema checks each field (stored-settings-check.ts: zod stays out of start-up).
     for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof StoredSettings)[]) {
       if (key === 'ai' || raw[key] === undefined) continue;
-      const schema = fields[key as Exclude<keyof typeof fields, 'ai' | 'apiKey'>];
-      if (schema && schema.safeParse(raw[key]).success) settings[key] = raw[key];
+      if (Object.hasOwn(STORED_FIELD_CHECKS, key) && STORED_FIELD_CHECKS[key](raw[key])) settings[key] = raw[key];
       else invalid.push(key);
     }
     const ai = raw.ai && typeof raw.ai === 'object' ? (raw.ai as Record<string, unknown>) : {};
-    const aiFields = fields.ai.unwrap().shape;
-    for (const key of Object.keys(DEFAULT_SETTINGS.ai) as (keyof typeof aiFields)[]) {
+    for (const key of Object.keys(DEFAULT_SETTINGS.ai)) {
       if (ai[key] === undefined) continue;
-      if (aiFields[key]?.safeParse(ai[key]).success) settings.ai[key] = ai[key];
+      if (Object.hasOwn(STORED_AI_CHECKS, key) && STORED_AI_CHECKS[key](ai[key])) settings.ai[key] = ai[key];
       else invalid.push(`ai.${key}`);
     }
     return { settings: settings as unknown as StoredSettings, invalid };
