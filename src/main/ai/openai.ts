@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { AiSettings, Classification } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
+import type * as Answer from './answer';
 import { l2normalize } from './hash-embed';
 import { answerTooLarge, httpFetch } from './http-fetch';
 import { CLASSIFICATION_JSON_SCHEMA, DEFAULT_MAX_INPUT_TOKENS, PROMPT_VERSION, SYSTEM_PROMPT, buildUserMessage, trimToTokenBudget } from './prompt';
@@ -50,6 +51,21 @@ function isResponseFormatRejection(e: unknown): boolean {
 function decodeBase64Floats(b64: string): number[] {
   const buf = Buffer.from(b64, 'base64');
   return Array.from(new Float32Array(buf.buffer, buf.byteOffset, Math.floor(buf.byteLength / 4)));
+}
+
+let answerLoad: Promise<typeof Answer> | undefined;
+
+/**
+ * answer.ts (the answer's zod schema), imported once per process: on the first classify, while its
+ * request is out. Every later call awaits the same promise (an `import()` per call resolves the
+ * specifier again each time, through the loader's hooks where there are any).
+ */
+function answerModule(): Promise<typeof Answer> {
+  if (!answerLoad) {
+    answerLoad = import('./answer');
+    answerLoad.catch(() => undefined); // seen by the classify that awaits it
+  }
+  return answerLoad;
 }
 
 export class OpenAiProvider implements AiProvider {
@@ -109,10 +125,11 @@ export class OpenAiProvider implements AiProvider {
   async classify(text: string, opts: CallOptions = {}): Promise<Classification> {
     const user = buildUserMessage(text, { filename: opts.filename, maxTokens: this.maxInputTokens });
     let problem = '';
-    const { parseClassification } = await import('./answer');
+    const answer = answerModule();
     // One ask and at most one re-ask for an unusable answer; transport retries happen inside each.
     for (let ask = 1; ask <= 2; ask++) {
       const content = await this.chat(user, opts.signal);
+      const { parseClassification } = await answer;
       const parsed = parseClassification(content);
       if (parsed.ok) return parsed.value;
       problem = parsed.problem;
