@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { IntakeError } from '../../shared/errors';
+import { answerTooLarge } from './too-large';
 
 /** Idle keep-alive sockets are closed after this long: below the 5 s most servers keep them, so none is reused as it closes. */
 const IDLE_SOCKET_MS = 4_000;
@@ -17,13 +17,6 @@ const agents = {
   'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
 };
-
-/** The error for an answer over the cap: the client hands it back as the cause of a connection error. */
-export function answerTooLarge(url: string, what: string, maxBytes: number): IntakeError {
-  return new IntakeError('ai_response_too_large', 'AI answer too large', {
-    message: `The answer from ${url} ${what}, more than the ${Math.round(maxBytes / 1048576)} MiB an answer may have; it was not read.`,
-  });
-}
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');

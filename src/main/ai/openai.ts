@@ -5,7 +5,7 @@ import type { AiSettings, Classification } from '../../shared/domain';
 import { IntakeError } from '../../shared/errors';
 import type * as Answer from './answer';
 import { l2normalize } from './hash-embed';
-import { answerTooLarge, httpFetch } from './http-fetch';
+import { answerTooLarge } from './too-large';
 import { CLASSIFICATION_JSON_SCHEMA, DEFAULT_MAX_INPUT_TOKENS, PROMPT_VERSION, SYSTEM_PROMPT, buildUserMessage, trimToTokenBudget } from './prompt';
 import { DEFAULT_RETRY, classifyFailure, formatMs, withRetry, type RetryContext, type RetryPolicy } from './retry';
 import { loadedSdk, openaiSdk } from './sdk';
@@ -100,15 +100,16 @@ export class OpenAiProvider implements AiProvider {
     const maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     let client: Promise<OpenAI> | undefined;
     this.client = () =>
-      (client ??= openaiSdk().then(
-        ({ default: OpenAI }) =>
+      // node:http/https (http-fetch.ts) load with the client, as openai does: a run that asks no model loads neither.
+      (client ??= Promise.all([openaiSdk(), opts.fetch ? undefined : import('./http-fetch')]).then(
+        ([{ default: OpenAI }, transport]) =>
           new OpenAI({
             baseURL: this.baseUrl,
             // Local servers need no key, but the client insists on one.
             apiKey: settings.apiKey || 'no-key',
             timeout: this.policy.timeoutMs,
             maxRetries: 0, // retry.ts is the only retry loop
-            fetch: opts.fetch ? cappedFetch(opts.fetch, maxBytes) : httpFetch(maxBytes),
+            fetch: opts.fetch ? cappedFetch(opts.fetch, maxBytes) : transport!.httpFetch(maxBytes),
           }),
       ));
   }
