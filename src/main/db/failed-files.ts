@@ -145,7 +145,8 @@ export class FailedFilesRepo {
 
   /** The path recorded with a hash's failure: its extension says how the bytes were read. */
   failedPathForHash(hash: string): string | undefined {
-    return (this.db.prepare('SELECT file_path FROM failed_files WHERE file_hash = ?').get(hash) as { file_path: string } | undefined)?.file_path;
+    // Prepared once (`prepared` keeps it): a rerun over a folder of failed files asks this per file.
+    return (this.prepared('SELECT file_path FROM failed_files WHERE file_hash = ?').get(hash) as { file_path: string } | undefined)?.file_path;
   }
 
   /**
