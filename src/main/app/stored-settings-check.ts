@@ -4,8 +4,8 @@ import { LIMITS } from '../../shared/limits';
  * The saved settings' fields checked by hand, each exactly as contract.ts's settingsInputSchema
  * checks it (test/service/stored-settings-check.test.ts holds the two side by side): loading the
  * saved settings is on every command's path, and zod with the contract's schemas costs ≈ 0.1 s of
- * CPU to load, more than the rest of a CLI rerun's start. The doors (IPC, web, the CLI's
- * `settings set`) still validate with zod.
+ * CPU to load, more than the rest of a CLI rerun's start. A change through Settings' Save (IPC or
+ * browser mode, app/dispatch.ts) is still validated with zod.
  */
 type Check = (v: unknown) => boolean;
 
