@@ -5,6 +5,7 @@ import { greyPgm, napiCanvas, pgmInfo, prepareImage } from '../../src/main/extra
 import { GreyScaler, pngToGrey, scaleRows } from '../../src/main/extract/grey-scale';
 import { checkImage } from '../../src/main/extract/image';
 import { makeTextPng } from '../support/fixtures';
+import { meanDiff } from './support';
 
 /** A PNG drawn by the canvas: white, a black bar over the left third, grey text lines. */
 function drawnPng(width: number, height: number): Buffer {
@@ -29,15 +30,6 @@ async function canvasGrey(png: Buffer, w: number, h: number): Promise<Buffer> {
   g.imageSmoothingQuality = 'high';
   g.drawImage(img, 0, 0, w, h);
   return greyPgm(g.getImageData(0, 0, w, h).data, w, h);
-}
-
-function meanDiff(a: Buffer, b: Buffer): number {
-  const ia = pgmInfo(a)!;
-  const ib = pgmInfo(b)!;
-  expect([ia.width, ia.height]).toEqual([ib.width, ib.height]);
-  let sum = 0;
-  for (let i = 0; i < ia.width * ia.height; i++) sum += Math.abs(a[ia.offset + i] - b[ib.offset + i]);
-  return sum / (ia.width * ia.height);
 }
 
 describe('images decoded and scaled row by row (grey-scale.ts)', () => {

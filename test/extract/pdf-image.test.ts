@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { napiCanvas, pgmInfo } from '../../src/main/extract/downscale';
+import { napiCanvas } from '../../src/main/extract/downscale';
 import { DEFAULT_RENDER, openPdf, renderPdfPageInked } from '../../src/main/extract/pdf';
 import { EmbeddedPageImages, soleDraw } from '../../src/main/extract/pdf-image';
 import { makeTextPng } from '../support/fixtures';
 import { makeMixedPdf } from '../support/formats';
-import { useExtractWorkspace } from './support';
+import { meanDiff, useExtractWorkspace } from './support';
 
 const ws = useExtractWorkspace('pdf-image');
 const WORDS = 'Delivery note 8812 for Harbour Street: twelve crates of lemons received in good order';
@@ -23,16 +23,6 @@ async function scannerPdf(images: { png?: Buffer; jpeg?: Buffer }[]): Promise<Ui
 
 function scanPng(): Buffer {
   return makeTextPng(`${WORDS} `.repeat(3), { width: 1240, height: 1754, fontSize: 30 });
-}
-
-/** Mean grey-level difference of two PGMs of the same size. */
-function meanDiff(a: Buffer, b: Buffer): number {
-  const ia = pgmInfo(a)!;
-  const ib = pgmInfo(b)!;
-  expect([ia.width, ia.height]).toEqual([ib.width, ib.height]);
-  let sum = 0;
-  for (let i = 0; i < ia.width * ia.height; i++) sum += Math.abs(a[ia.offset + i] - b[ib.offset + i]);
-  return sum / (ia.width * ia.height);
 }
 
 async function bothWays(path: string, page = 1) {

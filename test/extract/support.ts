@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createExtractor, type ProcessExtractor, type ProcessExtractorOptions } from '../../src/main/extract';
+import { pgmInfo } from '../../src/main/extract/downscale';
 import type { IntakeError } from '../../src/shared/errors';
 
 /** The error an extraction rejects with; fails the test when it resolves instead. */
@@ -50,4 +51,14 @@ export function useExtractWorkspace(prefix: string, opts: Partial<ProcessExtract
       return p;
     },
   };
+}
+
+/** Mean grey-level difference of two PGMs of the same size. */
+export function meanDiff(a: Buffer, b: Buffer): number {
+  const ia = pgmInfo(a)!;
+  const ib = pgmInfo(b)!;
+  expect([ia.width, ia.height]).toEqual([ib.width, ib.height]);
+  let sum = 0;
+  for (let i = 0; i < ia.width * ia.height; i++) sum += Math.abs(a[ia.offset + i] - b[ib.offset + i]);
+  return sum / (ia.width * ia.height);
 }
