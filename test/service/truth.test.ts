@@ -139,28 +139,41 @@ describe('every screen tells the truth', () => {
 
   it('during a run the failed count moves with the run card (failed.changed before run.finished); paused, the record holds the card’s counts', async () => {
     ws.write('0-bad.txt', Buffer.alloc(400, 0));
-    for (let i = 0; i < 30; i++) ws.write(`doc-${String(i).padStart(2, '0')}.txt`, letter(`Letter number ${i}`));
+    // Enough files that the run is still going when the pause lands, however late the failure's event comes.
+    for (let i = 0; i < 300; i++) ws.write(`doc-${String(i).padStart(3, '0')}.txt`, letter(`Letter number ${i}`));
     const changedMidRun = nextEvent('failed.changed', (p) => p.count > 0);
     let finishedYet = false;
     const finished = nextEvent('run.finished').then((s) => ((finishedYet = true), s));
-    // The user presses Pause the moment the card shows the first failure.
+    // The user presses Pause the moment the first failure shows. Pressed on failed.changed, sent as the
+    // failure is recorded: a progress tick can come late under load, after the last of these small
+    // files, and a run already over cannot be paused (the test would wait for a pause forever).
     let runId = 0;
-    const offPause = service.on('run.progress', (p) => {
-      if (p.failed > 0 && p.status === 'running' && runId) {
-        offPause();
-        void service.handlers['ingest.pause']({ runId });
-      }
+    let failureSeen = false;
+    let pausePressed = false;
+    const pressPause = (): void => {
+      if (pausePressed || !failureSeen || !runId) return;
+      pausePressed = true;
+      void service.handlers['ingest.pause']({ runId });
+    };
+    const offPause = service.on('failed.changed', (p) => {
+      if (p.count === 0) return;
+      offPause();
+      failureSeen = true;
+      pressPause();
     });
     // Listened for from the start: under load the run may be paused and idle before the next line runs.
-    const idleSoon = new Promise<Events['run.progress']>((resolve) => {
+    const idleSoon = new Promise<Events['run.progress']>((resolve, reject) => {
       const off = service.on('run.progress', (p) => {
         if (p.status === 'paused' && Object.keys(p.inStage).length === 0) {
           off();
           resolve(p);
         }
       });
+      // A run that ends before the pause lands would leave this waiting forever: fail at once instead.
+      void finished.then((sum) => reject(new Error(`the run ended (${sum.status}) before the pause took effect`)));
     });
     runId = (await call<{ runId: number }>('ingest.start', { paths: [ws.docs], ocr: false, concurrency: 1 })).runId;
+    pressPause(); // the failure may have come before start answered
     const changed = await changedMidRun;
     expect(changed.count).toBe(1);
     expect(finishedYet).toBe(false);
@@ -184,7 +197,7 @@ describe('every screen tells the truth', () => {
     expect(['running', 'completed']).toContain((await call<RunRow[]>('runs.list', { limit: 1 }))[0].status);
     const summary = await finished;
     expect((await call<RunRow[]>('runs.list', { limit: 1 }))[0].status).toBe('completed');
-    expect(summary).toMatchObject({ failed: 1, ingested: 30 });
+    expect(summary).toMatchObject({ failed: 1, ingested: 300 });
     expect(await call('failed.count', {})).toBe(1);
   });
 
