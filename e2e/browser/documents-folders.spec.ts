@@ -56,8 +56,9 @@ test.describe('browser mode: documents, folders and the inbox', () => {
     const places = dialog.getByRole('navigation', { name: 'Places' });
     // Home and the temp folder (the inbox too, once something was dropped): all reachable from the start.
     const home = fs.realpathSync(os.homedir());
-    const roots = await places.getByRole('list').first().getByRole('button').allInnerTexts();
-    expect(roots).toEqual(expect.arrayContaining([home, fs.realpathSync(path.dirname(path.dirname(corpus.dir)))]));
+    // allInnerTexts does not wait: poll until the roots have arrived from the server.
+    const roots = places.getByRole('list').first().getByRole('button');
+    await expect.poll(() => roots.allInnerTexts()).toEqual(expect.arrayContaining([home, fs.realpathSync(path.dirname(path.dirname(corpus.dir)))]));
     // It opens at the folder in the path field; Up climbs to the top of its root (the temp folder), and no further.
     const here = dialog.locator('.folder-current');
     await expect(here).toHaveText(corpus.dir);
