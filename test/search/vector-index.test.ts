@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HammingRows, simdHammingAvailable } from '../../src/main/engine/hamming';
 import { VectorIndex } from '../../src/main/engine/vector-index';
 
 function rng(seed: number): () => number {
@@ -55,4 +56,50 @@ describe('the in-memory vector index', () => {
     expect(idx.size).toBe(2);
     expect(idx.search(Float32Array.from([0, 0, 1, 0]), 1)[0]).toMatchObject({ chunkId: 1, documentId: 1 });
   });
+
+  it('counts Hamming distances in WebAssembly SIMD exactly as a bit-by-bit count does, across growth', () => {
+    // Node 20 and Electron run WebAssembly SIMD: the prefilter must not silently fall back here.
+    expect(simdHammingAvailable()).toBe(true);
+    const r = rng(3);
+    const word = () => Math.floor((r() + 0.5) * 2 ** 32) | 0;
+    const popcount = (x: number) => {
+      let c = 0;
+      for (let i = 0; i < 32; i++) c += (x >>> i) & 1;
+      return c;
+    };
+    for (const rowBytes of [16, 64, 96]) {
+      const words = rowBytes / 4;
+      const rows = HammingRows.create(rowBytes, 8)!;
+      let n = 0;
+      const add = (count: number) => {
+        rows.grow(Math.max(8, n + count), n);
+        for (let i = 0; i < count * words; i++) rows.rows[n * words + i] = word();
+        n += count;
+      };
+      add(5);
+      add(300); // grows: the first rows move to a new memory
+      const check = () => {
+        const q = Int32Array.from({ length: words }, word);
+        const got = rows.distances(q, n);
+        expect(got).toHaveLength(n);
+        for (let k = 0; k < n; k++) {
+          let want = 0;
+          for (let i = 0; i < words; i++) want += popcount(rows.rows[k * words + i] ^ q[i]);
+          expect(got[k]).toBe(want);
+        }
+      };
+      check();
+      // Rows that differ from the query in every bit, and in none.
+      const q = Int32Array.from({ length: words }, word);
+      for (let i = 0; i < words; i++) {
+        rows.rows[i] = ~q[i];
+        rows.rows[words + i] = q[i];
+      }
+      const d = rows.distances(q, n);
+      expect([d[0], d[1]]).toEqual([rowBytes * 8, 0]);
+      add(2_000);
+      check();
+    }
+  });
 });
+

@@ -1,8 +1,11 @@
 // The chunk vectors of one model, held in memory for search: one contiguous Int8Array of codes
 // (with each code vector's norm precomputed) for scoring and, for large libraries, sign bits for a
-// Hamming prefilter. 100 000 chunks × 512 dims take ≈ 51 MB of codes + 6 MB of bits, and a query
-// costs ≈ 10 ms of CPU instead of reading every vector from SQLite. Loaded lazily on the first query, then kept in step with this process's writes;
+// Hamming prefilter (WebAssembly SIMD where it runs, see hamming.ts). 100 000 chunks × 512 dims
+// take ≈ 51 MB of codes + 6 MB of bits, and a query costs a few ms of CPU instead of reading every
+// vector from SQLite. Loaded lazily on the first query, then kept in step with this process's writes;
 // another process's commits (PRAGMA data_version) or a deletion make it reload.
+
+import { HammingRows } from './hamming';
 
 /** Up to this many rows every code is scored; above it, the sign bits pick candidates first. */
 const EXACT_LIMIT = 4_000;
@@ -31,6 +34,8 @@ export class VectorIndex {
   private docIds = new Int32Array(0);
   private readonly rowOf = new Map<number, number>();
   private readonly words: number;
+  /** The sign bits in WebAssembly memory and their SIMD scan; null where that cannot run (then `bits` is plain). */
+  private readonly hamming: HammingRows | null;
   /**
    * Sentence vectors share a common direction; the sign bits are taken around this centre
    * (the mean of the vectors first loaded) so that they split the library, not all agree.
@@ -41,9 +46,10 @@ export class VectorIndex {
     readonly model: string,
     readonly dim: number,
   ) {
-    // An even number of 32-bit words: the Hamming loop counts two at a time.
-    this.words = Math.ceil(dim / 64) * 2;
+    // A multiple of four 32-bit words: the SIMD scan reads 16 bytes at a time (the JavaScript loop two words).
+    this.words = Math.ceil(dim / 128) * 4;
     this.centre = new Float32Array(dim);
+    this.hamming = HammingRows.create(this.words * 4, 0);
   }
 
   /** Sets the centre the sign bits are taken around; call before the first upsert. */
@@ -113,8 +119,21 @@ export class VectorIndex {
     const w = this.words;
     const qb = new Int32Array(w);
     for (let i = 0; i < this.dim; i++) if (q[i] > this.centre[i]) qb[i >> 5] |= 1 << (i & 31);
-    const dist = new Uint16Array(this.n);
     const hist = new Uint32Array(w * 32 + 1);
+    const dist = this.hamming ? this.hamming.distances(qb, this.n) : this.distancesJs(qb, hist);
+    if (this.hamming) for (let r = 0; r < this.n; r++) hist[dist[r]]++;
+    let cut = 0;
+    for (let acc = 0; cut < hist.length - 1 && acc + hist[cut] < want; cut++) acc += hist[cut];
+    const out = new Int32Array(Math.min(this.n, want + hist[cut]));
+    let m = 0;
+    for (let r = 0; r < this.n && m < out.length; r++) if (dist[r] <= cut) out[m++] = r;
+    return out.subarray(0, m);
+  }
+
+  /** Hamming distances in JavaScript, counted into `hist` too (where WebAssembly SIMD is missing). */
+  private distancesJs(qb: Int32Array, hist: Uint32Array): Uint16Array {
+    const w = this.words;
+    const dist = new Uint16Array(this.n);
     const bits = this.bits;
     for (let r = 0; r < this.n; r++) {
       const off = r * w;
@@ -134,20 +153,21 @@ export class VectorIndex {
       dist[r] = h;
       hist[h]++;
     }
-    let cut = 0;
-    for (let acc = 0; cut < hist.length - 1 && acc + hist[cut] < want; cut++) acc += hist[cut];
-    const out = new Int32Array(Math.min(this.n, want + hist[cut]));
-    let m = 0;
-    for (let r = 0; r < this.n && m < out.length; r++) if (dist[r] <= cut) out[m++] = r;
-    return out.subarray(0, m);
+    return dist;
   }
 
   private grow(): void {
     const cap = Math.max(1024, this.cap * 2);
     const codes = new Int8Array(cap * this.dim);
     codes.set(this.codes);
-    const bits = new Int32Array(cap * this.words);
-    bits.set(this.bits);
+    let bits: Int32Array;
+    if (this.hamming) {
+      this.hamming.grow(cap, this.n);
+      bits = this.hamming.rows;
+    } else {
+      bits = new Int32Array(cap * this.words);
+      bits.set(this.bits);
+    }
     const invNorms = new Float32Array(cap);
     invNorms.set(this.invNorms);
     const chunkIds = new Int32Array(cap);
