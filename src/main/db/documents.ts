@@ -289,15 +289,16 @@ export class DocumentsRepo {
    * Full-text candidates, best BM25 first: `all` requires every term, otherwise any term counts.
    * Title and correspondent weigh more than the body; the gloss (the body's English meaning, word
    * by word: a weaker witness than the words themselves) half as much as the body. `own`: the
-   * document's own words match too, not only its gloss.
+   * document's own words match too, not only its gloss (computed only when `own` is asked: it is a
+   * second BM25 over every match; without it `own` is true).
    */
-  ftsCandidates(terms: string[], all: boolean, limit: number): { id: number; bm25: number; own: boolean }[] {
+  ftsCandidates(terms: string[], all: boolean, limit: number, opts: { own?: boolean } = {}): { id: number; bm25: number; own: boolean }[] {
     if (!terms.length) return [];
     const match = ftsMatch(terms, all);
+    const own = opts.own === false ? '1' : `bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0, 0.0) < 0`;
     const rows = this.db
       .prepare(
-        `SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0, ${GLOSS_WEIGHT}) AS bm25,
-           bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0, 0.0) < 0 AS own
+        `SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0, ${GLOSS_WEIGHT}) AS bm25, ${own} AS own
          FROM documents_fts WHERE documents_fts MATCH ? ORDER BY bm25 LIMIT ?`,
       )
       .all(match, limit) as { id: number; bm25: number; own: number }[];

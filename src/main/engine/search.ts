@@ -142,7 +142,8 @@ export class LibrarySearch {
 
     const useKeywords = opts.mode !== 'semantic';
     const embedder = opts.mode !== 'keyword' ? (opts.embedder ?? null) : null;
-    // The query is embedded in the encoder thread while this one reads the keyword index.
+    // The query is embedded in the encoder thread while this one does all the keyword work that
+    // does not need the meaning ranks; only what does waits for the vector.
     const queryVector = embedder ? this.queryVector(embedder, q) : null;
     queryVector?.catch(() => undefined);
     // How many documents hold each term, counted up to COMMON_MATCHES + 1 (cheap, whatever the library's size).
@@ -150,7 +151,15 @@ export class LibrarySearch {
     const allFound = counts.every((n) => n > 0);
     // Every document holding every term: bounded by the rarest term when one is not common.
     const allBounded = allFound && Math.min(...counts) <= COMMON_MATCHES;
-    if (useKeywords && allBounded) this.keywordsAll(terms, get);
+    // Every term is in thousands of documents: BM25 over all of them is neither cheap (it is
+    // computed for every match) nor telling. With meaning taking part, the keywords then only
+    // rank the meaning candidates by the terms their best passages hold (after the vector).
+    const allCommon = useKeywords && allFound && !allBounded && !!embedder && this.documents.ftsMatchCount(terms, true, COMMON_MATCHES) > COMMON_MATCHES;
+    if (useKeywords && allFound && !allCommon) this.keywordsAll(terms, get);
+    // With several terms, documents that have only some of them still rank, below the complete
+    // matches and by the share of the query they hold: one word of six is weak evidence. The four
+    // rarest terms that some document holds (each in at most COMMON_MATCHES) are looked up.
+    if (useKeywords && terms.length > 1 && opts.mode === 'hybrid') this.keywordsAny(terms, counts, get);
 
     let model: string | null = null;
     let hits: VectorHit[] = [];
@@ -164,41 +173,9 @@ export class LibrarySearch {
         if (opts.mode === 'semantic') throw err;
       }
     }
-
-    if (useKeywords && allFound && !allBounded) {
-      // Every term is in thousands of documents: BM25 over all of them is neither cheap (it is
-      // computed for every match) nor telling. With meaning taking part, the keywords then only
-      // rank the meaning candidates by the terms their best passages hold.
-      if (model && this.documents.ftsMatchCount(terms, true, COMMON_MATCHES) > COMMON_MATCHES) this.keywordsWithin(hits, terms, get);
+    if (allCommon) {
+      if (model) this.keywordsWithin(hits, terms, get);
       else this.keywordsAll(terms, get);
-    }
-    // With several terms, documents that have only some of them still rank, below the complete
-    // matches and by the share of the query they hold: one word of six is weak evidence. The four
-    // rarest terms that some document holds (each in at most COMMON_MATCHES) are looked up.
-    if (useKeywords && terms.length > 1 && opts.mode === 'hybrid') {
-      const rare = terms
-        .map((t, i) => ({ t, n: counts[i] }))
-        .filter((x) => x.n > 0 && x.n <= COMMON_MATCHES)
-        .sort((a, b) => a.n - b.n)
-        .slice(0, 4);
-      const partial = new Map<number, { found: number; bm25: number }>();
-      for (const { t } of rare) {
-        for (const h of this.documents.ftsCandidates([t], true, POOL)) {
-          const p = partial.get(h.id) ?? { found: 0, bm25: 0 };
-          // A word found only through the document's gloss is weaker evidence than its own words.
-          p.found += h.own ? 1 : GLOSS_WEIGHT;
-          p.bm25 += h.bm25;
-          partial.set(h.id, p);
-        }
-      }
-      [...partial.entries()]
-        .sort((a, b) => b[1].found - a[1].found || a[1].bm25 - b[1].bm25)
-        .slice(0, POOL)
-        .forEach(([id, p], rank) => {
-          const c = get(id);
-          c.keywordAny = true;
-          c.fused += p.found / terms.length / (RRF_K + rank);
-        });
     }
     let rank = 0;
     for (const h of hits) {
@@ -224,7 +201,9 @@ export class LibrarySearch {
     const page = kept.slice(opts.offset, opts.offset + opts.limit);
     const best = rankBy(kept[0] ?? get(0)) || 1;
     const rows = this.documents.rowsByIds(page.map((c) => c.id));
-    const passages = this.passages(page, terms);
+    // A document classified English has no gloss in the keyword index (pipeline, glosses.ts), so
+    // its passages need no German or French reading either.
+    const passages = this.passages(page, terms, new Set(rows.filter((r) => r.language === 'en').map((r) => r.id)));
     return {
       total: kept.length,
       model,
@@ -253,9 +232,36 @@ export class LibrarySearch {
     return p;
   }
 
+  /** Documents holding some of the terms, ranked by the share of the query they hold (rarest four terms looked up). */
+  private keywordsAny(terms: string[], counts: number[], get: (id: number) => Candidate): void {
+    const rare = terms
+      .map((t, i) => ({ t, n: counts[i] }))
+      .filter((x) => x.n > 0 && x.n <= COMMON_MATCHES)
+      .sort((a, b) => a.n - b.n)
+      .slice(0, 4);
+    const partial = new Map<number, { found: number; bm25: number }>();
+    for (const { t } of rare) {
+      for (const h of this.documents.ftsCandidates([t], true, POOL)) {
+        const p = partial.get(h.id) ?? { found: 0, bm25: 0 };
+        // A word found only through the document's gloss is weaker evidence than its own words.
+        p.found += h.own ? 1 : GLOSS_WEIGHT;
+        p.bm25 += h.bm25;
+        partial.set(h.id, p);
+      }
+    }
+    [...partial.entries()]
+      .sort((a, b) => b[1].found - a[1].found || a[1].bm25 - b[1].bm25)
+      .slice(0, POOL)
+      .forEach(([id, p], rank) => {
+        const c = get(id);
+        c.keywordAny = true;
+        c.fused += p.found / terms.length / (RRF_K + rank);
+      });
+  }
+
   /** Documents holding every term, best BM25 first. */
   private keywordsAll(terms: string[], get: (id: number) => Candidate): void {
-    this.documents.ftsCandidates(terms, true, POOL).forEach((h, rank) => {
+    this.documents.ftsCandidates(terms, true, POOL, { own: false }).forEach((h, rank) => {
       const c = get(h.id);
       c.keywordAll = true;
       c.fused += 1 / (RRF_K + rank);
@@ -285,7 +291,7 @@ export class LibrarySearch {
   }
 
   /** Each document's best passage: its best vector chunk, else the chunk with the most query terms. */
-  private passages(page: Candidate[], terms: string[]): Map<number, { snippet: string; highlights: SearchHighlight[] }> {
+  private passages(page: Candidate[], terms: string[], english: Set<number>): Map<number, { snippet: string; highlights: SearchHighlight[] }> {
     const out = new Map<number, { snippet: string; highlights: SearchHighlight[] }>();
     const vectorChunks = this.documents.chunkTexts(page.filter((c) => c.chunkId !== null).map((c) => c.chunkId!));
     const needText = page.filter((c) => c.chunkId === null).map((c) => c.id);
@@ -295,21 +301,23 @@ export class LibrarySearch {
       list.push(ch.text);
       chunksByDoc.set(ch.documentId, list);
     }
+    const folded = foldTerms(terms);
     for (const c of page) {
       let text: string | undefined;
       if (c.chunkId !== null) text = vectorChunks.get(c.chunkId);
-      // A keyword hit's own words beat a semantically close chunk that lacks them.
-      const candidates = c.keywordAll || !text ? [...(chunksByDoc.get(c.id) ?? []), ...(text ? [text] : [])] : [text];
-      let bestText = text ?? candidates[0];
-      let bestHits = bestText ? termHits(bestText, terms).length : 0;
+      // A keyword hit's own words beat a semantically close chunk that lacks them; the meaning
+      // chunk wins ties.
+      const candidates = c.keywordAll || !text ? [...(text ? [text] : []), ...(chunksByDoc.get(c.id) ?? [])] : [text];
+      let bestText = candidates[0];
+      let bestHits = -1;
       for (const t of candidates) {
-        const n = termHits(t, terms).length;
+        const n = candidates.length > 1 ? hitsOf(t, folded, !english.has(c.id)).length : 0;
         if (n > bestHits) {
           bestHits = n;
           bestText = t;
         }
       }
-      if (bestText !== undefined) out.set(c.id, passage(bestText, terms));
+      if (bestText !== undefined) out.set(c.id, passageOf(bestText, folded, !english.has(c.id)));
     }
     return out;
   }
@@ -317,8 +325,16 @@ export class LibrarySearch {
 
 const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
-/** Whether a folded word is one a folded term finds (see matchesAsPrefix: "plumber" finds "plumbers", "1" finds only "1"). */
-const finds = (term: string, word: string): boolean => (matchesAsPrefix(term) ? word.startsWith(term) : word === term);
+/** A folded term and whether it finds the words that start with it (see matchesAsPrefix: "plumber" finds "plumbers", "1" finds only "1"). */
+interface FoldedTerm {
+  term: string;
+  prefix: boolean;
+}
+
+const foldTerms = (terms: string[]): FoldedTerm[] => terms.map((t) => ({ term: fold(t), prefix: matchesAsPrefix(t) }));
+
+/** Whether a folded word is one a folded term finds. */
+const finds = (t: FoldedTerm, word: string): boolean => (t.prefix ? word.startsWith(t.term) : word === t.term);
 
 /**
  * Ranges of the words of `text` the terms find (case- and accent-insensitive). In a German or
@@ -326,16 +342,21 @@ const finds = (term: string, word: string): boolean => (matchesAsPrefix(term) ? 
  * "heating"): the keyword index found the document through that gloss (ai/gloss.ts).
  */
 export function termHits(text: string, terms: string[]): SearchHighlight[] {
-  const folded = terms.map(fold);
+  return hitsOf(text, foldTerms(terms));
+}
+
+/** `glossed`: a German or French passage's words may also count by their English gloss. */
+function hitsOf(text: string, folded: FoldedTerm[], glossed = true): SearchHighlight[] {
   const hits: SearchHighlight[] = [];
-  const lang = glossLanguage(text);
+  const lang = glossed ? glossLanguage(text) : null;
   // Folding the whole text at once keeps every offset when it keeps the length (it nearly always does).
   const whole = fold(text);
   const same = whole.length === text.length;
   for (const m of (same ? whole : text).matchAll(WORD_RE)) {
     const w = same ? m[0] : fold(m[0]);
-    const gloss = lang && !folded.some((t) => finds(t, w)) ? wordGloss(text.slice(m.index!, m.index! + m[0].length), lang) : undefined;
-    const found = gloss === undefined ? folded.some((t) => finds(t, w)) : gloss.split(' ').some((g) => folded.some((t) => finds(t, g)));
+    const direct = folded.some((t) => finds(t, w));
+    const gloss = lang && !direct ? wordGloss(text.slice(m.index!, m.index! + m[0].length), lang) : undefined;
+    const found = gloss === undefined ? direct : gloss.split(' ').some((g) => folded.some((t) => finds(t, g)));
     if (found) hits.push({ start: m.index!, end: m.index! + m[0].length });
   }
   return hits;
@@ -343,7 +364,7 @@ export function termHits(text: string, terms: string[]): SearchHighlight[] {
 
 /** How many words of `text` each term finds. */
 export function termCounts(text: string, terms: string[]): number[] {
-  const folded = terms.map(fold);
+  const folded = foldTerms(terms);
   const counts = terms.map(() => 0);
   for (const m of fold(text).matchAll(WORD_RE)) {
     for (let i = 0; i < folded.length; i++) if (finds(folded[i], m[0])) counts[i]++;
@@ -353,8 +374,12 @@ export function termCounts(text: string, terms: string[]): number[] {
 
 /** A window of `SNIPPET_CHARS` around the densest run of term hits, cut at word boundaries. */
 export function passage(text: string, terms: string[]): { snippet: string; highlights: SearchHighlight[] } {
+  return passageOf(text, foldTerms(terms));
+}
+
+function passageOf(text: string, folded: FoldedTerm[], glossed = true): { snippet: string; highlights: SearchHighlight[] } {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const hits = termHits(flat, terms);
+  const hits = hitsOf(flat, folded, glossed);
   let start = 0;
   if (hits.length && flat.length > SNIPPET_CHARS) {
     let bestCount = 0;
