@@ -1,11 +1,11 @@
 // The chunk vectors of one model, held in memory for search: one contiguous Int8Array of codes
 // (with each code vector's norm precomputed) for scoring and, for large libraries, sign bits for a
-// Hamming prefilter (WebAssembly SIMD where it runs, see hamming.ts). 100 000 chunks × 512 dims
+// Hamming prefilter (both loops in WebAssembly SIMD where it runs, see simd-vectors.ts). 100 000 chunks × 512 dims
 // take ≈ 51 MB of codes + 6 MB of bits, and a query costs a few ms of CPU instead of reading every
 // vector from SQLite. Loaded lazily on the first query, then kept in step with this process's writes;
 // another process's commits (PRAGMA data_version) or a deletion make it reload.
 
-import { HammingRows } from './hamming';
+import { SimdVectors } from './simd-vectors';
 
 /** Up to this many rows every code is scored; above it, the sign bits pick candidates first. */
 const EXACT_LIMIT = 4_000;
@@ -34,8 +34,8 @@ export class VectorIndex {
   private docIds = new Int32Array(0);
   private readonly rowOf = new Map<number, number>();
   private readonly words: number;
-  /** The sign bits in WebAssembly memory and their SIMD scan; null where that cannot run (then `bits` is plain). */
-  private readonly hamming: HammingRows | null;
+  /** The bits and codes in WebAssembly memory with their SIMD loops; null where those cannot run (then the arrays are plain). */
+  private readonly simd: SimdVectors | null;
   /**
    * Sentence vectors share a common direction; the sign bits are taken around this centre
    * (the mean of the vectors first loaded) so that they split the library, not all agree.
@@ -45,11 +45,13 @@ export class VectorIndex {
   constructor(
     readonly model: string,
     readonly dim: number,
+    /** `simd: false` keeps the JavaScript loops (the fallback, tested against the SIMD ones). */
+    opts: { simd?: boolean } = {},
   ) {
     // A multiple of four 32-bit words: the SIMD scan reads 16 bytes at a time (the JavaScript loop two words).
     this.words = Math.ceil(dim / 128) * 4;
     this.centre = new Float32Array(dim);
-    this.hamming = HammingRows.create(this.words * 4, 0);
+    this.simd = opts.simd === false ? null : SimdVectors.create(this.words * 4, dim);
   }
 
   /** Sets the centre the sign bits are taken around; call before the first upsert. */
@@ -90,12 +92,23 @@ export class VectorIndex {
   search(q: Float32Array, k: number): VectorHit[] {
     if (q.length !== this.dim || this.n === 0 || k <= 0) return [];
     const rows = this.n <= EXACT_LIMIT ? null : this.prefilter(q, Math.max(MIN_CANDIDATES, k * OVERSAMPLE));
+    const count = rows ? rows.length : this.n;
+    const top = new TopK(Math.min(k, count));
+    const invNorms = this.invNorms;
+    if (this.simd) {
+      const all = rows ?? Int32Array.from({ length: count }, (_, i) => i);
+      const { sums, scale } = this.simd.dots(q, all);
+      for (let j = 0; j < count; j++) top.offer(all[j], (sums[j] / scale) * invNorms[all[j]]);
+    } else this.scoreJs(q, rows, count, top);
+    return top.best().map(({ row, score }) => ({ chunkId: this.chunkIds[row], documentId: this.docIds[row], score }));
+  }
+
+  /** The int8 rescore in JavaScript (where WebAssembly SIMD is missing). */
+  private scoreJs(q: Float32Array, rows: Int32Array | null, count: number, top: TopK): void {
     const d = this.dim;
     const qf = Float32Array.from(q);
     const codes = this.codes;
     const invNorms = this.invNorms;
-    const count = rows ? rows.length : this.n;
-    const top = new TopK(Math.min(k, count));
     for (let j = 0; j < count; j++) {
       const row = rows ? rows[j] : j;
       const off = row * d;
@@ -111,7 +124,6 @@ export class VectorIndex {
       }
       top.offer(row, (s0 + s1 + s2 + s3) * invNorms[row]);
     }
-    return top.best().map(({ row, score }) => ({ chunkId: this.chunkIds[row], documentId: this.docIds[row], score }));
   }
 
   /** Rows whose sign bits are nearest the query's (Hamming), at least `want` of them. */
@@ -120,8 +132,8 @@ export class VectorIndex {
     const qb = new Int32Array(w);
     for (let i = 0; i < this.dim; i++) if (q[i] > this.centre[i]) qb[i >> 5] |= 1 << (i & 31);
     const hist = new Uint32Array(w * 32 + 1);
-    const dist = this.hamming ? this.hamming.distances(qb, this.n) : this.distancesJs(qb, hist);
-    if (this.hamming) for (let r = 0; r < this.n; r++) hist[dist[r]]++;
+    const dist = this.simd ? this.simd.distances(qb, this.n) : this.distancesJs(qb, hist);
+    if (this.simd) for (let r = 0; r < this.n; r++) hist[dist[r]]++;
     let cut = 0;
     for (let acc = 0; cut < hist.length - 1 && acc + hist[cut] < want; cut++) acc += hist[cut];
     const out = new Int32Array(Math.min(this.n, want + hist[cut]));
@@ -158,13 +170,14 @@ export class VectorIndex {
 
   private grow(): void {
     const cap = Math.max(1024, this.cap * 2);
-    const codes = new Int8Array(cap * this.dim);
-    codes.set(this.codes);
+    let codes: Int8Array;
     let bits: Int32Array;
-    if (this.hamming) {
-      this.hamming.grow(cap, this.n);
-      bits = this.hamming.rows;
+    if (this.simd) {
+      this.simd.grow(cap, this.n);
+      ({ codes, bits } = this.simd);
     } else {
+      codes = new Int8Array(cap * this.dim);
+      codes.set(this.codes);
       bits = new Int32Array(cap * this.words);
       bits.set(this.bits);
     }
