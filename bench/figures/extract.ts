@@ -135,6 +135,7 @@ export async function pdfTextFigure(ctx: Ctx): Promise<Row> {
   const { corpus } = ctx;
   const pages = corpus.pdfTextPaths.length * corpus.size.textPdfPages;
   const rates: number[] = [];
+  const cpuPerPage: number[] = [];
   const notes: string[] = [];
   const warm: number[] = [];
   // Two PDFs of kill/pdf start both extraction processes first (a child's start-up is ≈1 s of tsx + pdf.js import).
@@ -147,13 +148,20 @@ export async function pdfTextFigure(ctx: Ctx): Promise<Row> {
     if (r.warmupMs !== undefined) warm.push(r.warmupMs);
     if (run.summary.ingested !== corpus.pdfTextPaths.length) notes.push(`rep ${i + 1}: ingested ${run.summary.ingested} of ${corpus.pdfTextPaths.length}`);
     rates.push(pages / (run.ms / 1000));
-    ctx.log(`  pdf text rep ${i + 1}: ${(run.ms / 1000).toFixed(2)} s, ${rates.at(-1)!.toFixed(0)} pages/s`);
+    cpuPerPage.push(run.cpuMs / pages);
+    ctx.log(`  pdf text rep ${i + 1}: ${(run.ms / 1000).toFixed(2)} s, ${rates.at(-1)!.toFixed(0)} pages/s, CPU ${cpuPerPage.at(-1)!.toFixed(2)} ms/page (load ${loadavg()[0].toFixed(1)})`);
   }
   const native: number[] = [];
+  const nativeCpu: number[] = [];
   if (ctx.native.pdftotext) {
     const cmd = `printf '%s\\n' ${quote(corpus.pdfTextPaths)} | xargs -P 2 -I{} pdftotext {} - > /dev/null`;
     timeShell(cmd);
-    for (let i = 0; i < ctx.reps; i++) native.push(pages / (timeShell(cmd) / 1000));
+    for (let i = 0; i < ctx.reps; i++) {
+      const t = timeShellCpu(cmd);
+      native.push(pages / (t.ms / 1000));
+      nativeCpu.push(t.cpuMs / pages);
+      ctx.log(`  pdftotext ×2 rep ${i + 1}: ${native.at(-1)!.toFixed(0)} pages/s, CPU ${nativeCpu.at(-1)!.toFixed(2)} ms/page (load ${loadavg()[0].toFixed(1)})`);
+    }
   }
   const a = sample(rates);
   const b = native.length ? sample(native) : null;
@@ -169,6 +177,7 @@ export async function pdfTextFigure(ctx: Ctx): Promise<Row> {
     met: b ? a.median / b.median >= PDF_TEXT_TARGET : null,
     notes: [
       `Intake: the whole engine.ingest (hash, extract, classify, embed, store; OCR off, see bench/figures/extract.ts) in a fresh process, timed after an untimed warm-up of 2 PDFs that starts the extraction processes (${(sample(warm).median / 1000).toFixed(2)} s); native: xargs -P 2 pdftotext <pdf> -`,
+      `CPU time per page (user + system of the engine and its extraction process; of every pdftotext, its start included): Intake ${sample(cpuPerPage).median.toFixed(2)} ms, pdftotext ${nativeCpu.length ? sample(nativeCpu).median.toFixed(2) : '?'} ms — ratio ${nativeCpu.length ? (sample(nativeCpu).median / sample(cpuPerPage).median).toFixed(2) : '?'}×, what the wall ratio is when both sides keep 2 cores busy (pdftotext ×2 does; Intake's text layers are read on one thread of its one extraction process); unlike the wall ratio it holds on a loaded machine`,
       ...notes,
     ],
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runInNewContext } from 'node:vm';
 import { judgePageText } from '../../src/main/extract/pdf';
 import { makeTextPng } from '../support/fixtures';
 import { makeMixedPdf } from '../support/formats';
@@ -94,5 +95,25 @@ describe('the text layer without the standard font programs', () => {
     expect(text).toContain('in Courier:');
     expect(text).toContain('αβγ');
     expect(text).toBe(await read(false));
+  });
+});
+
+describe('the text layer’s CPU (issue 15)', () => {
+  it('counts letters, junk and Latin characters as one match per code point did (surrogate pairs, lone halves, private use, controls)', async () => {
+    const { countOf } = await import('../../src/main/extract/pdf');
+    const classes = [/[\p{L}\p{N}]/gu, /[\uFFFD\uE000-\uF8FF]|(?![\t\n\v\f\r])\p{Cc}/gu, /[A-Za-z\u00C0-\u024F]/g];
+    const texts = ['', 'Invoice 4711 from Northwind Traders', 'façade naïve 30 €\n\tÆøå', '日本語のテキスト 123', '𝐀𝐁𝐂 math letters 𠀀𠀁 and emoji 😀', 'lone \uD800 half \uDC00 here', '\uE000\uE001\uFFFD\u0001\u0007 junk\r\n', 'ἀρχή Ωμέγα'];
+    for (const text of texts) for (const re of classes) expect(countOf(text, re), `${JSON.stringify(text)} ${re}`).toBe(text.match(re)?.length ?? 0);
+  });
+
+  it('puts the engine’s own Array.prototype.push back after pdf.js’s legacy build (core-js) swapped it for a JavaScript one', async () => {
+    const { loadPdfJs } = await import('../../src/main/extract/pdf');
+    await loadPdfJs();
+    // core-js also replaces Function.prototype.toString so that its functions look native: ask another realm's.
+    const toString = runInNewContext('Function.prototype.toString') as (this: unknown) => string;
+    expect(toString.call(Array.prototype.push)).toMatch(/^function push\(\) \{ \[native code\] \}$/);
+    // What core-js adds for Node 20, and pdf.js uses, stays.
+    expect(typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers).toBe('function');
+    expect(Object.getOwnPropertyDescriptor(Array.prototype, 'push')).toMatchObject({ enumerable: false, writable: true, configurable: true });
   });
 });

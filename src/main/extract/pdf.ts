@@ -24,8 +24,15 @@ let pdfjsPromise: Promise<PdfJs> | null = null;
  */
 export function loadPdfJs(): Promise<PdfJs> {
   pdfjsPromise ??= (async () => {
+    const nativePush = Array.prototype.push;
     await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
-    return import('pdfjs-dist/legacy/build/pdf.mjs');
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    // The legacy build (the one that runs on Node 20) bundles core-js, which swaps the process's
+    // Array.prototype.push for a JavaScript one because V8 11 does not throw on push() of nothing onto an
+    // array whose length is read-only. pdf.js pushes for every token and text item: the JS push cost ≈ 15–20 %
+    // of a text layer's CPU (issue 15). The native one goes back; what core-js added (Promise.withResolvers…) stays.
+    if (Array.prototype.push !== nativePush) Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, configurable: true, enumerable: false });
+    return pdfjs;
   })();
   return pdfjsPromise;
 }
@@ -106,18 +113,34 @@ const COMMON_WORDS = new Set(
 const PROSE_MIN_WORDS = 30;
 const PROSE_MIN_COMMON = 0.05;
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
+const JUNK = /[\uFFFD\uE000-\uF8FF]|(?![\t\n\v\f\r])\p{Cc}/gu;
+const LATIN = /[A-Za-z\u00C0-\u024F]/g;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Characters (code points) of `text` that `re` (global, one character per match) matches. Counted from
+ * the length of what is left once they are removed, not from an array of one string per match (that
+ * array was ≈ 4 % of a text layer's CPU); a text with surrogate pairs, where a code point may be two
+ * units, is counted match by match.
+ */
+export function countOf(text: string, re: RegExp): number {
+  if (SURROGATE.test(text)) return text.match(re)?.length ?? 0;
+  return text.length - text.replace(re, '').length;
+}
+
 /**
  * Judges one page's text layer by its characters alone. Latin-script text
  * that is short, or reads like no language, is `suspect`: when OCR is on it is
  * compared with an OCR reading of the page (core.ts) before it is trusted.
  */
 export function judgePageText(text: string): PageVerdict {
-  const letters = text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  const letters = countOf(text, LETTER_OR_DIGIT);
   if (letters < PAGE_MIN_CHARS) return 'empty';
   const visible = text.replace(/\s/g, '').length;
-  const junk = text.match(/[\uFFFD\uE000-\uF8FF]|(?![\t\n\v\f\r])\p{Cc}/gu)?.length ?? 0;
+  const junk = countOf(text, JUNK);
   if (letters / visible < 0.5 || junk / visible > 0.05) return 'garbage';
-  const latin = text.match(/[A-Za-z\u00C0-\u024F]/g)?.length ?? 0;
+  const latin = countOf(text, LATIN);
   if (latin < letters * 0.6) return 'good'; // other scripts: no common-word list to judge by
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   if (words.length < PROSE_MIN_WORDS) return 'suspect';
