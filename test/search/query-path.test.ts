@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashEmbed } from '../../src/main/ai/hash-embed';
 import { Library } from '../../src/main/engine/library';
-import { LibrarySearch, type QueryEmbedder } from '../../src/main/engine/search';
+import { LibrarySearch, termCounts, type QueryEmbedder } from '../../src/main/engine/search';
 import { Workspace } from '../support/workspace';
 
 const MODEL = 'local-hash-test';
@@ -119,4 +119,23 @@ describe('the hybrid query path', () => {
     const marked = res.rows[0].highlights.map((h) => res.rows[0].snippet.slice(h.start, h.end).toLowerCase());
     expect(marked).toEqual(expect.arrayContaining(['statement', 'savings', 'account', 'interest']));
   });
+
+  it('counts the words each term finds: prefixes, whole numbers, any case and accent, in any script', () => {
+    expect(termCounts('Plumber plumbers, the PLUMBING; an unplumbed café, Cafés 1 12 1. x1', ['plumb', 'cafe', '1'])).toEqual([3, 2, 2]);
+    expect(termCounts('Straße STRASSE straßenbahn', ['straße', 'strasse'])).toEqual([2, 1]);
+    expect(termCounts('nothing here', ['plumber'])).toEqual([0]);
+    // The same as splitting the text into words, on text made of a small alphabet (many near-misses).
+    const alphabet = ['a', 'b', 'é', 'E', '1', '2', ' ', ' ', '-', 'ß'];
+    let seed = 7;
+    const pick = () => alphabet[(seed = (seed * 16807) % 2147483647) % alphabet.length];
+    const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    for (let k = 0; k < 200; k++) {
+      const text = Array.from({ length: 60 }, pick).join('');
+      const terms = ['a', 'ab', 'e', 'eb', '1', '12', 'ß'];
+      const words = fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+      const want = terms.map((t) => words.filter((w) => (/^\p{N}+$/u.test(t) ? w === t : w.startsWith(t))).length);
+      expect(termCounts(text, terms)).toEqual(want);
+    }
+  });
 });
+

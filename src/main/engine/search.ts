@@ -274,9 +274,10 @@ export class LibrarySearch {
     for (const h of hits) if (!bestChunk.has(h.documentId)) bestChunk.set(h.documentId, h.chunkId);
     const texts = this.documents.chunkTexts([...bestChunk.values()]);
     const scored: { id: number; found: number; hits: number }[] = [];
+    const counts = termCounter(terms);
     for (const [id, chunkId] of bestChunk) {
       const text = texts.get(chunkId) ?? '';
-      const perTerm = termCounts(text, terms);
+      const perTerm = counts(text);
       const found = perTerm.filter((n) => n > 0).length;
       if (found) scored.push({ id, found, hits: perTerm.reduce((a, b) => a + b, 0) });
     }
@@ -323,7 +324,9 @@ export class LibrarySearch {
   }
 }
 
-const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const NON_ASCII = /[^ -~\t\n\r]/;
+/** Lowercased, accents dropped (ASCII text, most of it, only needs the lowercasing). */
+const fold = (s: string): string => (NON_ASCII.test(s) ? s.normalize('NFD').replace(/\p{M}/gu, '') : s).toLowerCase();
 
 /** A folded term and whether it finds the words that start with it (see matchesAsPrefix: "plumber" finds "plumbers", "1" finds only "1"). */
 interface FoldedTerm {
@@ -364,12 +367,28 @@ function hitsOf(text: string, folded: FoldedTerm[], glossed = true): SearchHighl
 
 /** How many words of `text` each term finds. */
 export function termCounts(text: string, terms: string[]): number[] {
-  const folded = foldTerms(terms);
-  const counts = terms.map(() => 0);
-  for (const m of fold(text).matchAll(WORD_RE)) {
-    for (let i = 0; i < folded.length; i++) if (finds(folded[i], m[0])) counts[i]++;
-  }
-  return counts;
+  return termCounter(terms)(text);
+}
+
+/**
+ * termCounts for many texts: each term is sought as a string where a word starts (and, for a
+ * whole-word term, ends) instead of splitting the text into words; a term the text does not hold
+ * at all costs one `includes`.
+ */
+function termCounter(terms: string[]): (text: string) => number[] {
+  const matchers = foldTerms(terms).map((t) => ({
+    term: t.term,
+    re: new RegExp(`(?<![\\p{L}\\p{N}])${t.term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${t.prefix ? '' : '(?![\\p{L}\\p{N}])'}`, 'gu'),
+  }));
+  return (text) => {
+    const folded = fold(text);
+    return matchers.map(({ term, re }) => {
+      if (!folded.includes(term)) return 0;
+      let n = 0;
+      for (re.lastIndex = 0; re.exec(folded); ) n++;
+      return n;
+    });
+  };
 }
 
 /** A window of `SNIPPET_CHARS` around the densest run of term hits, cut at word boundaries. */
