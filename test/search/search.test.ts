@@ -119,6 +119,24 @@ describe('the encoder thread', () => {
     expect(done.indexOf('query')).toBeLessThanOrEqual(2);
     expect(done.filter((d) => d !== 'query')).toEqual(['batch 0', 'batch 1', 'batch 2', 'batch 3']);
   });
+
+  it('serves a query that arrives while a large background batch is being embedded before that batch ends', async () => {
+    const done: string[] = [];
+    // 16 long chunks, as the background embedder sends them: embedded in slices, the query goes between two.
+    let started!: () => void;
+    const inProgress = new Promise<void>((resolve) => (started = resolve));
+    const big = encoder.embed(Array.from({ length: 16 }, (_, k) => `Part ${k}. ${MANUAL.repeat(8)}`), { onStart: started }).then((v) => (done.push('batch'), v));
+    await inProgress;
+    const query = await encoder.embed(['how much did I pay the plumber'], { urgent: true }).then((v) => (done.push('query'), v));
+    const vectors = await big;
+    expect(done).toEqual(['query', 'batch']);
+    // The batch is whole and in order: 16 unit vectors, each its own text's.
+    expect(vectors).toHaveLength(16);
+    for (const v of vectors) expect(Math.hypot(...v)).toBeCloseTo(1, 4);
+    const [alone] = await encoder.embed([`Part 9. ${MANUAL.repeat(8)}`]);
+    expect(vectors[9].reduce((s, x, i) => s + x * alone[i], 0)).toBeGreaterThan(0.999);
+    expect(query[0]).toHaveLength(512);
+  });
 });
 
 describe('background embedding failures', () => {

@@ -33,21 +33,44 @@ function normalize(v) {
   return v;
 }
 
-// One batch at a time: TF.js on WASM is single-threaded here; interleaving would only thrash.
-// A search's query (urgent) goes before the background batches already waiting.
-/** @typedef {{id: number, texts: string[], urgent?: boolean}} Request */
+// One request at a time: TF.js on WASM is single-threaded here; interleaving would only thrash.
+// A search's query (urgent) goes before the background requests waiting, and a background
+// request is embedded in slices of SLICE texts with a look at the queue between them, so a query
+// waits at most one slice (≈ 50 ms for 4 long chunks), not a whole batch.
+const SLICE = 4;
+/** @typedef {{id: number, texts: string[], urgent?: boolean, notify?: boolean}} Request */
 /** @type {Request[]} */
 const urgent = [];
 /** @type {Request[]} */
 const background = [];
 let busy = false;
 
+/** Lets messages that arrived meanwhile in (embedding may never yield to the event loop). */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** @param {string[]} texts */
+async function embed(texts) {
+  const model = await ready;
+  const raw = await model.embed(texts);
+  return raw.map((/** @type {number[]} */ v) => normalize(Float32Array.from(v)));
+}
+
 /** @param {Request} req */
 async function serve(req) {
+  if (req.notify) port.postMessage({ started: req.id });
   try {
-    const model = await ready;
-    const raw = await model.embed(req.texts);
-    const vectors = raw.map((/** @type {number[]} */ v) => normalize(Float32Array.from(v)));
+    /** @type {Float32Array[]} */
+    let vectors = [];
+    if (req.urgent || req.texts.length <= SLICE) vectors = await embed(req.texts);
+    else {
+      for (let i = 0; i < req.texts.length; i += SLICE) {
+        if (i > 0) {
+          await turn();
+          for (let q = urgent.shift(); q; q = urgent.shift()) await serve(q);
+        }
+        vectors.push(...(await embed(req.texts.slice(i, i + SLICE))));
+      }
+    }
     port.postMessage({ id: req.id, vectors }, vectors.map((v) => v.buffer));
   } catch (e) {
     port.postMessage({ id: req.id, error: e instanceof Error ? e.message : String(e) });
@@ -59,9 +82,7 @@ async function drain() {
   busy = true;
   try {
     for (;;) {
-      // Let messages that arrived meanwhile in first (embedding may never yield to the event loop),
-      // so that a query is seen while batches wait.
-      await new Promise((resolve) => setImmediate(resolve));
+      await turn();
       const req = urgent.shift() ?? background.shift();
       if (!req) break;
       await serve(req);

