@@ -1,41 +1,18 @@
 // The AI fault matrix at run level: what a whole ingestion run does when the OpenAI-compatible
 // endpoint misbehaves. The provider's own retry rules are tested in test/ai; here every case
 // asserts the run's outcome, the rows it leaves, and the number of requests it spent.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAiProvider } from '../../src/main/ai';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { httpFetch } from '../../src/main/ai/http-fetch';
 import { MAX_RESPONSE_BYTES } from '../../src/main/ai/openai';
 import type { AiSettings, RunSummary } from '../../src/shared/domain';
-import { startAiServer, type AiFault, type AiServer } from '../support/ai-server';
-import { Workspace, letter } from '../support/workspace';
+import type { AiFault } from '../support/ai-server';
+import { useAiServer } from '../support/use-ai-server';
+import { letter } from '../support/workspace';
 
-let ai: AiServer;
-let ws: Workspace;
 /** Every HTTP attempt the provider made, refused connections included (the server cannot count those). */
 let attempts: number;
 
-beforeAll(async () => {
-  ai = await startAiServer();
-});
-afterAll(async () => {
-  await ai.close();
-});
-beforeEach(() => {
-  ws = new Workspace('intake-aifault-');
-  ai.clearScript();
-  ai.resetCalls();
-  attempts = 0;
-});
-afterEach(async () => {
-  await ai.up();
-  await ws.close();
-});
-
 const MAX_TRIES = 4; // maxRetries 3 + the first call
-
-function openai(over: Partial<AiSettings> = {}): AiSettings {
-  return { provider: 'openai', baseUrl: ai.url, chatModel: 'test-chat', embedModel: 'test-embed', apiKey: 'sk-test', timeoutMs: 30_000, maxRetries: MAX_TRIES - 1, ...over };
-}
 
 /** The provider's own transport (node:http, answers read whole and capped), counted. */
 const transport = httpFetch(MAX_RESPONSE_BYTES);
@@ -44,47 +21,49 @@ const countingFetch: typeof fetch = (input, init) => {
   return transport(input, init);
 };
 
-function engine() {
-  return ws.engine({ createProvider: (s) => createAiProvider(s, { retry: { baseDelayMs: 2, maxDelayMs: 10 }, fetch: countingFetch }) });
-}
+const t = useAiServer({ workspace: 'intake-aifault-', timeoutMs: 30_000, maxRetries: MAX_TRIES - 1, backoff: { baseDelayMs: 2, maxDelayMs: 10 }, fetch: countingFetch });
+const { openai, engine } = t;
+beforeEach(() => {
+  attempts = 0;
+});
 
 function letters(n: number): void {
-  for (let i = 0; i < n; i++) ws.write(`l${String(i).padStart(2, '0')}.txt`, letter(`Letter number ${i}`, `Customer reference ${i * 13}`));
+  for (let i = 0; i < n; i++) t.ws.write(`l${String(i).padStart(2, '0')}.txt`, letter(`Letter number ${i}`, `Customer reference ${i * 13}`));
 }
 
 async function ingest(n: number, over: Partial<AiSettings> = {}, concurrency = 2): Promise<{ s: RunSummary; e: ReturnType<typeof engine> }> {
   letters(n);
   const e = engine();
-  const s = await e.ingest(ws.options({ ocr: false, concurrency, ai: openai(over) }));
+  const s = await e.ingest(t.ws.options({ ocr: false, concurrency, ai: openai(over) }));
   return { s, e };
 }
 
 function failedRows(e: ReturnType<typeof engine>) {
-  return ws.library(e).failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} });
+  return t.ws.library(e).failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} });
 }
 
 describe('AI faults during a run: the run outcome and the calls it cost', () => {
   it('429 with Retry-After: the wait is honoured, every file is ingested, one extra call per 429', async () => {
-    ai.script([{ rateLimit: { retryAfterMs: 40 } }, { rateLimit: { retryAfterSec: 0 } }], 'chat');
+    t.ai.script([{ rateLimit: { retryAfterMs: 40 } }, { rateLimit: { retryAfterSec: 0 } }], 'chat');
     const t0 = Date.now();
     const { s, e } = await ingest(3);
     expect(s).toMatchObject({ status: 'completed', ingested: 3, failed: 0 });
-    expect(ai.calls.chat).toBe(3 + 2);
-    expect(ai.calls.embeddings).toBe(3);
+    expect(t.ai.calls.chat).toBe(3 + 2);
+    expect(t.ai.calls.embeddings).toBe(3);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(40);
-    expect(ws.library(e).failed.count()).toBe(0);
+    expect(t.ws.library(e).failed.count()).toBe(0);
   });
 
   it('a rate limit that does not end (Retry-After of an hour): the run pauses, nothing is failed, a few calls at most', async () => {
-    ai.script(() => ({ rateLimit: { retryAfterSec: 3600 } }));
+    t.ai.script(() => ({ rateLimit: { retryAfterSec: 3600 } }));
     const { s, e } = await ingest(10);
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/rate|wait/i);
     expect(s.failed).toBe(0);
-    expect(ws.library(e).failed.count()).toBe(0);
-    expect(ws.library(e).documents.count()).toBe(0);
-    expect(ai.calls.chat).toBeLessThanOrEqual(3);
-    expect(ai.calls.embeddings).toBe(0);
+    expect(t.ws.library(e).failed.count()).toBe(0);
+    expect(t.ws.library(e).documents.count()).toBe(0);
+    expect(t.ai.calls.chat).toBeLessThanOrEqual(3);
+    expect(t.ai.calls.embeddings).toBe(0);
   });
 
   const permanentPerFile: [string, AiFault, string, string, number][] = [
@@ -94,11 +73,11 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     ['empty content', 'empty_content', 'ai_bad_output', 'content', 2],
   ];
   it.each(permanentPerFile)('%s on every answer: each file fails at classify with its code and class after a bounded number of calls', async (_name, fault, code, failureClass, perFile) => {
-    ai.script((kind) => (kind === 'chat' ? fault : undefined));
+    t.ai.script((kind) => (kind === 'chat' ? fault : undefined));
     const { s, e } = await ingest(3);
     expect(s).toMatchObject({ status: 'completed', ingested: 0, failed: 3, failedByStage: { classify: 3 } });
-    expect(ai.calls.chat).toBe(3 * perFile);
-    expect(ai.calls.embeddings).toBe(0);
+    expect(t.ai.calls.chat).toBe(3 * perFile);
+    expect(t.ai.calls.embeddings).toBe(0);
     const rows = failedRows(e);
     expect(rows).toHaveLength(3);
     for (const r of rows) {
@@ -108,64 +87,64 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
       expect(r.reason).not.toMatch(/\n|\s+at\s/);
     }
     // skip-failed: the next run costs nothing.
-    ai.resetCalls();
-    const again = await e.ingest(ws.options({ ocr: false, concurrency: 2, ai: openai() }));
+    t.ai.resetCalls();
+    const again = await e.ingest(t.ws.options({ ocr: false, concurrency: 2, ai: openai() }));
     expect(again).toMatchObject({ skippedFailed: 3, failed: 0 });
-    expect(ai.calls.chat + ai.calls.embeddings).toBe(0);
+    expect(t.ai.calls.chat + t.ai.calls.embeddings).toBe(0);
   });
 
   it('a server that hangs past the timeout: ai_timeout after exactly the allowed tries per file', async () => {
-    ai.script((kind) => (kind === 'chat' ? 'hang' : undefined));
+    t.ai.script((kind) => (kind === 'chat' ? 'hang' : undefined));
     const { s, e } = await ingest(2, { timeoutMs: 250 });
     expect(s).toMatchObject({ status: 'completed', failed: 2, failedByStage: { classify: 2 } });
-    expect(ai.calls.chat).toBe(2 * MAX_TRIES);
+    expect(t.ai.calls.chat).toBe(2 * MAX_TRIES);
     for (const r of failedRows(e)) expect(r).toMatchObject({ errorCode: 'ai_timeout', failureClass: 'transient' });
   });
 
   it('a connection reset once is retried and the file ingested', async () => {
-    ai.script(['reset'], 'chat');
+    t.ai.script(['reset'], 'chat');
     const { s } = await ingest(2);
     expect(s).toMatchObject({ status: 'completed', ingested: 2, failed: 0 });
-    expect(ai.calls.chat).toBe(3);
+    expect(t.ai.calls.chat).toBe(3);
   });
 
   it('connections reset on every call: the endpoint counts as down, the run pauses, nothing is failed', async () => {
-    ai.script(() => 'reset');
+    t.ai.script(() => 'reset');
     const { s, e } = await ingest(8, {}, 1);
     expect(s.status).toBe('paused');
     expect(s.failed).toBe(0);
-    expect(ws.library(e).failed.count()).toBe(0);
-    expect(ai.calls.chat).toBe(3 * MAX_TRIES);
+    expect(t.ws.library(e).failed.count()).toBe(0);
+    expect(t.ai.calls.chat).toBe(3 * MAX_TRIES);
   });
 
   it('an invalid API key (401): paused at once with a message, nothing failed, exactly 1 call — even with 4 workers', async () => {
-    ai.script(() => 'unauthorized');
+    t.ai.script(() => 'unauthorized');
     const { s, e } = await ingest(8, {}, 4);
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/key/i);
     expect(s.failed).toBe(0);
-    expect(ws.library(e).failed.count()).toBe(0);
-    expect(ws.library(e).documents.count()).toBe(0);
-    expect(ai.calls.chat + ai.calls.embeddings).toBe(1);
+    expect(t.ws.library(e).failed.count()).toBe(0);
+    expect(t.ws.library(e).documents.count()).toBe(0);
+    expect(t.ai.calls.chat + t.ai.calls.embeddings).toBe(1);
     expect(attempts).toBe(1);
-    expect(ws.library(e).runs.get(s.runId)).toMatchObject({ status: 'paused' });
+    expect(t.ws.library(e).runs.get(s.runId)).toMatchObject({ status: 'paused' });
   });
 
   it('a missing model (404): paused with the model named, nothing failed, exactly 1 call', async () => {
-    ai.script((kind) => (kind === 'chat' ? 'model_not_found' : undefined));
+    t.ai.script((kind) => (kind === 'chat' ? 'model_not_found' : undefined));
     const { s, e } = await ingest(5, {}, 3);
     expect(s.status).toBe('paused');
     expect(s.message).toContain('test-chat');
-    expect(ws.library(e).failed.count()).toBe(0);
-    expect(ai.calls.chat).toBe(1);
+    expect(t.ws.library(e).failed.count()).toBe(0);
+    expect(t.ai.calls.chat).toBe(1);
   });
 
   it('an endpoint that refuses every connection from the start: paused after 3 files, bounded attempts, nothing failed', async () => {
-    await ai.down();
+    await t.ai.down();
     const { s, e } = await ingest(20, {}, 4);
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/unreachable/);
-    expect(ws.library(e).failed.count()).toBe(0);
+    expect(t.ws.library(e).failed.count()).toBe(0);
     expect(attempts).toBeLessThanOrEqual(4 * MAX_TRIES);
   });
 
@@ -173,11 +152,11 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     letters(30);
     const e = engine();
     let downAt = -1;
-    const run = e.startRun(ws.options({ ocr: false, concurrency: 2, ai: openai() }), {
+    const run = e.startRun(t.ws.options({ ocr: false, concurrency: 2, ai: openai() }), {
       onFileDone: (f) => {
         if (f.status === 'ingested' && downAt < 0 && run.progress().ingested >= 10) {
           downAt = attempts;
-          void ai.down();
+          void t.ai.down();
         }
       },
     });
@@ -186,25 +165,25 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
     expect(s.message).toMatch(/unreachable/);
     expect(s.failed).toBe(0);
     expect(s.ingested).toBeGreaterThanOrEqual(10);
-    expect(ws.library(e).failed.count()).toBe(0);
-    expect(ws.library(e).documents.count()).toBe(s.ingested);
+    expect(t.ws.library(e).failed.count()).toBe(0);
+    expect(t.ws.library(e).documents.count()).toBe(s.ingested);
     // Once it was down: at most the in-flight files and the 3-file streak, each with its tries.
     expect(attempts - downAt).toBeLessThanOrEqual((3 + 2) * MAX_TRIES);
-    expect(ws.library(e).runs.get(s.runId)?.status).toBe('paused');
+    expect(t.ws.library(e).runs.get(s.runId)?.status).toBe('paused');
 
-    await ai.up();
-    ai.resetCalls();
-    const rest = await e.ingest(ws.options({ ocr: false, concurrency: 2, ai: openai() }));
+    await t.ai.up();
+    t.ai.resetCalls();
+    const rest = await e.ingest(t.ws.options({ ocr: false, concurrency: 2, ai: openai() }));
     expect(rest).toMatchObject({ status: 'completed', failed: 0 });
     expect(rest.ingested + rest.skippedExisting).toBe(30);
     expect(rest.ingested).toBe(30 - s.ingested);
-    expect(ai.calls.chat).toBe(rest.ingested);
-    expect(ws.library(e).documents.count()).toBe(30);
+    expect(t.ai.calls.chat).toBe(rest.ingested);
+    expect(t.ws.library(e).documents.count()).toBe(30);
   });
 
   it('fewer than 3 files finding the endpoint down are recorded with the real code and stage, not left in limbo', async () => {
     // Two files, both refused: below the pause limit, so they are genuine failures at the end.
-    await ai.down();
+    await t.ai.down();
     const { s, e } = await ingest(2, {}, 1);
     expect(s.status).toBe('completed');
     expect(s.failed).toBe(2);
@@ -217,7 +196,7 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
   });
 
   it('a streak shorter than the pause limit keeps each file\'s own stage and code (embeddings reset, rate limit)', async () => {
-    ai.script((kind, _body, n) => (kind === 'embeddings' ? 'reset' : kind === 'chat' && n > 1 ? { rateLimit: { retryAfterSec: 3600 } } : undefined));
+    t.ai.script((kind, _body, n) => (kind === 'embeddings' ? 'reset' : kind === 'chat' && n > 1 ? { rateLimit: { retryAfterSec: 3600 } } : undefined));
     const { s, e } = await ingest(2, {}, 1);
     expect(s).toMatchObject({ status: 'completed', failed: 2 });
     // With one classify slot a server run keeps a second worker reading ahead, so either letter may
@@ -228,16 +207,16 @@ describe('AI faults during a run: the run outcome and the calls it cost', () => 
       ['classify', 'ai_rate_limited'],
       ['embeddings', 'ai_connection'],
     ]);
-    expect(ai.calls.embeddings).toBe(MAX_TRIES);
-    expect(ai.calls.chat).toBe(2);
+    expect(t.ai.calls.embeddings).toBe(MAX_TRIES);
+    expect(t.ai.calls.chat).toBe(2);
   });
 
   it('embeddings failing on every call are recorded at the embeddings stage, with bounded calls', async () => {
-    ai.script((kind) => (kind === 'embeddings' ? 'server_error' : undefined));
+    t.ai.script((kind) => (kind === 'embeddings' ? 'server_error' : undefined));
     const { s, e } = await ingest(2);
     expect(s).toMatchObject({ failed: 2, failedByStage: { embeddings: 2 } });
-    expect(ai.calls.chat).toBe(2);
-    expect(ai.calls.embeddings).toBe(2 * MAX_TRIES);
+    expect(t.ai.calls.chat).toBe(2);
+    expect(t.ai.calls.embeddings).toBe(2 * MAX_TRIES);
     for (const r of failedRows(e)) expect(r).toMatchObject({ stage: 'embeddings', errorCode: 'ai_server_error' });
   });
 });

@@ -1,71 +1,47 @@
 // A hostile or misconfigured OpenAI-compatible server (issue 12): answers that inflate to
 // gigabytes, bodies cut off mid-way, 5xx for ever, HTML login pages, vectors with nulls or
 // a new size, and titles with control characters. Each case runs a whole ingestion.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAiProvider } from '../../src/main/ai';
-import type { AiSettings } from '../../src/shared/domain';
-import { startAiServer, type AiServer } from '../support/ai-server';
-import { Workspace, letter } from '../support/workspace';
-
-let ai: AiServer;
-let ws: Workspace;
-
-beforeAll(async () => {
-  ai = await startAiServer();
-});
-afterAll(async () => {
-  await ai.close();
-});
-beforeEach(() => {
-  ws = new Workspace('intake-aihostile-');
-  ai.clearScript();
-  ai.resetCalls();
-});
-afterEach(async () => {
-  await ws.close();
-});
+import { describe, expect, it } from 'vitest';
+import { startAiServer } from '../support/ai-server';
+import { useAiServer } from '../support/use-ai-server';
+import { letter } from '../support/workspace';
 
 const MAX_TRIES = 4;
 
-function openai(over: Partial<AiSettings> = {}): AiSettings {
-  return { provider: 'openai', baseUrl: ai.url, chatModel: 'test-chat', embedModel: 'test-embed', apiKey: 'sk-test', timeoutMs: 20_000, maxRetries: MAX_TRIES - 1, ...over };
-}
-
-function engine() {
-  return ws.engine({ createProvider: (s) => createAiProvider(s, { retry: { baseDelayMs: 2, maxDelayMs: 10 } }) });
-}
+const t = useAiServer({ workspace: 'intake-aihostile-', timeoutMs: 20_000, maxRetries: MAX_TRIES - 1, backoff: { baseDelayMs: 2, maxDelayMs: 10 } });
+const { openai, engine } = t;
 
 function letters(n: number, prefix = 'l'): void {
-  for (let i = 0; i < n; i++) ws.write(`${prefix}${String(i).padStart(2, '0')}.txt`, letter(`Letter number ${i} (${prefix})`, `Customer reference ${i * 13}`));
+  for (let i = 0; i < n; i++) t.ws.write(`${prefix}${String(i).padStart(2, '0')}.txt`, letter(`Letter number ${i} (${prefix})`, `Customer reference ${i * 13}`));
 }
 
 function failedRows(e: ReturnType<typeof engine>) {
-  return ws.library(e).failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} });
+  return t.ws.library(e).failed.list({ offset: 0, limit: 100, sort: 'filename', dir: 'asc', filter: {} });
 }
 
 describe('answers too large to read', () => {
   it('a gzip answer that inflates to 2 GiB fails its file as ai_response_too_large; the process stays small and the run completes', async () => {
     letters(1);
     const e = engine();
-    ai.script([{ gzipBomb: 2 * 1024 ** 3 }], 'chat');
+    t.ai.script([{ gzipBomb: 2 * 1024 ** 3 }], 'chat');
     const before = process.memoryUsage().rss;
     let peak = before;
     const probe = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
     // A generous per-request deadline: on a busy machine compressing 64 MiB can take the server a while.
-    const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai({ timeoutMs: 240_000 }) }));
+    const s = await e.ingest(t.ws.options({ ocr: false, concurrency: 1, ai: openai({ timeoutMs: 240_000 }) }));
     clearInterval(probe);
     expect(s).toMatchObject({ status: 'completed', failed: 1, failedByStage: { classify: 1 } });
     expect(failedRows(e)[0]).toMatchObject({ stage: 'classify', errorCode: 'ai_response_too_large', failureClass: 'content', reason: 'AI answer too large' });
-    expect(ai.calls.chat).toBe(1); // not retried: the same server would send the same answer
+    expect(t.ai.calls.chat).toBe(1); // not retried: the same server would send the same answer
     expect(peak - before).toBeLessThan(400 * 1024 * 1024);
-    expect(ws.library(e).runs.get(s.runId)?.status).toBe('completed');
+    expect(t.ws.library(e).runs.get(s.runId)?.status).toBe('completed');
   });
 
   it('an answer that declares a 5 GB Content-Length is refused before its body is read', async () => {
     letters(1);
     const e = engine();
-    ai.script([{ declaredBytes: 5_000_000_000 }], 'chat');
-    const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai() }));
+    t.ai.script([{ declaredBytes: 5_000_000_000 }], 'chat');
+    const s = await e.ingest(t.ws.options({ ocr: false, concurrency: 1, ai: openai() }));
     expect(s.failed).toBe(1);
     expect(failedRows(e)[0]).toMatchObject({ errorCode: 'ai_response_too_large' });
     expect(failedRows(e)[0].errorMessage).toMatch(/declares 5000000000 bytes/);
@@ -76,12 +52,12 @@ describe('a body cut off mid-way', () => {
   it('a connection reset in the middle of the body is retried and the file ingested', async () => {
     letters(2);
     const e = engine();
-    ai.script(['reset_mid_body'], 'chat');
-    ai.script(['reset_mid_body'], 'embeddings');
-    const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai() }));
+    t.ai.script(['reset_mid_body'], 'chat');
+    t.ai.script(['reset_mid_body'], 'embeddings');
+    const s = await e.ingest(t.ws.options({ ocr: false, concurrency: 1, ai: openai() }));
     expect(s).toMatchObject({ status: 'completed', ingested: 2, failed: 0 });
-    expect(ai.calls.chat).toBe(3);
-    expect(ai.calls.embeddings).toBe(3);
+    expect(t.ai.calls.chat).toBe(3);
+    expect(t.ai.calls.embeddings).toBe(3);
   });
 });
 
@@ -93,30 +69,30 @@ describe('a server that keeps failing pauses the run instead of failing the libr
   ])('%s on every answer: paused after a short streak with the cause named, nothing failed, bounded calls', async (_n, fault) => {
     letters(12);
     const e = engine();
-    ai.script(() => fault);
-    const s = await e.ingest(ws.options({ ocr: false, concurrency: 2, ai: openai() }));
+    t.ai.script(() => fault);
+    const s = await e.ingest(t.ws.options({ ocr: false, concurrency: 2, ai: openai() }));
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/keeps failing/);
     expect(s.failed).toBe(0);
-    expect(ws.library(e).failed.count()).toBe(0);
-    expect(ai.calls.chat).toBeLessThanOrEqual(3 * MAX_TRIES);
+    expect(t.ws.library(e).failed.count()).toBe(0);
+    expect(t.ai.calls.chat).toBeLessThanOrEqual(3 * MAX_TRIES);
     // The next run, with the server healthy again, ingests everything once.
-    ai.clearScript();
-    const rest = await e.ingest(ws.options({ ocr: false, concurrency: 2, ai: openai() }));
+    t.ai.clearScript();
+    const rest = await e.ingest(t.ws.options({ ocr: false, concurrency: 2, ai: openai() }));
     expect(rest).toMatchObject({ status: 'completed', ingested: 12, failed: 0 });
   });
 
   it('an HTML page with status 200 (a proxy login, a wrong base URL): paused, the message says to check the base URL, nothing failed', async () => {
     letters(12);
     const e = engine();
-    ai.script(() => 'html_page');
-    const s = await e.ingest(ws.options({ ocr: false, concurrency: 2, ai: openai() }));
+    t.ai.script(() => 'html_page');
+    const s = await e.ingest(t.ws.options({ ocr: false, concurrency: 2, ai: openai() }));
     expect(s.status).toBe('paused');
     expect(s.message).toMatch(/HTML/);
     expect(s.message).toMatch(/base URL/);
     expect(s.message).toContain('Sign in - Corporate Proxy');
-    expect(ws.library(e).failed.count()).toBe(0);
-    expect(ai.calls.chat).toBeLessThanOrEqual(3);
+    expect(t.ws.library(e).failed.count()).toBe(0);
+    expect(t.ai.calls.chat).toBeLessThanOrEqual(3);
   });
 });
 
@@ -125,29 +101,29 @@ describe('embedding vectors are validated', () => {
     letters(1);
     const e = engine();
     const bad = Array.from({ length: 64 }, (_, i) => (i === 5 ? null : 0.1));
-    ai.script([{ vectors: [bad] }, { vectors: [bad] }], 'embeddings');
-    const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai() }));
+    t.ai.script([{ vectors: [bad] }, { vectors: [bad] }], 'embeddings');
+    const s = await e.ingest(t.ws.options({ ocr: false, concurrency: 1, ai: openai() }));
     expect(s).toMatchObject({ failed: 1, failedByStage: { embeddings: 1 } });
     expect(failedRows(e)[0]).toMatchObject({ errorCode: 'ai_bad_output' });
     expect(failedRows(e)[0].reason).toMatch(/non-numeric/);
-    expect(ws.library(e).documents.count()).toBe(0);
+    expect(t.ws.library(e).documents.count()).toBe(0);
   });
 
   it('the model returns vectors of a new size in a later run: the run pauses as a configuration error, nothing mixed in, nothing failed', async () => {
     letters(3, 'a');
     const e = engine();
-    const first = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai() }));
+    const first = await e.ingest(t.ws.options({ ocr: false, concurrency: 1, ai: openai() }));
     expect(first).toMatchObject({ ingested: 3 });
     const other = await startAiServer({ embedDim: 256 });
     try {
       letters(3, 'b');
-      const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai({ baseUrl: other.url }) }));
+      const s = await e.ingest(t.ws.options({ ocr: false, concurrency: 1, ai: openai({ baseUrl: other.url }) }));
       expect(s.status).toBe('paused');
       expect(s.message).toMatch(/256 dimensions.*64-dimension/);
       expect(s.failed).toBe(0);
-      expect(ws.library(e).failed.count()).toBe(0);
-      expect(ws.library(e).documents.count()).toBe(3);
-      expect(ws.library(e).documents.embeddingDimension('test-embed')).toBe(64);
+      expect(t.ws.library(e).failed.count()).toBe(0);
+      expect(t.ws.library(e).documents.count()).toBe(3);
+      expect(t.ws.library(e).documents.embeddingDimension('test-embed')).toBe(64);
     } finally {
       await other.close();
     }
@@ -167,10 +143,10 @@ describe('the AI\'s words are sanitized like extracted text', () => {
       language: 'en',
       summary: 'A summary\u001b[31m with an escape',
     };
-    ai.script([{ content: JSON.stringify(answer) }], 'chat');
-    const s = await e.ingest(ws.options({ ocr: false, concurrency: 1, ai: openai() }));
+    t.ai.script([{ content: JSON.stringify(answer) }], 'chat');
+    const s = await e.ingest(t.ws.options({ ocr: false, concurrency: 1, ai: openai() }));
     expect(s.ingested).toBe(1);
-    const doc = ws.library(e).documents.list(0, 10)[0];
+    const doc = t.ws.library(e).documents.list(0, 10)[0];
     const stored = JSON.stringify(doc);
     expect(stored).not.toMatch(/\\u0000|\\u0007|\\u001b|\u202E|\u202C|\u2066|\u2069/);
     expect(doc.title).toBe('Invoice gpj.exe from ACME');
