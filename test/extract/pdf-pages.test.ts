@@ -116,4 +116,29 @@ describe('the text layer’s CPU (issue 15)', () => {
     expect(typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers).toBe('function');
     expect(Object.getOwnPropertyDescriptor(Array.prototype, 'push')).toMatchObject({ enumerable: false, writable: true, configurable: true });
   });
+
+  it('inflates a text layer’s Flate streams with pdf.js’s own code, to the same text as through the native DecompressionStream', async () => {
+    const { PDFDocument, StandardFonts } = await import('pdf-lib');
+    const { loadPdfJs, extractPdfText } = await import('../../src/main/extract/pdf');
+    await loadPdfJs();
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    for (let p = 0; p < 3; p++) doc.addPage([612, 792]).drawText(`${PROSE}\nPage ${p + 1} of the letter about the roof.`, { x: 40, y: 740, size: 11, font, lineHeight: 14 });
+    const bytes = await doc.save();
+    expect(Buffer.from(bytes).toString('latin1')).toContain('/FlateDecode');
+    const path = ws.file('flate-text.pdf', bytes);
+    const Shim = globalThis.DecompressionStream;
+    const Native = Object.getPrototypeOf(Shim) as typeof DecompressionStream;
+    expect(() => new Shim('deflate')).toThrow(TypeError);
+    expect(() => new Shim('gzip')).not.toThrow();
+    const inline = await extractPdfText(path);
+    globalThis.DecompressionStream = Native;
+    try {
+      expect(await extractPdfText(path)).toEqual(inline);
+    } finally {
+      globalThis.DecompressionStream = Shim;
+    }
+    expect(inline.text).toContain('Page 3 of the letter about the roof.');
+    expect(inline.extraction).toEqual({ pages: 3, textLayerPages: [1, 2, 3] });
+  });
 });

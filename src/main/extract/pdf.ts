@@ -32,9 +32,34 @@ export function loadPdfJs(): Promise<PdfJs> {
     // array whose length is read-only. pdf.js pushes for every token and text item: the JS push cost ≈ 15–20 %
     // of a text layer's CPU (issue 15). The native one goes back; what core-js added (Promise.withResolvers…) stays.
     if (Array.prototype.push !== nativePush) Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, configurable: true, enumerable: false });
+    inflateInlineUnlessDrawing();
     return pdfjs;
   })();
   return pdfjsPromise;
+}
+
+/** Pages of this process being drawn for OCR right now (see inflateInlineUnlessDrawing). */
+let drawing = 0;
+
+/**
+ * pdf.js inflates each Flate stream through the web DecompressionStream when there is one: a writer, a
+ * reader and a promise per chunk, which for a text layer's many small streams (content streams, fonts'
+ * tables) cost more than its own synchronous inflate — ≈ 9 % of a text layer's CPU, the same text on the
+ * bench's 100 PDFs (issue 15). So in this process the stream refuses 'deflate' while no page is being
+ * drawn, and pdf.js falls back to its own inflate, as it does whenever the stream cannot be made; pages
+ * drawn for OCR keep the native one for their large images. The bytes are the same either way.
+ */
+function inflateInlineUnlessDrawing(): void {
+  const Native = globalThis.DecompressionStream;
+  if (!Native || (Native as { inlineUnlessDrawing?: boolean }).inlineUnlessDrawing) return;
+  class DecompressionStreamUnlessText extends Native {
+    static inlineUnlessDrawing = true;
+    constructor(format: CompressionFormat) {
+      if (drawing === 0 && format === 'deflate') throw new TypeError('inflated by pdf.js itself');
+      super(format);
+    }
+  }
+  globalThis.DecompressionStream = DecompressionStreamUnlessText;
 }
 
 let assetDirs: { fonts: string; cmaps: string; wasm: string } | null = null;
@@ -317,7 +342,12 @@ export async function renderPdfPageInked(doc: PDFDocumentProxy, pageNumber: numb
       const ctx = entry.context;
       ctx.fillStyle = '#ffffff';
       ctx.fillRect(0, 0, w, h);
-      await renderCapped(page.render({ canvas: entry.canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport }), pageNumber);
+      drawing++;
+      try {
+        await renderCapped(page.render({ canvas: entry.canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport }), pageNumber);
+      } finally {
+        drawing--;
+      }
       const pixels = ctx.getImageData(0, 0, w, h).data;
       return { image: greyPgm(pixels, w, h), ink: inkShare(pixels, w, h) };
     } finally {
