@@ -1,8 +1,8 @@
 /** Text-only ingest of the small files, the rerun over them unchanged, and ingest against an AI server with 100 ms latency. */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startAiServer } from '../../test/support/ai-server';
-import { freshDb, runIngestChild, type Ctx } from '../context';
-import { timeShell } from '../proc';
+import { REPO, freshDb, runIngestChild, type Ctx } from '../context';
+import { runChild, timeShell } from '../proc';
 import { sample, type Row } from '../report';
 
 export interface TextIngestResult {
@@ -65,6 +65,9 @@ export async function textIngestFigures(ctx: Ctx): Promise<TextIngestResult> {
   return { rows: [ingest, rerunRow], db };
 }
 
+/** The line bench/ai-floor-child.ts prints its result on. */
+const FLOOR_PREFIX = 'AI_FLOOR ';
+
 export async function aiLatencyFigure(ctx: Ctx): Promise<Row> {
   // Whole 100-file folders of text/: the first aiFiles files.
   const folders = [...new Set(ctx.corpus.textPaths.slice(0, ctx.corpus.size.aiFiles).map((f) => dirname(f)))];
@@ -74,6 +77,7 @@ export async function aiLatencyFigure(ctx: Ctx): Promise<Row> {
   const rates: number[] = [];
   const callsPerFile: number[] = [];
   const peaks: number[] = [];
+  const floorRates: number[] = [];
   const notes: string[] = [];
   try {
     for (let i = 0; i < ctx.reps; i++) {
@@ -97,11 +101,20 @@ export async function aiLatencyFigure(ctx: Ctx): Promise<Row> {
       ctx.log(
         `  AI latency rep ${i + 1}: ${rates.at(-1)!.toFixed(1)} files/s, ${server.calls.chat} chat + ${server.calls.embeddings} embeddings calls, at most ${server.peakInFlight.chat} chat in flight, ${(run.cpuMs / Math.max(1, run.summary.ingested)).toFixed(1)} ms CPU per file`,
       );
+      // Right after, the same texts through the provider and the gate alone (bench/ai-floor-child.ts).
+      server.resetCalls();
+      const f = await runChild(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'ai-floor-child.ts'), JSON.stringify({ url: server.url, files, concurrency: 8 })], { cwd: REPO });
+      const line = f.stdout.split('\n').find((l) => l.startsWith(FLOOR_PREFIX));
+      if (f.code !== 0 || !line) throw new Error(`AI floor child failed (exit ${f.code ?? f.signal}):\n${f.stderr.slice(-3000)}`);
+      const fr = JSON.parse(line.slice(FLOOR_PREFIX.length)) as { n: number; ms: number; cpuMs: number };
+      floorRates.push(fr.n / (fr.ms / 1000));
+      ctx.log(`  AI floor rep ${i + 1} (the provider and the AI gate alone, no engine): ${floorRates.at(-1)!.toFixed(1)} files/s, ${(fr.cpuMs / fr.n).toFixed(1)} ms CPU per file, at most ${server.peakInFlight.chat} chat in flight`);
     }
   } finally {
     await server.close();
   }
   const a = sample(rates);
+  const showRate = (x: { median: number; min: number; max: number }) => `${x.median.toFixed(1)} files/s [${x.min.toFixed(1)}–${x.max.toFixed(1)}]`;
   return {
     id: 'ai_latency',
     figure: `ingest, openai provider vs loopback server (100 ms per request), concurrency 8, ${files.length} files`,
@@ -114,7 +127,8 @@ export async function aiLatencyFigure(ctx: Ctx): Promise<Row> {
     notes: [
       'ratio = files/s ÷ the 80 files/s bound (8 files in flight / 0.1 s)',
       `at most ${Math.max(...peaks)} classify requests in flight at the server at once (the run's concurrency is the limit)`,
-      `${sample(callsPerFile).median.toFixed(2)} requests per file (classify + embeddings, both answered after 100 ms): two sequential calls per file bound the rate at 40 files/s; 80 files/s needs the two calls of a file in flight together`,
+      `${sample(callsPerFile).median.toFixed(2)} requests per file (classify + embeddings, both answered after 100 ms): a file's embeddings follow its classify, and the file's slot is handed on as soon as the classify answers, so the bound is 80 files/s`,
+      `floor: the same texts through the openai provider and the AI gate alone (no scan, hash, extraction or store; bench/ai-floor-child.ts), each right after a rep: ${showRate(sample(floorRates))}; the engine makes ${(a.median / sample(floorRates).median).toFixed(2)}× of it`,
       ...notes,
     ],
   };
