@@ -100,7 +100,7 @@ describe('the text layer without the standard font programs', () => {
 
 describe('the text layer’s CPU (issue 15)', () => {
   it('counts letters, junk and Latin characters as one match per code point did (surrogate pairs, lone halves, private use, controls)', async () => {
-    const { countOf } = await import('../../src/main/extract/pdf');
+    const { countOf } = await import('../../src/shared/text-quality');
     const classes = [/[\p{L}\p{N}]/gu, /[\uFFFD\uE000-\uF8FF]|(?![\t\n\v\f\r])\p{Cc}/gu, /[A-Za-z\u00C0-\u024F]/g];
     const texts = ['', 'Invoice 4711 from Northwind Traders', 'façade naïve 30 €\n\tÆøå', '日本語のテキスト 123', '𝐀𝐁𝐂 math letters 𠀀𠀁 and emoji 😀', 'lone \uD800 half \uDC00 here', '\uE000\uE001\uFFFD\u0001\u0007 junk\r\n', 'ἀρχή Ωμέγα'];
     for (const text of texts) for (const re of classes) expect(countOf(text, re), `${JSON.stringify(text)} ${re}`).toBe(text.match(re)?.length ?? 0);

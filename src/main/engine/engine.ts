@@ -46,6 +46,12 @@ export interface EngineOptions {
   liveness?: LivenessOptions;
 }
 
+let cachedCpuCount: number | undefined;
+/** os.cpus() reads /proc/cpuinfo (≈ 0.4 ms): the extractor's options are built for every file, so it is read once. */
+function cpuCount(): number {
+  return (cachedCpuCount ??= cpus().length);
+}
+
 /** Run options from the shared defaults alone (tests and the bench; the app resolves saved Settings instead). */
 export function defaultRunOptions(paths: string[], overrides: Partial<RunOptions> = {}): RunOptions {
   return {
@@ -159,7 +165,7 @@ export class Engine {
     return async () => {
       const options: ExtractorOptions = {
         ocrLanguages: o.ocrLanguages,
-        workers: Math.max(1, Math.min(cpus().length, 4)),
+        workers: Math.max(1, Math.min(cpuCount(), 4)),
         // Two tesseract threads per extraction process: half the processes, ≈ 40 % less memory (issue 15).
         ocrPerProcess: 2,
         pageCap: o.ocrPageCap,

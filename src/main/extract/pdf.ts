@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Extraction } from '../../shared/domain';
 import { IntakeError, errorMessage } from '../../shared/errors';
+import { countOf } from '../../shared/text-quality';
 import { inkShare } from './blank';
 import { greyPgm } from './downscale';
 import { renderCapped, textItemsCapped } from './page-limits';
@@ -141,18 +142,6 @@ const PROSE_MIN_COMMON = 0.05;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
 const JUNK = /[\uFFFD\uE000-\uF8FF]|(?![\t\n\v\f\r])\p{Cc}/gu;
 const LATIN = /[A-Za-z\u00C0-\u024F]/g;
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-/**
- * Characters (code points) of `text` that `re` (global, one character per match) matches. Counted from
- * the length of what is left once they are removed, not from an array of one string per match (that
- * array was ≈ 4 % of a text layer's CPU); a text with surrogate pairs, where a code point may be two
- * units, is counted match by match.
- */
-export function countOf(text: string, re: RegExp): number {
-  if (SURROGATE.test(text)) return text.match(re)?.length ?? 0;
-  return text.length - text.replace(re, '').length;
-}
 
 /**
  * Judges one page's text layer by its characters alone. Latin-script text
