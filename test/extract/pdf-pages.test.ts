@@ -141,4 +141,34 @@ describe('the text layer’s CPU (issue 15)', () => {
     expect(inline.text).toContain('Page 3 of the letter about the roof.');
     expect(inline.extraction).toEqual({ pages: 3, textLayerPages: [1, 2, 3] });
   });
+
+  it('drawing a page for OCR still inflates its Flate image through the native DecompressionStream; reading the text layer does not', async () => {
+    const { loadPdfJs, extractPdfText, openPdf, renderPdfPageInked } = await import('../../src/main/extract/pdf');
+    await loadPdfJs();
+    const pdf = await makeMixedPdf([{ scan: makeTextPng('Scanned delivery note 8812 for Harbour Street') }, { text: PROSE }]);
+    expect(Buffer.from(pdf).toString('latin1')).toContain('/FlateDecode');
+    const path = ws.file('flate-image.pdf', pdf);
+    const Shim = globalThis.DecompressionStream;
+    const made: string[] = [];
+    globalThis.DecompressionStream = class extends Shim {
+      constructor(format: CompressionFormat) {
+        super(format);
+        made.push(format);
+      }
+    };
+    try {
+      await extractPdfText(path);
+      expect(made).toEqual([]);
+      const doc = await openPdf(path);
+      try {
+        const page = await renderPdfPageInked(doc, 1);
+        expect(page.ink).toBeGreaterThan(0);
+      } finally {
+        await doc.destroy();
+      }
+      expect(made).toContain('deflate');
+    } finally {
+      globalThis.DecompressionStream = Shim;
+    }
+  });
 });
