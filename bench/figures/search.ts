@@ -87,7 +87,7 @@ export async function searchFigures(ctx: Ctx): Promise<Row[]> {
     const first = performance.now();
     const warm = await dispatch(service.handlers, 'documents.list', { q: 'warm up', mode: 'hybrid', limit: 20 });
     if (!warm.ok) throw new Error(warm.error.message);
-    notes.push(`first query (model + index load) ${(performance.now() - first).toFixed(0)} ms`);
+    notes.push(`first query (model + index load) ${(performance.now() - first).toFixed(0)} ms; the model's load in its thread ${encoder.loadMs ?? '?'} ms, of which ${encoder.warmUpMs ?? '?'} ms its warm-up calls (encoder-worker.mjs)`);
     const loadStart = loadavg()[0];
     const rounds = ctx.quick ? 2 : 5;
     const times: Record<'hybrid' | 'semantic', number[]> = { hybrid: [], semantic: [] };

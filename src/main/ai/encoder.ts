@@ -11,7 +11,7 @@ type EncoderReply =
   | { id: number; vectors: Float32Array[] }
   | { id: number; error: string }
   | { started: number }
-  | { ready: true; loadMs: number }
+  | { ready: true; loadMs: number; warmUpMs: number }
   | { fatal: string };
 
 /**
@@ -54,6 +54,8 @@ export class WorkerEncoder implements SentenceEncoder {
   private readonly pending = new Map<number, Pending>();
   /** How long the model took to load in the last worker, for the bench and the README. */
   loadMs: number | null = null;
+  /** Of which the warm-up calls after the load (encoder-worker.mjs: WARM_UP). */
+  warmUpMs: number | null = null;
 
   constructor(private readonly file: string = workerFile()) {}
 
@@ -81,6 +83,7 @@ export class WorkerEncoder implements SentenceEncoder {
     w.on('message', (msg: EncoderReply) => {
       if ('ready' in msg) {
         this.loadMs = msg.loadMs;
+        this.warmUpMs = msg.warmUpMs;
         return;
       }
       if ('fatal' in msg) {
