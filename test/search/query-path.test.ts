@@ -120,6 +120,21 @@ describe('the hybrid query path', () => {
     expect(marked).toEqual(expect.arrayContaining(['statement', 'savings', 'account', 'interest']));
   });
 
+  it('a word thousands of documents hold as typed is matched as typed; a rarer one still finds longer words', async () => {
+    lib.db.transaction(() => {
+      for (let i = 0; i < 2_100; i++) add(`Statement ${i} of your current account: card payments and transfers in week ${i % 52}.`);
+    })();
+    const accountant = add('A letter from the accountant about your pension and its yearly statement.');
+    const pension = add('Your pension account: the yearly statement of what was paid in.');
+    // "account" is in 2 101 documents as typed: "accountant" no longer counts as holding it.
+    const res = await search.search('account pension', { mode: 'keyword', offset: 0, limit: 10 });
+    expect(res.rows.map((r) => r.id)).toEqual([pension]);
+    // A word that few documents hold is still a prefix: "accountan" finds "accountant".
+    expect((await search.search('accountan pension', { mode: 'keyword', offset: 0, limit: 10 })).rows.map((r) => r.id)).toEqual([accountant]);
+    // Without the common word, the prefix finds both again.
+    expect((await search.search('pension statem', { mode: 'keyword', offset: 0, limit: 10 })).total).toBe(2);
+  });
+
   it('counts the words each term finds: prefixes, whole numbers, any case and accent, in any script', () => {
     expect(termCounts('Plumber plumbers, the PLUMBING; an unplumbed café, Cafés 1 12 1. x1', ['plumb', 'cafe', '1'])).toEqual([3, 2, 2]);
     expect(termCounts('Straße STRASSE straßenbahn', ['straße', 'strasse'])).toEqual([2, 1]);

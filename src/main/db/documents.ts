@@ -61,9 +61,12 @@ export function matchesAsPrefix(term: string): boolean {
 /** How much a match in a document's gloss (see ai/gloss.ts) counts beside one in its own words. */
 export const GLOSS_WEIGHT = 0.5;
 
-/** An FTS5 query for `terms`: each a quoted phrase (a prefix where matchesAsPrefix says so), joined by AND or OR. */
-function ftsMatch(terms: string[], all: boolean): string {
-  return terms.map((t) => `"${t.replace(/"/g, '')}"${matchesAsPrefix(t) ? '*' : ''}`).join(all ? ' AND ' : ' OR ');
+/**
+ * An FTS5 query for `terms`: each a quoted phrase (a prefix where matchesAsPrefix says so, unless
+ * the term is in `asTyped`), joined by AND or OR.
+ */
+function ftsMatch(terms: string[], all: boolean, asTyped?: ReadonlySet<string>): string {
+  return terms.map((t) => `"${t.replace(/"/g, '')}"${matchesAsPrefix(t) && !asTyped?.has(t) ? '*' : ''}`).join(all ? ' AND ' : ' OR ');
 }
 
 /** Repository of documents, their paths, chunks and the FTS index. */
@@ -290,11 +293,12 @@ export class DocumentsRepo {
    * Title and correspondent weigh more than the body; the gloss (the body's English meaning, word
    * by word: a weaker witness than the words themselves) half as much as the body. `own`: the
    * document's own words match too, not only its gloss (computed only when `own` is asked: it is a
-   * second BM25 over every match; without it `own` is true).
+   * second BM25 over every match; without it `own` is true). `asTyped`: terms matched as typed, not
+   * as prefixes.
    */
-  ftsCandidates(terms: string[], all: boolean, limit: number, opts: { own?: boolean } = {}): { id: number; bm25: number; own: boolean }[] {
+  ftsCandidates(terms: string[], all: boolean, limit: number, opts: { own?: boolean; asTyped?: ReadonlySet<string> } = {}): { id: number; bm25: number; own: boolean }[] {
     if (!terms.length) return [];
-    const match = ftsMatch(terms, all);
+    const match = ftsMatch(terms, all, opts.asTyped);
     const own = opts.own === false ? '1' : `bm25(documents_fts, 4.0, 1.0, 1.5, 2.0, 3.0, 2.0, 0.0) < 0`;
     const rows = this.db
       .prepare(
@@ -307,11 +311,11 @@ export class DocumentsRepo {
 
   /**
    * How many documents match, counted up to `cap` (then cap + 1): reading stops there, so the
-   * answer costs the same in a library of any size.
+   * answer costs the same in a library of any size. `asTyped`: as in ftsCandidates.
    */
-  ftsMatchCount(terms: string[], all: boolean, cap: number): number {
+  ftsMatchCount(terms: string[], all: boolean, cap: number, asTyped?: ReadonlySet<string>): number {
     if (!terms.length) return 0;
-    const match = ftsMatch(terms, all);
+    const match = ftsMatch(terms, all, asTyped);
     return (
       this.db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? LIMIT ?)').get(match, cap + 1)?.n ?? 0
     );

@@ -146,16 +146,29 @@ export class LibrarySearch {
     // does not need the meaning ranks; only what does waits for the vector.
     const queryVector = embedder ? this.queryVector(embedder, q) : null;
     queryVector?.catch(() => undefined);
-    // How many documents hold each term, counted up to COMMON_MATCHES + 1 (cheap, whatever the library's size).
-    const counts = useKeywords ? terms.map((t) => this.documents.ftsMatchCount([t], true, COMMON_MATCHES)) : [];
+    // How many documents hold each term, counted up to COMMON_MATCHES + 1 (cheap, whatever the
+    // library's size). A word that thousands of documents hold as typed is matched as typed from
+    // here on: its prefix ("car" → cards, career, carpet…) adds only more of the same weak evidence,
+    // and FTS5 merges every longer word's document list for it, at each use — on the bench's 100 000
+    // chunks most of a common-word query's keyword time (issue 9).
+    const asTyped = new Set<string>();
+    const counts = useKeywords
+      ? terms.map((t) => {
+          if (!matchesAsPrefix(t)) return this.documents.ftsMatchCount([t], true, COMMON_MATCHES);
+          const typed = this.documents.ftsMatchCount([t], true, COMMON_MATCHES, new Set([t]));
+          if (typed <= COMMON_MATCHES) return this.documents.ftsMatchCount([t], true, COMMON_MATCHES);
+          asTyped.add(t);
+          return typed;
+        })
+      : [];
     const allFound = counts.every((n) => n > 0);
     // Every document holding every term: bounded by the rarest term when one is not common.
     const allBounded = allFound && Math.min(...counts) <= COMMON_MATCHES;
     // Every term is in thousands of documents: BM25 over all of them is neither cheap (it is
     // computed for every match) nor telling. With meaning taking part, the keywords then only
     // rank the meaning candidates by the terms their best passages hold (after the vector).
-    const allCommon = useKeywords && allFound && !allBounded && !!embedder && this.documents.ftsMatchCount(terms, true, COMMON_MATCHES) > COMMON_MATCHES;
-    if (useKeywords && allFound && !allCommon) this.keywordsAll(terms, get);
+    const allCommon = useKeywords && allFound && !allBounded && !!embedder && this.documents.ftsMatchCount(terms, true, COMMON_MATCHES, asTyped) > COMMON_MATCHES;
+    if (useKeywords && allFound && !allCommon) this.keywordsAll(terms, asTyped, get);
     // With several terms, documents that have only some of them still rank, below the complete
     // matches and by the share of the query they hold: one word of six is weak evidence. The four
     // rarest terms that some document holds (each in at most COMMON_MATCHES) are looked up.
@@ -175,7 +188,7 @@ export class LibrarySearch {
     }
     if (allCommon) {
       if (model) this.keywordsWithin(hits, terms, get);
-      else this.keywordsAll(terms, get);
+      else this.keywordsAll(terms, asTyped, get);
     }
     let rank = 0;
     for (const h of hits) {
@@ -260,8 +273,8 @@ export class LibrarySearch {
   }
 
   /** Documents holding every term, best BM25 first. */
-  private keywordsAll(terms: string[], get: (id: number) => Candidate): void {
-    this.documents.ftsCandidates(terms, true, POOL, { own: false }).forEach((h, rank) => {
+  private keywordsAll(terms: string[], asTyped: ReadonlySet<string>, get: (id: number) => Candidate): void {
+    this.documents.ftsCandidates(terms, true, POOL, { own: false, asTyped }).forEach((h, rank) => {
       const c = get(h.id);
       c.keywordAll = true;
       c.fused += 1 / (RRF_K + rank);
