@@ -5,7 +5,7 @@
  * before any content is read, and its content is written as it arrives — never held in memory.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { ApiError } from '../../shared/errors';
 import type { InboxEntry } from '../../shared/inbox-upload';
@@ -72,8 +72,12 @@ export function createInbox(opts: InboxOptions): Inbox {
           throw new ApiError('inbox_full', `The inbox holds ${formatMb(held)} of files not yet ingested; ${formatMb(incoming)} more would pass its ${formatMb(cap)} limit. Ingest or reset what is there first.`);
         }
         // A staging folder of its own (hidden from scans), renamed into place only when every file is in.
-        staging = await mkdtemp(join(opts.dir, '.staging-'));
+        // Its name is claimed before the folder exists: another upload's clean() lists the inbox
+        // meanwhile, and must never take a folder still being made for an abandoned one (it did:
+        // mkdtemp's folder could be on disk, and listed, before this upload had recorded it).
+        staging = join(opts.dir, `.staging-${randomBytes(6).toString('hex')}`);
         stagingInUse.add(staging);
+        await mkdir(staging, { mode: 0o700 });
         for (let i = 0; i < entries.length; i++) {
           const target = join(staging, rels[i]);
           await mkdir(dirname(target), { recursive: true, mode: 0o700 });
