@@ -28,8 +28,10 @@ function documentCount(db: string): number {
 function watch(docs: string, db: string) {
   const run = startCli(['ingest', docs, '--db', db, '--no-ocr', '--watch', '--json'], { env: { INTAKE_DATA_DIR: join(root, 'data') }, timeoutMs: 300_000 });
   let stderr = '';
+  let stdout = '';
   run.child.stderr!.on('data', (d) => (stderr += d));
-  return { ...run, stderr: () => stderr };
+  run.child.stdout!.on('data', (d) => (stdout += d));
+  return { ...run, stderr: () => stderr, stdout: () => stdout };
 }
 
 describe('--watch survives library faults', () => {
@@ -41,6 +43,10 @@ describe('--watch survives library faults', () => {
     const w = watch(docs, db);
     try {
       expect(await waitFor(() => documentCount(db) === 1, 60_000)).toBe(true);
+      // The first run has printed its summary: it is over and the watch has begun. (The document is
+      // stored before the run's last writes; a lock taken between them held up the first run itself,
+      // not a poll, and a fresh-clone CI waited 240 s here for the poll's message.)
+      expect(await waitFor(() => w.stdout().includes('"runId"'), 60_000)).toBe(true);
       // Another program takes the write lock and keeps it.
       const other = new Database(db);
       other.pragma('busy_timeout = 30000');
