@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Extraction } from '../../shared/domain';
 import { IntakeError, errorMessage } from '../../shared/errors';
-import { countOf } from '../../shared/text-quality';
+import { countOf, meaningfulChars } from '../../shared/text-quality';
 import { inkShare } from './blank';
 import { greyPgm } from './downscale';
 import { renderCapped, textItemsCapped } from './page-limits';
@@ -139,7 +139,6 @@ const COMMON_WORDS = new Set(
 const PROSE_MIN_WORDS = 30;
 const PROSE_MIN_COMMON = 0.05;
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/gu;
 const JUNK = /[\uFFFD\uE000-\uF8FF]|(?![\t\n\v\f\r])\p{Cc}/gu;
 const LATIN = /[A-Za-z\u00C0-\u024F]/g;
 
@@ -149,7 +148,7 @@ const LATIN = /[A-Za-z\u00C0-\u024F]/g;
  * compared with an OCR reading of the page (core.ts) before it is trusted.
  */
 export function judgePageText(text: string): PageVerdict {
-  const letters = countOf(text, LETTER_OR_DIGIT);
+  const letters = meaningfulChars(text);
   if (letters < PAGE_MIN_CHARS) return 'empty';
   const visible = text.replace(/\s/g, '').length;
   const junk = countOf(text, JUNK);
