@@ -46,12 +46,6 @@ export interface EngineOptions {
   liveness?: LivenessOptions;
 }
 
-let cachedCpuCount: number | undefined;
-/** os.cpus() reads /proc/cpuinfo (≈ 0.4 ms): the extractor's options are built for every file, so it is read once. */
-function cpuCount(): number {
-  return (cachedCpuCount ??= cpus().length);
-}
-
 /** Run options from the shared defaults alone (tests and the bench; the app resolves saved Settings instead). */
 export function defaultRunOptions(paths: string[], overrides: Partial<RunOptions> = {}): RunOptions {
   return {
@@ -161,20 +155,21 @@ export class Engine {
     return (this.opts.createProvider ?? createAiProvider)(ai);
   }
 
+  /** The run's extractor, asked for by every file that needs one: its options are built once, here. */
   private extractorFor(o: RunOptions): () => Promise<Extractor> {
+    const options: ExtractorOptions = {
+      ocrLanguages: o.ocrLanguages,
+      workers: Math.max(1, Math.min(cpus().length, 4)),
+      // Two tesseract threads per extraction process: half the processes, ≈ 40 % less memory (issue 15).
+      ocrPerProcess: 2,
+      pageCap: o.ocrPageCap,
+      timeoutMs: o.ocrTimeoutMs,
+      memoryLimitMb: 1024,
+      cachePath: join(this.opts.dataDir, 'ocr-cache'),
+      ...this.opts.extractorOptions,
+    };
+    const key = JSON.stringify([options.ocrLanguages, options.pageCap, options.timeoutMs]);
     return async () => {
-      const options: ExtractorOptions = {
-        ocrLanguages: o.ocrLanguages,
-        workers: Math.max(1, Math.min(cpuCount(), 4)),
-        // Two tesseract threads per extraction process: half the processes, ≈ 40 % less memory (issue 15).
-        ocrPerProcess: 2,
-        pageCap: o.ocrPageCap,
-        timeoutMs: o.ocrTimeoutMs,
-        memoryLimitMb: 1024,
-        cachePath: join(this.opts.dataDir, 'ocr-cache'),
-        ...this.opts.extractorOptions,
-      };
-      const key = JSON.stringify([options.ocrLanguages, options.pageCap, options.timeoutMs]);
       if (this.extractorInstance?.key !== key) {
         // Runs still using the old one finish with it; it is closed when no run is left.
         if (this.extractorInstance) this.retiredExtractors.push(this.extractorInstance.extractor);
