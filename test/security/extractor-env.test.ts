@@ -59,3 +59,23 @@ describe('the extraction processes get no secrets', () => {
     expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/u', LANG: 'C.UTF-8', INTAKE_EXTRACT_STDERR: '1', http_proxy: 'http://h:1' });
   });
 });
+
+describe("the extraction processes' allocator", () => {
+  it('returns large freed buffers to the system (fixed mmap threshold, two arenas), unless the user set their own', async () => {
+    saved.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX;
+    saved.MALLOC_MMAP_THRESHOLD_ = process.env.MALLOC_MMAP_THRESHOLD_;
+    delete process.env.MALLOC_MMAP_THRESHOLD_;
+    process.env.MALLOC_ARENA_MAX = '4';
+    extractor = createExtractor({ ocrLanguages: ['eng'], workers: 1, pageCap: 1, timeoutMs: 120_000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache') });
+    const file = join(dir, 'b.txt');
+    writeFileSync(file, 'A short note about the allocator, long enough to count as text for the extractor.');
+    expect((await extractor.extractText(file, 'text')).text).toContain('allocator');
+    const pids = extractor.pids();
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+      expect(environ).toContain('MALLOC_ARENA_MAX=4');
+    }
+  });
+});
