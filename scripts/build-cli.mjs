@@ -42,31 +42,41 @@ function externalPackages() {
   return names.flatMap((n) => [n, `${n}/*`]);
 }
 
+/** esbuild's options for bundling `entryPoints` (name → source) into `outdir` as the CLI is bundled. */
+export function bundleOptions(entryPoints, outdir) {
+  return {
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true, // `--help` loads only the CLI's own code; the service comes with the first real command
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    external: externalPackages(),
+    chunkNames: '[name]-[hash]', // beside the entries: the engine finds its workers next to its own module
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'silent',
+  };
+}
+
 export async function buildCli() {
   const { build } = await import('esbuild');
   const builtAt = Date.now();
   fs.mkdirSync(path.dirname(CLI_DIR), { recursive: true });
   const tmp = fs.mkdtempSync(path.join(path.dirname(CLI_DIR), '.cli-build-'));
   try {
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: {
-        intake: 'src/cli/main.ts',
-        'extract-worker': 'src/main/extract/worker.ts',
-        'encoder-worker': 'src/main/ai/encoder-worker.mjs',
-      },
-      outdir: tmp,
-      bundle: true,
-      splitting: true, // `--help` loads only the CLI's own code; the service comes with the first real command
-      format: 'esm',
-      platform: 'node',
-      target: 'node20.19',
-      external: externalPackages(),
-      chunkNames: '[name]-[hash]', // beside the entries: the engine finds its workers next to its own module
-      sourcemap: 'linked',
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await build(
+      bundleOptions(
+        {
+          intake: 'src/cli/main.ts',
+          'extract-worker': 'src/main/extract/worker.ts',
+          'encoder-worker': 'src/main/ai/encoder-worker.mjs',
+        },
+        tmp,
+      ),
+    );
     // Our sources, and the lock file for the bundled packages (statting their files at every start would cost more than it saves).
     const inputs = [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/')), 'scripts/build-cli.mjs', 'package.json', 'package-lock.json'].filter(
       (f) => fs.existsSync(path.join(root, f)),
