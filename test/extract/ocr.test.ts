@@ -177,6 +177,25 @@ describe('the extractor process', () => {
     }
   });
 
+  it('a child with nothing to do for idleMs is ended (its tesseract heaps with it); a job keeps it, and the next file after starts a fresh one', async () => {
+    const ex = createExtractor({ ocrLanguages: ['eng'], workers: 1, pageCap: 1, timeoutMs: 240_000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache'), idleMs: 200 });
+    try {
+      const note = file('idle.txt', fx.utf8('an idle note'));
+      await ex.extractText(note, 'text');
+      const first = ex.pids();
+      expect(first).toHaveLength(1);
+      // Given at once after the first reply, a slow OCR job (tesseract starts, then reads) keeps the same child.
+      expectInvoiceText((await ex.ocr(invoicePng, 'image')).text);
+      expect(ex.pids()).toEqual(first);
+      await waitFor(() => ex.pids().length === 0 && !isRunning(first[0]));
+      expect((await ex.extractText(note, 'text')).text).toBe('an idle note');
+      expect(ex.pids()).toHaveLength(1);
+      expect(ex.pids()).not.toEqual(first);
+    } finally {
+      await ex.close();
+    }
+  });
+
   it('two OCR jobs run at once in one process on two tesseract threads, each reading its own page; the process dying under both fails neither', async () => {
     // A cache of its own: both threads start together and find the language data still packed.
     const ex = createExtractor({ ocrLanguages: ['eng'], workers: 2, ocrPerProcess: 2, pageCap: 1, timeoutMs: 240_000, memoryLimitMb: 256, cachePath: join(dir, 'ocr-cache-two-threads') });

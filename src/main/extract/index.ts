@@ -25,6 +25,8 @@ export interface ProcessExtractorOptions extends ExtractorOptions {
   recycleAfter?: number;
   /** A child above this resident size is replaced once idle. Default 400 MB or 60 % of memoryLimitMb if larger. */
   recycleRssMb?: number;
+  /** A child with no job for this long is ended (the next job starts one). Default 60 s; 0: never. */
+  idleMs?: number;
   /** Limit without progress for text, PDF text layer and DOCX extraction. Default 120 s. */
   textTimeoutMs?: number;
   /** A text job still reporting progress (pages read) may run this many times `textTimeoutMs`. Default 10. */
@@ -74,6 +76,7 @@ export class ProcessExtractor implements Extractor {
       rssPollMs: opts.rssPollMs ?? 100,
       recycleAfter: opts.recycleAfter ?? 300,
       recycleRssMb: opts.recycleRssMb ?? Math.max(400, Math.floor(opts.memoryLimitMb * 0.6)),
+      idleMs: opts.idleMs ?? 60_000,
       ocrTimeoutMs: opts.timeoutMs,
       ocrGraceMs: 10_000,
       textTimeoutMs: opts.textTimeoutMs ?? 120_000,

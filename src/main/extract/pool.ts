@@ -68,6 +68,12 @@ export interface PoolOptions {
   recycleAfter: number;
   /** A child whose resident memory passes this is replaced once idle (pdf.js and V8 keep what they grew to). */
   recycleRssMb: number;
+  /**
+   * A child with no job for this long is ended, and the next job starts a fresh one: a process that has read
+   * scans keeps its tesseract threads' heaps (≈ 300 MB in all) while the app sits idle or a run reads only
+   * plain text. 0: never.
+   */
+  idleMs: number;
   /** Per-file OCR limit; the child stops at it, the parent kills the child `ocrGraceMs` later. */
   ocrTimeoutMs: number;
   ocrGraceMs: number;
@@ -122,6 +128,8 @@ interface Child {
   peakRssMb: number;
   stderrTail: string;
   exited: Promise<void>;
+  /** Ends the child once it has had no job for `idleMs`; cleared by the next dispatch. */
+  idleTimer?: NodeJS.Timeout;
 }
 
 const STDERR_TAIL = 8192;
@@ -296,6 +304,7 @@ export class ExtractorPool {
   }
 
   private dispatch(child: Child, job: Job): void {
+    clearTimeout(child.idleTimer);
     job.child = child;
     child.inFlight.set(job.id, job);
     this.watchMemory();
@@ -376,6 +385,17 @@ export class ExtractorPool {
     if (child.served >= this.opts.recycleAfter || (msg.rssMb ?? 0) > this.opts.recycleRssMb) child.draining = true;
     if (child.draining && child.inFlight.size === 0) void this.killChild(child, 'recycle');
     this.pump();
+    if (child.inFlight.size === 0 && !child.killedFor) this.endWhenIdle(child);
+  }
+
+  /** Arms the child's idle timer: still without a job after `idleMs`, it is ended like a recycled one. */
+  private endWhenIdle(child: Child): void {
+    if (this.opts.idleMs <= 0) return;
+    clearTimeout(child.idleTimer);
+    child.idleTimer = setTimeout(() => {
+      if (child.inFlight.size === 0 && !child.killedFor) void this.killChild(child, 'recycle');
+    }, this.opts.idleMs);
+    child.idleTimer.unref?.();
   }
 
   /** A job overran its hard limit: its child is stuck, so the child goes. */
@@ -432,6 +452,7 @@ export class ExtractorPool {
   }
 
   private killChild(child: Child, why: 'timeout' | 'recycle' | 'close' | 'memory'): Promise<void> {
+    clearTimeout(child.idleTimer);
     child.killedFor ??= why;
     child.proc.kill();
     return child.exited;
