@@ -40,7 +40,7 @@ export async function memoryFigure(ctx: Ctx): Promise<Row> {
     peaks.push(m.peakSampledMb);
     const s = r.runs[0].summary;
     ctx.log(`  RSS rep ${i + 1}: sampled tree peak ${m.peakSampledMb.toFixed(0)} MB (${m.processes} processes over the run, VmHWM each ${Object.values(m.perProcessHwmMb).join(' + ')} MB), ${(r.runs[0].ms / 1000).toFixed(1)} s`);
-    notes.push(`rep ${i + 1}: ${s.ingested} ingested, ${s.failed} failed; sampled tree peak ${m.peakSampledMb.toFixed(0)} MB; VmHWM of each of the ${m.processes} processes seen (engine, then extraction children, recycled every 300 jobs): ${Object.values(m.perProcessHwmMb).join(', ')} MB`);
+    notes.push(`rep ${i + 1}: ${s.ingested} ingested, ${s.failed} failed; sampled tree peak ${m.peakSampledMb.toFixed(0)} MB; VmHWM of each of the ${m.processes} processes seen (engine, then extraction children: one is replaced after 300 jobs, or ended after a minute without one): ${Object.values(m.perProcessHwmMb).join(', ')} MB`);
   }
   const a = sample(peaks);
   return {
