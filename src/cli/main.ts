@@ -336,10 +336,17 @@ async function ingestCommand(args: string[]): Promise<number> {
   const runs = followRuns(service, (p) => progress?.update(p));
   let interrupted = false;
   let refused = false;
+  let embedding = false;
   let stopWatch: (() => void) | null = null;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: leave now
     interrupted = true;
+    if (embedding) {
+      // The files are in; what is left is the background embedding, which the next opening of the library resumes.
+      process.stderr.write('\nStopping after the current batch; the chunks left stay keyword-searchable and are embedded the next time `intake ingest`, `intake reembed` or the app opens this library.\n');
+      void service.stopEmbedding();
+      return;
+    }
     process.stderr.write('\nStopping: finishing the files in progress… (Ctrl-C again to quit at once)\n');
     service.interrupt();
     stopWatch?.();
@@ -356,7 +363,11 @@ async function ingestCommand(args: string[]): Promise<number> {
     const summary = await runs.finished(runId);
     progress?.clear();
     printSummary(summary, { json, db: v.db, used: describeOptions(options) });
-    if (!interrupted && service.embedding()) await embedWithProgress(service, json);
+    if (!interrupted && service.embedding()) {
+      embedding = true;
+      await embedWithProgress(service, json);
+      embedding = false;
+    }
     if (v.watch && !interrupted && summary.status === 'completed') {
       if (!json) process.stdout.write(`Watching ${positionals.join(', ')} for new and changed files (Ctrl-C to stop)…\n`);
       await new Promise<void>((resolve) => {

@@ -154,6 +154,34 @@ describe('intake CLI', () => {
     expect(JSON.parse(last.counts).ingested).toBe(docs);
   });
 
+  it('Ctrl-C while the sentence encoder embeds: stops after the current batch with 130, the documents kept and the rest of the chunks left pending', async () => {
+    for (let i = 0; i < 200; i++) ws.write(`notes/${i}.txt`, letter(`Letter ${i}`, `Reference number ${i} about the garden fence and the neighbours' hedge`));
+    // The real encoder (the tests otherwise use the hashed vectors): ≈ 200 chunks take it far longer than a Ctrl-C.
+    const child = spawn(process.execPath, [BIN, 'ingest', ws.docs, '--db', ws.dbPath, '--no-ocr'], {
+      env: { ...process.env, INTAKE_DATA_DIR: ws.dataDir, INTAKE_ENCODER: '' },
+    });
+    let stderr = '';
+    const embedding = new Promise<void>((res) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/Embedding \d+ chunks/.test(stderr)) res();
+      }),
+    );
+    const closed = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    await Promise.race([embedding, closed]);
+    child.kill('SIGINT');
+    expect(await closed, stderr).toBe(130);
+    expect(stderr).toMatch(/Stopping after the current batch/);
+    const db = new Database(ws.dbPath, { readonly: true });
+    const docs = (db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
+    const pending = (db.prepare('SELECT count(*) AS n FROM chunks WHERE embedding IS NULL').get() as { n: number }).n;
+    const last = db.prepare('SELECT status FROM runs ORDER BY id DESC LIMIT 1').get() as { status: string };
+    db.close();
+    expect(docs).toBe(200);
+    expect(last.status).toBe('completed');
+    expect(pending).toBeGreaterThan(0);
+  });
+
   it('--watch ingests a new file once it stops changing, prints one summary per run, and Ctrl-C ends it with 130', async () => {
     ws.write('first.txt', letter('First letter'));
     const child = spawn(process.execPath, [BIN, 'ingest', ws.docs, '--db', ws.dbPath, '--no-ocr', '--watch', '--json'], {
